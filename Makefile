@@ -1,0 +1,52 @@
+# tallybook — two commands on a fresh machine: `make run`, then `make test`.
+# Needs only Python 3.11 and make; everything else is installed into .venv from requirements.lock.
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.tallybook-installed
+CORPUS  ?= seeds
+OUT     ?= reports
+BENCH_MB ?= 5
+
+.DEFAULT_GOAL := help
+.PHONY: help env kernel run test lab bench lint docs-figure clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@echo "  variables: CORPUS=<folder of .txt> (default seeds)  OUT=<folder> (default reports)"
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "tallybook needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m helpers.kernel
+	@touch $(STAMP)
+
+env: $(STAMP) ## create .venv from the pinned requirements and register the python3 kernel
+
+kernel: $(STAMP) ## (re)register the python3 Jupyter kernel for .venv
+	$(BIN)/python -m helpers.kernel
+
+run: $(STAMP) ## run the four notebooks on CORPUS into OUT (default: seeds -> reports)
+	$(BIN)/python -m helpers.pipeline --corpus "$(CORPUS)" --out "$(OUT)"
+
+test: $(STAMP) ## run the test suite (unit tests, notebooks through the runner, JupyterLab)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff over the package and tests
+	$(BIN)/ruff check src tests
+
+lab: $(STAMP) ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP) ## tokens per second of each stage on the seeds repeated to BENCH_MB megabytes
+	$(BIN)/python -m helpers.bench --corpus seeds --megabytes $(BENCH_MB)
+
+docs-figure: ## copy the headline chart from OUT into docs/ for the README
+	@test -f "$(OUT)/figures/delegations_by_session.png" || $(MAKE) run
+	cp "$(OUT)/figures/delegations_by_session.png" docs/delegations_by_session.png
+
+clean: ## remove generated output (reports/) — keeps .venv
+	rm -rf reports .pytest_cache .ruff_cache

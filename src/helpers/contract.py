@@ -1,0 +1,126 @@
+"""The run contract: table names, their columns, and atomic, reproducible writers.
+
+Other tools read these tables; the column names are binding (see DESIGN.md). Extra columns
+may follow the contract's own, never replace them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+COLUMNS: dict[str, list[str]] = {
+    "documents": [
+        "doc_id", "source_file", "sha256", "encoding", "status", "outlet", "url", "published",
+        "hrc_session", "event_date", "dateline", "n_chars", "n_sentences", "boilerplate_chars",
+    ],
+    "sentences": ["doc_id", "sentence_id", "paragraph_id", "start", "end", "text"],
+    "entities": ["doc_id", "sentence_id", "start", "end", "text", "label", "canonical"],
+    "tallies": [
+        "doc_id", "sentence_id", "subject", "stance", "count", "total", "source", "evidence",
+    ],
+    "events": [
+        "doc_id", "hrc_session", "event_date", "total", "favourable", "critical", "neutral",
+        "check", "source",
+    ],
+    "stances": [
+        "doc_id", "sentence_id", "actor", "actor_label", "stance", "target", "cue", "evidence",
+    ],
+    # Not part of the contract, but part of every run's records.
+    "warnings": ["stage", "doc_id", "source_file", "message"],
+}
+
+CONTRACT_TABLES = ("documents", "sentences", "entities", "tallies", "events", "stances")
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
+
+    Args:
+        path: destination file; its folder is created if needed.
+        data: the bytes to write.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """UTF-8 text version of :func:`atomic_write_bytes`."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return repr(round(value, 6))
+    if value is pd.NA or value is pd.NaT:
+        return ""
+    return str(value)
+
+
+def frame(table: str, rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """Build a DataFrame whose first columns are exactly the contract's for ``table``.
+
+    Missing contract columns are added empty; extra columns are kept after them.
+    """
+    df = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    cols = COLUMNS[table]
+    for c in cols:
+        if c not in df.columns:
+            df[c] = None
+    extra = [c for c in df.columns if c not in cols]
+    return df[cols + extra]
+
+
+def write_table(out_dir: str | os.PathLike[str], table: str,
+                rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> Path:
+    """Write ``OUT/tables/<table>.csv`` atomically, byte-for-byte reproducible.
+
+    UTF-8, ``\\n`` line ends, minimal quoting, integers without ``.0``; rows are written in
+    the order given (callers sort them).
+
+    Returns:
+        The path written.
+    """
+    df = frame(table, rows)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(list(df.columns))
+    for rec in df.itertuples(index=False, name=None):
+        writer.writerow([_cell(v) for v in rec])
+    path = Path(out_dir) / "tables" / f"{table}.csv"
+    atomic_write_text(path, buf.getvalue())
+    return path
+
+
+def read_table(out_dir: str | os.PathLike[str], table: str) -> pd.DataFrame:
+    """Read a table written by :func:`write_table`; empty cells are ``NA``, ids stay strings."""
+    path = Path(out_dir) / "tables" / f"{table}.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    for col in ("start", "end", "n_chars", "n_sentences", "boilerplate_chars", "count", "total",
+                "favourable", "critical", "neutral", "sentence_id", "paragraph_id"):
+        if col in df.columns:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+    return df

@@ -1,0 +1,151 @@
+"""One function per notebook stage: read the previous stage's tables, write this stage's.
+
+The notebooks call these and then show what they wrote, so every notebook is thin, any one
+can be re-run alone, and the tests can run a stage without Jupyter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.contract import atomic_write_text, read_table, write_table
+
+
+def _year(row: pd.Series) -> int | None:
+    for col in ("event_date", "published"):
+        val = row.get(col)
+        if isinstance(val, str) and re.match(r"^\d{4}", val):
+            return int(val[:4])
+    return None
+
+
+def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: str = "",
+              max_file_bytes: int = 2_000_000, near_duplicate_jaccard: float = 0.9,
+              progress: bool = True) -> dict[str, pd.DataFrame]:
+    """Stage 01: documents.csv, sentences.csv, warnings.csv and ``OUT/texts/<doc_id>.txt``.
+
+    The country under review (``documents.subject_country``) is, in order: the parameter,
+    a ``subject_country`` column of metadata.csv, or the state the document names most.
+    """
+    from helpers.clean import clean_corpus
+    from helpers.entities import infer_subject_country
+
+    res = clean_corpus(corpus_dir, max_bytes=max_file_bytes,
+                       near_duplicate=near_duplicate_jaccard, progress=progress)
+    for row in res.documents:
+        given = subject_country or str(row.get("subject_country") or "")
+        text = res.texts.get(str(row["doc_id"]), "")
+        row["subject_country"] = given or (infer_subject_country([text]) if text else "")
+    out = Path(out_dir)
+    docs = write_table(out, "documents", res.documents)
+    write_table(out, "sentences", sorted(res.sentences,
+                                         key=lambda r: (r["doc_id"], r["sentence_id"])))
+    write_table(out, "warnings", res.warnings)
+    for doc_id, text in res.texts.items():
+        atomic_write_text(out / "texts" / f"{doc_id}.txt", text)
+    del docs
+    return {t: read_table(out, t) for t in ("documents", "sentences", "warnings")}
+
+
+def run_entities(out_dir: str | Path, *, subject_country: str = "",
+                 progress: bool = True) -> pd.DataFrame:
+    """Stage 02: entities.csv from sentences.csv (and documents.csv for subject and year)."""
+    from helpers.entities import tag_corpus
+
+    out = Path(out_dir)
+    docs = read_table(out, "documents")
+    sents = read_table(out, "sentences")
+    subjects = {r.doc_id: r.subject_country for r in docs.itertuples()
+                if isinstance(r.subject_country, str)}
+    years = {r["doc_id"]: y for _, r in docs.iterrows() if (y := _year(r))}
+    mentions = tag_corpus(sents.to_dict("records"), subject_country=subject_country,
+                          subjects=subjects, years=years, progress=progress)
+    rows = [asdict(m) for m in mentions]
+    rows.sort(key=lambda r: (r["doc_id"], r["start"], -r["end"], r["label"]))
+    write_table(out, "entities", rows)
+    return read_table(out, "entities")
+
+
+def person_roles(entities: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """``{doc_id: {person: context}}``: the words around each person's mentions, so a figure
+    attributed to a person can be traced to the office they speak for."""
+    text = {(r.doc_id, r.sentence_id): (r.start, r.text) for r in sentences.itertuples()}
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in entities[entities["label"] == "PERSON"].itertuples():
+        start, sent = text.get((r.doc_id, r.sentence_id), (0, ""))
+        a, b = int(r.start) - int(start), int(r.end) - int(start)
+        ctx = sent[max(0, a - 90):b + 60]
+        prev = out[r.doc_id].get(r.canonical, "")
+        out[r.doc_id][r.canonical] = (prev + " | " + ctx) if prev else ctx
+    return out
+
+
+def run_tallies(out_dir: str | Path, *, subject_country: str = "",
+                progress: bool = True) -> dict[str, pd.DataFrame]:
+    """Stage 03: tallies.csv, events.csv and stances.csv."""
+    from tqdm.auto import tqdm
+
+    from helpers.entities import Mention
+    from helpers.stances import extract_stances
+    from helpers.tallies import extract_tallies, session_from_text, summarise_events
+
+    out = Path(out_dir)
+    docs = read_table(out, "documents")
+    sents = read_table(out, "sentences")
+    ents = read_table(out, "entities")
+    roles = person_roles(ents, sents)
+    by_doc = {d: g for d, g in sents.groupby("doc_id", sort=True)}
+    ent_by_doc = {d: g for d, g in ents.groupby("doc_id", sort=True)}
+    meta = {r["doc_id"]: r for _, r in docs.iterrows()}
+    tally_rows, event_rows, stance_rows = [], [], []
+    ok_docs = [d for d in sorted(by_doc) if meta.get(d) is not None
+               and meta[d]["status"] == "ok"]
+    for doc_id in tqdm(ok_docs, desc="03 tallies", disable=not progress, unit="doc"):
+        g = by_doc[doc_id]
+        m = meta[doc_id]
+        subject = subject_country or (m["subject_country"]
+                                      if isinstance(m["subject_country"], str) else "")
+        sent_pairs = list(zip(g["sentence_id"].astype(int), g["text"], strict=True))
+        tallies = extract_tallies(doc_id, sent_pairs, subject_country=subject,
+                                  persons_roles=roles.get(doc_id, {}))
+        for t in tallies:
+            tally_rows.append({"doc_id": t.doc_id, "sentence_id": t.sentence_id,
+                               "subject": t.subject, "stance": t.stance, "count": t.count,
+                               "total": t.total, "source": t.source, "evidence": t.evidence,
+                               "cue": t.cue})
+        events = summarise_events(tallies)
+        session = m["hrc_session"] if isinstance(m["hrc_session"], str) else ""
+        session = session or session_from_text(g["text"])
+        dates = ents[(ents["doc_id"] == doc_id) & (ents["label"] == "DATE")]
+        for e in events:
+            event_date = m["event_date"] if isinstance(m["event_date"], str) else ""
+            if not event_date or len(events) > 1:
+                iso = dates[dates["sentence_id"].isin(e.sentence_ids)
+                            & dates["canonical"].str.match(r"^\d{4}-\d{2}-\d{2}$", na=False)]
+                event_date = iso["canonical"].iloc[0] if len(iso) else event_date
+            check_ok = e.check == "ok"
+            event_rows.append({
+                "doc_id": doc_id, "hrc_session": session, "event_date": event_date,
+                "total": e.total,
+                **{st: e.parts.get(st, 0 if check_ok else None)
+                   for st in ("favourable", "critical", "neutral")},
+                "check": e.check, "source": e.source, "event_id": e.event_id,
+                "sentence_ids": ";".join(map(str, e.sentence_ids)), "notes": e.notes,
+                "outlet": m.get("outlet") if isinstance(m.get("outlet"), str) else ""})
+        mentions = [Mention(r.doc_id, int(r.sentence_id), int(r.start), int(r.end), r.text,
+                            r.label, r.canonical)
+                    for r in ent_by_doc.get(doc_id, pd.DataFrame(columns=ents.columns))
+                    .itertuples()]
+        sent_rows = list(zip(g["sentence_id"].astype(int), g["start"].astype(int), g["text"],
+                             g["paragraph_id"].astype(int), strict=True))
+        for s in extract_stances(doc_id, sent_rows, mentions, subject_country=subject):
+            stance_rows.append(asdict(s))
+    write_table(out, "tallies", tally_rows)
+    write_table(out, "events", event_rows)
+    write_table(out, "stances", stance_rows)
+    return {t: read_table(out, t) for t in ("tallies", "events", "stances")}

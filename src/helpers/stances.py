@@ -1,0 +1,204 @@
+"""Stage 03b: which states and blocs the text says took which side.
+
+Rules over the entity mentions of stage 02 and the cues in ``data/stance_cues.csv``:
+
+* active cues ("China defended Cambodia", "Germany, Canada ... called on ..."): the states
+  and blocs named before the cue in its clause;
+* passive and inherited support ("He was supported by the representatives from Asean
+  countries", "The view was shared by the Philippines, Laos ..."): the actors after the cue
+  share the position of what they back — critical when that is the rapporteur's remarks or
+  report, else the stance stated just before;
+* authors of a report the subject rejects ("the report issued by the US State Department",
+  "dismissed the US report");
+* a member of a bloc whose stance was just stated, speaking next without a cue of its own
+  ("He was supported by ... Asean countries. The Myanmar representative said ...").
+
+The country under review is never its own actor; states named as places ("in the EU") or
+after a negation ("but not Beijing") take no stance. A bloc's members are listed in a
+separate, marked column (``bloc_members``), never silently turned into rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from helpers.entities import TOKENIZER, Mention, _rows, bloc_members
+
+PLACE_PREPS = frozenset({"in", "inside", "within", "across", "throughout", "against", "to",
+                         "into", "toward", "towards", "at"})
+ACTIVE_WINDOW = 20  # an actor more than this many tokens before an active cue is not its subject
+CONTRAST = frozenset({"but", "however"})
+NEGATORS = frozenset({"not", "n't", "never", "neither", "nor"})
+CRITICAL_OBJECTS = frozenset({"remarks", "report", "reports", "rapporteur", "recommendations",
+                              "concerns", "criticism", "demands", "calls", "statement",
+                              "findings", "allegations"})
+CLAUSE_BOUNDARY = frozenset({";", "while", "whereas", "whilst", "but", "however"})
+STANCE_MAP = {"favourable": "supportive"}
+
+
+@lru_cache(maxsize=1)
+def stance_cues() -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
+    idx: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
+    for r in _rows("stance_cues.csv"):
+        toks = tuple(TOKENIZER.tokenize(r["phrase"].lower()))
+        idx[toks[0]].append((toks, r["stance"], r["kind"]))
+    for v in idx.values():
+        v.sort(key=lambda e: -len(e[0]))
+    return dict(idx)
+
+
+@dataclass
+class Stance:
+    """One stated position (a row of stances.csv)."""
+
+    doc_id: str
+    sentence_id: int
+    actor: str
+    actor_label: str
+    stance: str
+    target: str
+    cue: str
+    evidence: str
+    bloc_members: str = ""
+
+
+def _cues(lk: Sequence[str]) -> list[tuple[int, int, str, str]]:
+    idx = stance_cues()
+    out, k, n = [], 0, len(lk)
+    while k < n:
+        hit = None
+        for toks, stance, kind in idx.get(lk[k], ()):
+            if tuple(lk[k:k + len(toks)]) == toks:
+                hit = (k, k + len(toks), stance, kind)
+                break
+        if hit:
+            out.append(hit)
+            k = hit[1]
+        else:
+            k += 1
+    return out
+
+
+def extract_stances(doc_id: str, sentences: Sequence[tuple[int, int, str, int]],
+                    mentions: Sequence[Mention], *, subject_country: str) -> list[Stance]:
+    """Stated positions of states and blocs in one document.
+
+    Args:
+        doc_id: the document.
+        sentences: ``(sentence_id, start_offset, text, paragraph_id)`` in order.
+        mentions: the document's entity mentions (COUNTRY and BLOC are used).
+        subject_country: ISO3 of the country under review (the target; never an actor).
+    """
+    by_sent: dict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.label in ("COUNTRY", "BLOC") and m.canonical and m.canonical != subject_country:
+            by_sent[m.sentence_id].append(m)
+    out: list[Stance] = []
+    last_stance: str | None = None
+    last_blocs: dict[str, str] = {}  # bloc -> stance stated in the previous sentence
+    members = bloc_members()
+    seen: set[tuple[int, str]] = set()
+
+    def add(sid: int, text: str, m: Mention, stance: str, cue: str) -> None:
+        key = (sid, m.canonical)
+        if key in seen:
+            return
+        seen.add(key)
+        out.append(Stance(doc_id, sid, m.canonical, m.label, stance, subject_country, cue, text,
+                          ";".join(members.get(m.canonical, ())) if m.label == "BLOC" else ""))
+
+    for sid, start, text, _para in sentences:
+        spans = list(TOKENIZER.span_tokenize(text))
+        lk = [text[a:b].lower().replace("’", "'") for a, b in spans]
+        actors = []
+        for m in sorted(by_sent.get(sid, ()), key=lambda m: m.start):
+            a = m.start - start
+            ti = next((x for x, (s, _e) in enumerate(spans) if s >= a), None)
+            if ti is None:
+                continue
+            prev = [w for w in lk[max(0, ti - 2):ti] if w != "the"]
+            if prev and prev[-1] in PLACE_PREPS:
+                continue  # a place or an object: "in the EU", "against Cambodia"
+            if any(w in NEGATORS for w in lk[max(0, ti - 2):ti]):
+                continue  # "but not Beijing"
+            actors.append((ti, m))
+        cues = _cues(lk)
+        rejects = any(kind == "reject" for *_x, kind in cues)
+        stated_here: dict[str, str] = {}
+        for ci, (a, b, stance, kind) in enumerate(cues):
+            cue = " ".join(lk[a:b])
+            if kind == "reject":
+                continue
+            negated = any(w in NEGATORS for w in lk[max(0, a - 3):a])
+            if kind == "active":
+                lo = max(0, a - ACTIVE_WINDOW)
+                for k in range(a - 1, lo - 1, -1):
+                    if ci > 0 and k < cues[ci - 1][1]:
+                        lo = k + 1
+                        break
+                    if lk[k] in CLAUSE_BOUNDARY:
+                        # "Japan said ..., but considered it disappointing": a contrast word
+                        # with no actor after it keeps the clause's subject
+                        if lk[k] in CONTRAST and not any(k < ti < a for ti, _m in actors):
+                            continue
+                        lo = k + 1
+                        break
+                chosen = [m for ti, m in actors if lo <= ti < a]
+                if negated:
+                    continue
+                for m in chosen:
+                    add(sid, text, m, stance, cue)
+                    stated_here[m.canonical] = stance
+                continue
+            hi = len(lk)
+            for k in range(b, len(lk)):
+                if lk[k] in CLAUSE_BOUNDARY:
+                    hi = k
+                    break
+            after = [m for ti, m in actors if b <= ti < hi]
+            if not after or negated:
+                continue
+            if kind == "inherit":
+                before = set(lk[:a])
+                if before & CRITICAL_OBJECTS:
+                    st = "critical"
+                elif last_stance:
+                    st = last_stance
+                else:
+                    continue
+            elif kind == "author":
+                if not (rejects and any(w in ("report", "reports") for w in lk[max(0, a - 6):a])):
+                    continue
+                st = "critical"
+            else:
+                st = stance
+            for m in after:
+                add(sid, text, m, st, cue)
+                stated_here[m.canonical] = st
+        # "the US report" dismissed as biased: its author is critical
+        if rejects:
+            for ti, m in actors:
+                if ti + 1 < len(lk) and lk[ti + 1] in ("report", "'s") and m.canonical not in \
+                        stated_here:
+                    nxt = lk[ti + 2] if lk[ti + 1] == "'s" and ti + 2 < len(lk) else lk[ti + 1]
+                    if nxt == "report":
+                        add(sid, text, m, "critical", "author of the rejected report")
+                        stated_here[m.canonical] = "critical"
+        # a member of a bloc whose stance was just stated, speaking without a cue
+        for _ti, m in actors:
+            if m.canonical in stated_here or m.label != "COUNTRY":
+                continue
+            for bloc, st in last_blocs.items():
+                if m.canonical in members.get(bloc, ()):
+                    add(sid, text, m, st, f"member of {bloc}, which the previous sentence "
+                                          f"calls {st}")
+                    stated_here[m.canonical] = st
+                    break
+        if stated_here:
+            last_stance = list(stated_here.values())[-1]
+        last_blocs = {a: s for a, s in stated_here.items()
+                      if any(m.canonical == a and m.label == "BLOC" for _t, m in actors)}
+    return out

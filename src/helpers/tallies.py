@@ -1,0 +1,514 @@
+"""Stage 03a: delegation tallies, who the figures come from, and per-event summaries.
+
+A *tally* is a counted group: a number (digits or words, parsed with text2num), the noun it
+counts, its stance toward the country under review, the whole it belongs to, the source the
+text attributes it to, and the sentence as evidence. Patterns handled: "X of (the) Y",
+"X out of Y", "Of the Y delegations ..., X ...", "a total of Y", "X of them", "the
+remaining/other X", "X others", "only X", "X to Y" splits, totals stated before or after
+their parts, and several events in one article. Page counts, dates, years, percentages,
+money, ordinals, durations and other measures are never tallies; other counted groups
+(parties, seats, NGOs) keep their own subject.
+
+Cue words live in ``data/tally_cues.csv``, nouns in ``data/tally_nouns.csv``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from helpers.entities import TOKENIZER, _rows, iso3_names
+
+NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundred thousand".split())
+MONTH_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+NOT_A_COUNT_BEFORE = frozenset(
+    "session sessions resolution resolutions article articles no number paragraph para item "
+    "items chapter section page pages hrc covid aged age room floor phase grade level "
+    "point points rule decision decisions code $ us$ € £ usd riel riels".split())
+ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
+NP_BREAK = frozenset(
+    "were was is are be been being had have has spoke speak speaks made make makes of in on "
+    "at to for from with by who whom which that the a an their its his her our out also all "
+    "said say says did do does will would could should may might can including include "
+    "attended attend took take while whereas but and or nor as than then there here this "
+    "these those them they it he she we you i so such not no only each every some many "
+    "few most more less other others".split())
+CONTRAST = frozenset({"but", "however", "yet", "although", "though", "nevertheless"})
+NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without", "refrained"})
+CLAUSE_BOUNDARY = frozenset({";", "while", "whereas", "whilst"})
+PRONOUN_WHOLE = frozenset({"them", "those", "these", "which", "whom"})
+PART_MARKERS = frozenset({"remaining", "other", "others", "only", "further", "another"})
+STANCES = ("favourable", "critical", "neutral")
+
+
+@lru_cache(maxsize=1)
+def cue_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Tally cues from ``data/tally_cues.csv``, indexed by first word, longest first."""
+    idx: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+    for r in _rows("tally_cues.csv"):
+        toks = tuple(r["phrase"].lower().split())
+        idx[toks[0]].append((toks, r["stance"]))
+    for v in idx.values():
+        v.sort(key=lambda e: -len(e[0]))
+    return dict(idx)
+
+
+@lru_cache(maxsize=1)
+def noun_kinds() -> dict[str, str]:
+    return {r["noun"].lower(): r["kind"] for r in _rows("tally_nouns.csv")}
+
+
+def parse_number(words: Sequence[str]) -> int | None:
+    """Value of a number written in digits ("2,000") or words ("Thirty-one", "two hundred").
+
+    Words are parsed with text2num, the maintained library, not a home-made table.
+    """
+    if len(words) == 1 and re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", words[0]):
+        return int(words[0].replace(",", ""))
+    from text_to_num import text2num
+
+    try:
+        return int(text2num(" ".join(w.lower() for w in words), "en"))
+    except (ValueError, TypeError):
+        return None
+
+
+def _is_number_word(tok: str) -> bool:
+    low = tok.lower()
+    if low in NUMBER_WORDS:
+        return True
+    parts = re.split(r"[-‐‑]", low)
+    return len(parts) == 2 and all(p in NUMBER_WORDS for p in parts)
+
+
+@dataclass
+class Number:
+    """A number in a sentence: token span ``[i, j)`` and value."""
+
+    i: int
+    j: int
+    value: int
+    digits: bool
+
+
+def find_numbers(toks: Sequence[str]) -> list[Number]:
+    """Numbers in a token list: digit tokens and runs of number words."""
+    out: list[Number] = []
+    n, i = len(toks), 0
+    while i < n:
+        t = toks[i]
+        if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", t):
+            v = parse_number([t])
+            if v is not None:
+                out.append(Number(i, i + 1, v, True))
+            i += 1
+            continue
+        if _is_number_word(t) and t.lower() not in ("hundred", "thousand"):
+            j = i + 1
+            while j < n and (_is_number_word(toks[j]) or (toks[j].lower() == "and" and j + 1 < n
+                                                        and _is_number_word(toks[j + 1]))):
+                j += 1
+            v = parse_number(list(toks[i:j]))
+            if v is not None:
+                out.append(Number(i, j, v, False))
+            i = j
+            continue
+        i += 1
+    return out
+
+
+@dataclass
+class Tally:
+    """One counted group (a row of tallies.csv)."""
+
+    doc_id: str
+    sentence_id: int
+    subject: str
+    stance: str
+    count: int
+    total: int | None
+    source: str
+    evidence: str
+    position: int = 0
+    cue: str = ""
+    explicit_total: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _match_cue(lk: Sequence[str], k: int) -> tuple[int, str] | None:
+    for toks, stance in cue_index().get(lk[k], ()):
+        if tuple(lk[k:k + len(toks)]) == toks:
+            return len(toks), stance
+    return None
+
+
+def _cues_in(lk: Sequence[str], a: int, b: int) -> list[tuple[int, int, str]]:
+    out, k = [], a
+    while k < b:
+        m = _match_cue(lk, k)
+        if m:
+            out.append((k, m[0], m[1]))
+            k += m[0]
+        else:
+            k += 1
+    return out
+
+
+def _stance_from_window(lk: Sequence[str], a: int, b: int) -> tuple[str, str] | None:
+    """Stance from the cues in tokens ``[a, b)``: the cue after the last contrast word wins,
+    else the first; a negator just before a cue makes the part neutral."""
+    cues = _cues_in(lk, a, b)
+    if not cues:
+        return None
+    contrast = [k for k in range(a, b) if lk[k] in CONTRAST]
+    pick = cues[0]
+    if contrast:
+        after = [c for c in cues if c[0] > contrast[-1]]
+        if after:
+            pick = after[-1] if after[-1][2] != "all" else after[0]
+    stance_cues = [c for c in cues if c[2] != "all"]
+    if pick[2] == "all" and stance_cues and not contrast:
+        pick = stance_cues[0] if stance_cues[0][0] - pick[0] <= 3 else pick
+    k, length, stance = pick
+    cue = " ".join(lk[k:k + length])
+    if stance != "all" and any(lk[x] in NEGATORS for x in range(max(a, k - 3), k)):
+        return "neutral", f"not {cue}"
+    return stance, cue
+
+
+def _noun_phrase(toks: Sequence[str], lk: Sequence[str], j: int) -> tuple[str, str, list[str]]:
+    """The noun counted by a number ending at ``j``: ``(kind, noun, np_words)``.
+
+    kind is ``delegations``, ``measure``, ``other`` or ``""`` (no noun).
+    """
+    kinds = noun_kinds()
+    n = len(toks)
+    np_words: list[str] = []
+    k = j
+    while k < n and len(np_words) < 6:
+        low = lk[k]
+        if k > j and low == "and" and np_words and k + 1 < n and toks[k + 1][:1].isalpha():
+            np_words.append(low)
+            k += 1
+            continue
+        if low in kinds and kinds[low] == "measure":
+            return "measure", low, np_words + [low]
+        if not toks[k][:1].isalpha() or (low in NP_BREAK and low not in ("state",)):
+            break
+        np_words.append(low)
+        k += 1
+    words = [w for w in np_words if w != "and"]
+    for x, w in enumerate(words):
+        pair = " ".join(words[x:x + 2])
+        if pair in kinds and kinds[pair] == "delegations":
+            return "delegations", pair, np_words
+        if kinds.get(w) == "delegations":
+            return "delegations", w, np_words
+        if kinds.get(w) == "measure":
+            return "measure", w, np_words
+    for w in words:
+        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            return "other", w, np_words
+    return "", "", np_words
+
+
+def _excluded(toks: Sequence[str], lk: Sequence[str], num: Number) -> bool:
+    """Dates, years, ordinals, identifiers and money are never counts."""
+    n = len(toks)
+    prev = lk[num.i - 1] if num.i > 0 else ""
+    nxt = lk[num.j] if num.j < n else ""
+    if prev in MONTH_WORDS or nxt.rstrip(".") in MONTH_WORDS:
+        return True
+    if nxt in ORDINAL_SUFFIX or prev in NOT_A_COUNT_BEFORE:
+        return True
+    if num.digits and 1900 <= num.value <= 2100 and len(toks[num.i]) == 4:
+        return True
+    if prev in ("/", ".", ":", "-", "–") or nxt in ("/", ":", "%"):
+        return True
+    if num.i > 1 and lk[num.i - 2] in ("us", "$") and prev == "$":
+        return True
+    return nxt in ("million", "billion", "trillion")
+
+
+@dataclass
+class _Cand:
+    num: Number
+    kind: str
+    noun: str
+    np_words: list[str]
+    stance: str = ""
+    cue: str = ""
+    total: int | None = None
+    explicit_total: bool = False
+    of_pronoun: bool = False
+    whole_of_previous: bool = False
+
+
+def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
+    nums = [x for x in find_numbers(toks) if not _excluded(toks, lk, x)]
+    cands = [_Cand(x, *_noun_phrase(toks, lk, x.j)) for x in nums]
+    cands = [c for c in cands if c.kind != "measure"]
+    n = len(toks)
+    # X of (the) Y / X out of (the) Y: Y is the whole, X a part of it
+    for a, b in zip(cands, cands[1:], strict=False):
+        between = lk[a.num.j:b.num.i]
+        if between in (["of"], ["of", "the"], ["out", "of"], ["out", "of", "the"]) or \
+                (a.kind == "" and between == ["to"]):
+            if between == ["to"]:
+                a.stance, a.cue = a.stance or "favourable", "X to Y"
+                b.stance, b.cue = b.stance or "critical", "X to Y"
+                if not b.kind:
+                    b.kind, b.noun = a.kind, a.noun
+                continue
+            a.total, a.explicit_total = b.num.value, True
+            b.stance, b.cue = "all", "X of Y"
+            b.whole_of_previous = True
+            if not a.kind or a.kind == "other" and b.kind == "delegations":
+                a.kind, a.noun = b.kind, b.noun
+    for c in cands:
+        i, j = c.num.i, c.num.j
+        # X of them / those (the whole stated earlier)
+        if j + 1 < n and lk[j] == "of" and lk[j + 1] in PRONOUN_WHOLE:
+            c.of_pronoun = True
+        # Of the Y delegations (opening a clause), a total of Y: the whole
+        before = lk[max(0, i - 3):i]
+        if c.stance:
+            continue
+        if before[-2:] == ["of", "the"] and (i - 2 == 0 or lk[i - 3] in (",", ";", "“", '"')):
+            c.stance, c.cue = "all", "of the Y"
+        elif before[-3:] == ["a", "total", "of"]:
+            c.stance, c.cue = "all", "a total of"
+        elif c.kind and any(w in ("participating", "present", "attending") for w in c.np_words):
+            c.stance, c.cue = "all", next(w for w in c.np_words
+                                          if w in ("participating", "present", "attending"))
+    # stance from cues: forward to the next count or clause boundary, else a short look back
+    for x, c in enumerate(cands):
+        if c.stance:
+            continue
+        nxt = x + 1
+        while nxt < len(cands) and cands[nxt].whole_of_previous:
+            nxt += 1  # "Thirty out of 39 delegates spoke in favour": the cue follows the whole
+        end = cands[nxt].num.i if nxt < len(cands) else n
+        for k in range(c.num.j, end):
+            if lk[k] in CLAUSE_BOUNDARY:
+                end = k
+                break
+        got = _stance_from_window(lk, c.num.j, end)
+        if got is None:
+            start = cands[x - 1].num.j if x > 0 else 0
+            start = max(start, c.num.i - 8)
+            for k in range(c.num.i - 1, start - 1, -1):
+                if lk[k] in CLAUSE_BOUNDARY:
+                    start = k + 1
+                    break
+            got = _stance_from_window(lk, start, c.num.i)
+        if got:
+            c.stance, c.cue = got
+        else:
+            c.stance = "unspecified"
+    return cands
+
+
+# --------------------------------------------------------------------------- sources
+
+_SOURCE_PATTERNS = [
+    re.compile(r"\baccording to (?P<src>[^,.;“”\"]{3,120})", re.IGNORECASE),
+    re.compile(r"\bin an? (?:[\w-]+ )?(?:press |news )?(?:statement|release|communiqu[eé])"
+               r"(?: (?:released|published|issued|posted))?(?: on [\w ,]+?)? by "
+               r"(?P<src>[^,.;“”\"]{3,120})", re.IGNORECASE),
+    re.compile(r"(?:^|[.;”\"] |, )(?P<src>(?:[Tt]he |[Aa] )?[A-Z][^,.;“”\"]{2,120}?)"
+               r"(?:,[^,.;]{0,120},)? (?:said|says|stated|noted|reported|announced)\b"),
+    re.compile(r"(?P<src>\b[Tt]he (?:[\w-]+ ){0,3}(?:statement|press release|mission|"
+               r"ministry|spokesperson)) (?:said|says|stated|noted)\b"),
+    re.compile(r"\b(?:said|says|stated) (?P<src>the (?:[\w-]+ ){0,3}(?:statement|release|"
+               r"mission|ministry|spokesperson))\b"),
+]
+_GENERIC_SOURCE = re.compile(r"^(?:he|she|they|it|we|i|the report|this|that)$", re.IGNORECASE)
+
+
+def canonical_source(phrase: str, subject: str, persons_roles: dict[str, str]) -> str:
+    """Name a source the same way across articles.
+
+    The Permanent Mission / Permanent Representative / ambassador / mission head of the
+    country under review → "Permanent Mission of <Country>"; its foreign ministry or a
+    ministry spokesperson → "Ministry of Foreign Affairs of <Country>"; a person whose role in
+    the article is one of those → the same; otherwise the phrase, trimmed of articles.
+    """
+    country = iso3_names().get(subject, subject) if subject else ""
+    low = phrase.lower()
+    of = f" of {country}" if country else ""
+    if re.search(r"permanent (mission|representative)|\bmission\b|\bambassador\b", low):
+        return f"Permanent Mission{of}"
+    if re.search(r"foreign (ministry|affairs)|ministry of foreign|\bministry\b|spokes", low):
+        return f"Ministry of Foreign Affairs{of}"
+    for person, role in persons_roles.items():
+        if person.lower() in low or any(p.lower() in low.split() for p in person.split()[-1:]):
+            return canonical_source(role, subject, {})
+    phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.IGNORECASE)
+    return phrase
+
+
+def find_source(sentence: str) -> str:
+    """The attribution phrase of a sentence ("according to ...", "X said", ...), or ""."""
+    for pat in _SOURCE_PATTERNS:
+        for m in pat.finditer(sentence):
+            src = m.group("src").strip()
+            src = re.sub(r"^(?:In|On|At|But|And|However|Nevertheless),? ", "", src)
+            if src and not _GENERIC_SOURCE.match(src) and not re.match(
+                    r"^(?:he|she|they|it|we|i)\b", src, re.IGNORECASE):
+                return src
+    return ""
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def extract_tallies(doc_id: str, sentences: Sequence[tuple[int, str]], *,
+                    subject_country: str = "",
+                    persons_roles: dict[str, str] | None = None) -> list[Tally]:
+    """Tallies of one document.
+
+    Args:
+        doc_id: the document.
+        sentences: ``(sentence_id, text)`` in order.
+        subject_country: ISO3 of the country under review (names the source).
+        persons_roles: ``{person: role phrase}`` from the article, so "Sokkhoeurn said" can
+            be traced to the Permanent Mission when the article says he heads it.
+    """
+    persons_roles = persons_roles or {}
+    out: list[Tally] = []
+    sources = [find_source(t) for _, t in sentences]
+    canon = [canonical_source(s, subject_country, persons_roles) if s else "" for s in sources]
+    named = [c for c in canon if c]
+    doc_source = Counter(named).most_common(1)[0][0] if named else ""
+    current_total: int | None = None
+    delegation_context = False
+    pos = 0
+    for (sid, text), src in zip(sentences, canon, strict=True):
+        toks = TOKENIZER.tokenize(text)
+        lk = [t.lower().replace("’", "'") for t in toks]
+        cands = _sentence_tallies(toks, lk)
+        sent_total = next((c.num.value for c in cands if c.stance == "all"
+                           and c.kind == "delegations"), None)
+        if sent_total is not None or any(c.kind == "delegations" for c in cands):
+            delegation_context = True
+        for c in cands:
+            pos += 1
+            kind, noun = c.kind, c.noun
+            if not kind:
+                # a bare number ("only eight were critical", "the 28 spoke in favour") is a
+                # delegation count only inside a delegation context and with a stance cue
+                if not (delegation_context and c.stance in STANCES + ("all",)
+                        and (c.of_pronoun or any(x.kind == "delegations" for x in cands)
+                             or current_total is not None)):
+                    continue
+                kind = "delegations"
+            subject = "delegations" if kind == "delegations" else noun
+            stance = c.stance if kind == "delegations" or c.stance == "all" else "unspecified"
+            total = c.total
+            if total is None and kind == "delegations" and c.stance != "all":
+                total = sent_total if sent_total is not None else current_total
+            if stance == "all":
+                total = c.num.value
+            out.append(Tally(doc_id, sid, subject, stance, c.num.value, total,
+                             src or doc_source, text, position=pos, cue=c.cue,
+                             explicit_total=c.explicit_total or c.of_pronoun))
+        if sent_total is not None:
+            current_total = sent_total
+    # parts stated before their total: give them the first total that follows
+    for x, t in enumerate(out):
+        if t.subject == "delegations" and t.total is None and t.stance != "all":
+            nxt = next((u.count for u in out[x + 1:] if u.subject == "delegations"
+                        and u.stance == "all"), None)
+            t.total = nxt
+    return out
+
+
+@dataclass
+class Event:
+    """One reported event of a document (a row of events.csv)."""
+
+    doc_id: str
+    event_id: int
+    total: int | None
+    parts: dict[str, int]
+    check: str
+    source: str
+    sentence_ids: list[int]
+    notes: str = ""
+
+
+def summarise_events(tallies: Sequence[Tally]) -> list[Event]:
+    """Group a document's delegation tallies into events and check that the parts add up.
+
+    Each distinct whole (``all``) starts an event; a part joins the whole it names ("X of Y",
+    "X of them"), else the one in force where it stands. Repeated statements of the same
+    (stance, count) count once. ``check``: ``ok`` when the stated parts add up to the total
+    (parts not stated count as 0 only then), ``incomplete`` when they fall short or there is
+    no total, ``mismatch`` when they exceed it or a stance carries two different counts.
+    """
+    deleg = [t for t in tallies if t.subject == "delegations"]
+    if not deleg:
+        return []
+    doc_id = deleg[0].doc_id
+    totals: list[int] = []
+    for t in deleg:
+        if t.stance == "all" and t.count not in totals:
+            totals.append(t.count)
+    groups: dict[int | None, list[Tally]] = defaultdict(list)
+    for t in deleg:
+        key = t.count if t.stance == "all" else t.total
+        if key not in totals:
+            key = totals[0] if len(totals) == 1 else key
+        groups[key].append(t)
+    events: list[Event] = []
+    order = sorted(groups, key=lambda k: min(t.position for t in groups[k]))
+    for n, key in enumerate(order, start=1):
+        ts = groups[key]
+        parts: dict[str, int] = {}
+        notes = []
+        for st in STANCES:
+            vals = Counter(t.count for t in ts if t.stance == st)
+            if vals:
+                parts[st] = vals.most_common(1)[0][0]
+                if len(vals) > 1:
+                    notes.append(f"{st} stated as " + " and ".join(map(str, sorted(vals))))
+        total = key if key in totals else None
+        stated = sum(parts.values())
+        if notes:
+            check = "mismatch"
+        elif total is None or not parts:
+            check = "incomplete"
+        elif stated == total:
+            check = "ok"
+        elif stated < total:
+            check = "incomplete"
+        else:
+            check = "mismatch"
+        srcs = Counter(t.source for t in ts if t.source)
+        events.append(Event(doc_id, n, total, parts, check,
+                            srcs.most_common(1)[0][0] if srcs else "",
+                            sorted({t.sentence_id for t in ts}), "; ".join(notes)))
+    return events
+
+
+_SESSION_TEXT = re.compile(
+    r"\b(?:HRC\s?(\d{1,2})\b|(\d{1,2})(?:st|nd|rd|th) (?:regular )?session of the "
+    r"(?:UN |United Nations )?Human Rights Council)")
+
+
+def session_from_text(texts: Iterable[str]) -> str:
+    """``HRC<n>`` when the text names the session ("HRC51", "51st session of the ...")."""
+    for t in texts:
+        m = _SESSION_TEXT.search(t)
+        if m:
+            return f"HRC{int(m.group(1) or m.group(2))}"
+    return ""
