@@ -35,7 +35,11 @@ COLUMNS: dict[str, list[str]] = {
     ],
     # Not part of the contract, but part of every run's records.
     "warnings": ["stage", "doc_id", "source_file", "message"],
+    "themes": ["doc_id", "theme", "sentences", "matched", "share"],
 }
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 CONTRACT_TABLES = ("documents", "sentences", "entities", "tallies", "events", "stances")
 
@@ -51,6 +55,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs follow the user's umask
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -31,6 +31,10 @@ TOKEN_PATTERN = (r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w-])"
                  r"|['’]s\b"
                  r"|[^\w\s]")
 TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)
+# The same pattern compiled with ``re`` for the hot path: NLTK 3.10 routes every match of a
+# RegexpTokenizer through a ReDoS guard that costs ~40% of tagging time. Spans are identical
+# (tests/test_entities.py checks it against TOKENIZER.span_tokenize).
+TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -39,33 +43,32 @@ MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug":
               "sept": 9, "oct": 10, "nov": 11, "dec": 12}
 
 GOVERNMENT_VERBS = frozenset(
-    "said says say has had have is was will would supports supported backed defended "
-    "insists insisted rejected rejects accused accuses welcomed welcomes condemned condemns "
-    "denied denies claimed claims argued argues wants wanted urged urges called calls "
-    "warned warns responded responds criticised criticized praised praises announced "
-    "maintains maintained believes".split())
+    "said says say has had have is was will would supports supported backed defended insists "
+    "insisted rejected rejects accused accuses welcomed welcomes condemned condemns denied "
+    "denies claimed claims argued argues wants wanted urged urges called calls warned warns "
+    "responded responds criticised criticized praised praises announced maintains maintained "
+    "believes".split())
 REPORTING_VERBS = frozenset(
     "said says told added adds noted notes stressed stresses claimed claims urged urges "
     "argued argues asked asks explained explains insisted insists warned warns wrote writes "
     "stated states continued confirmed confirms denied denies announced announces "
     "acknowledged replied replies responded reiterated reiterates underlined underlines "
-    "emphasised emphasized emphasises emphasizes highlighted highlights hit slammed "
-    "denounced denounces called calls expressed expresses told recalled recalls pointed "
-    "lamented praised praises criticised criticized welcomed welcomes rejected rejects "
-    "dismissed dismisses concluded concludes presented presents made took raised raises "
-    "also who".split())
-TITLES = frozenset("Mr Mrs Ms Miss Dr Prof Professor Sir Dame Lord Lady Samdech Oknha "
-                   "H.E. Excellency Madam Mister Rev Father Sister Judge Senator Gen "
-                   "General Colonel Col Captain Capt".split())
-NAME_PARTICLES = frozenset("bin binti ibn van von de der den da das dos du del della di "
-                           "al el le la".split())
+    "emphasised emphasized emphasises emphasizes highlighted highlights hit slammed denounced "
+    "denounces called calls expressed expresses told recalled recalls pointed lamented "
+    "praised praises criticised criticized welcomed welcomes rejected rejects dismissed "
+    "dismisses concluded concludes presented presents made took raised raises also who".split())
+TITLES = frozenset("Mr Mrs Ms Miss Dr Prof Professor Sir Dame Lord Lady Samdech Oknha H.E. "
+                   "Excellency Madam Mister Rev Father Sister Judge Senator Gen General Colonel "
+                   "Col Captain Capt".split())
+NAME_PARTICLES = frozenset("bin binti ibn van von de der den da das dos du del della di al el le "
+                           "la".split())
 # Short capitalised words that are never a name part, even before another name-like word.
-NEVER_NAME_SHORT = frozenset("The A In On At To Of By As If It He She We But And For Yet So "
-                             "Its His Her Our Their Mr Ms Dr Mrs No Not Nor Or All Any One "
-                             "Two Six Ten Few New Old Now How Who Why Has Had Was Are Is Be "
-                             "Do Did Get Let May Can Via Per Pro Non Out Off Up Our Own Too "
-                             "Also Then Than That This These Those With From Into Over Upon "
-                             "After While When Where Which What".split())
+NEVER_NAME_SHORT = frozenset("The A In On At To Of By As If It He She We But And For Yet So Its "
+                             "His Her Our Their Mr Ms Dr Mrs No Not Nor Or All Any One Two Six "
+                             "Ten Few New Old Now How Who Why Has Had Was Are Is Be Do Did Get "
+                             "Let May Can Via Per Pro Non Out Off Up Our Own Too Also Then Than "
+                             "That This These Those With From Into Over Upon After While When "
+                             "Where Which What".split())
 QUOTE_OPENERS = frozenset("“\"‘'([")
 
 
@@ -118,9 +121,9 @@ def state_names() -> dict[str, str]:
                 form = form.strip()
                 if "," in form or "(" in form:
                     continue
-                names.setdefault(form, c.alpha_3)
                 if form.lower().startswith("the "):
-                    names.setdefault(form[4:], c.alpha_3)
+                    form = form[4:]  # "the State of Palestine": the article is not the name
+                names.setdefault(form, c.alpha_3)
     for r in _rows("country_aliases.csv"):
         names[r["alias"]] = r["iso3"]
     return names
@@ -252,7 +255,10 @@ DATE_RE = re.compile(
     r"|\b(?P<rel>(?:last|next|this|early|late|mid-)\s*(?:year|month|week|"
     r"January|February|March|April|May|June|July|August|September|October|November|December))\b"
     r"|\b(?P<wd>(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
-    r"|(?<![\d,.$€£-])\b(?P<y4>(?:19[4-9]\d|20\d\d))\b(?![\d,]|-page|\s*(?:%|per\s?cent))")
+    r"|(?<![\d,.$€£-])\b(?P<y4>(?:19[4-9]\d|20\d\d))\b(?!\d|,\d|-page|\s*(?:%|per\s?cent))")
+
+
+_DATE_HINT = re.compile(r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day|year|month|week")
 
 
 def _month_num(s: str) -> int:
@@ -311,7 +317,7 @@ class _Sent:
 
 
 def _prepare(sentence_id: int, start: int, text: str) -> _Sent:
-    spans = list(TOKENIZER.span_tokenize(text))
+    spans = [m.span() for m in TOKEN_RE.finditer(text)]
     toks = [text[s:e] for s, e in spans]
     keys = [t.replace("’", "'") for t in toks]
     return _Sent(sentence_id, start, text, spans, toks, keys, [k.lower() for k in keys])
@@ -330,9 +336,7 @@ def _name_like(tok: str) -> bool:
         return False
     if any(ch.isdigit() for ch in tok):
         return False
-    if len(tok) > 1 and tok.isupper():  # acronyms: UN, SR, NGO
-        return False
-    return True
+    return not (len(tok) > 1 and tok.isupper())  # acronyms: UN, SR, NGO
 
 
 class EntityTagger:
@@ -401,8 +405,9 @@ class EntityTagger:
 
     def _tag_geo(self, doc_id: str, s: _Sent, blocked: list[bool], out: list[Mention]) -> None:
         keys, n, i = s.keys, len(s.keys), 0
+        geo_idx = self.geo.index
         while i < n:
-            m = self.geo.match(keys, i)
+            m = self.geo.match(keys, i) if keys[i] in geo_idx else None
             if m is None:
                 if (self.kingdom_ok and keys[i] == "Kingdom" and i > 0
                         and s.lkeys[i - 1] == "the"
@@ -424,7 +429,11 @@ class EntityTagger:
 
     def _tag_orgs(self, doc_id: str, s: _Sent, blocked: list[bool], out: list[Mention]) -> None:
         n, i = len(s.keys), 0
+        exact_idx, any_idx = self.org_exact.index, self.org_any.index
         while i < n:
+            if s.keys[i] not in exact_idx and s.lkeys[i] not in any_idx:
+                i += 1
+                continue
             cands = [m for m in (self.org_exact.match(s.keys, i), self.org_any.match(s.lkeys, i))
                      if m is not None]
             m = max(cands, key=lambda c: c[0]) if cands else None
@@ -440,7 +449,11 @@ class EntityTagger:
     def _tag_roles(self, doc_id: str, s: _Sent, blocked: list[bool], role_at: dict[int, int],
                    out: list[Mention]) -> None:
         n, i = len(s.keys), 0
+        role_idx = self.roles.index
         while i < n:
+            if s.lkeys[i] not in role_idx:
+                i += 1
+                continue
             m = self.roles.match(s.lkeys, i)
             if m is None:
                 i += 1
@@ -454,6 +467,8 @@ class EntityTagger:
             i += k
 
     def _tag_dates(self, doc_id: str, s: _Sent, year: int | None, out: list[Mention]) -> None:
+        if not _DATE_HINT.search(s.text):
+            return  # no digit, month, weekday or "year/month/week": no date (cheap pre-check)
         for m in DATE_RE.finditer(s.text):
             text = m.group(0)
             a = m.start()
@@ -477,16 +492,15 @@ class EntityTagger:
         runs: list[tuple[_Sent, int, int, bool]] = []
         i = 0
         while i < n:
-            if blocked[i] or not _name_like(toks[i]):
+            if blocked[i] or not toks[i][:1].isupper() or not _name_like(toks[i]):
                 i += 1
                 continue
             j = i
             while j < n:
                 t = toks[j]
-                if not blocked[j] and _name_like(t):
-                    j += 1
-                elif (t.lower() in NAME_PARTICLES and j + 1 < n and not blocked[j + 1]
-                      and _name_like(toks[j + 1]) and j > i):
+                particle = (t.lower() in NAME_PARTICLES and j + 1 < n and not blocked[j + 1]
+                            and _name_like(toks[j + 1]) and j > i)
+                if (not blocked[j] and _name_like(t)) or particle:
                     j += 1
                 else:
                     break
@@ -570,13 +584,15 @@ class EntityTagger:
                     full.append(name)
         # fullest form: a name contained in a longer one (in order or reversed) maps to it
         canon: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for name in full:
+        for n_, name in enumerate(full):
             best = name
             for other in full:
                 if len(other) > len(best) and (_contains(other, name)
                                                or _contains(other, name[::-1])):
                     best = other
-            canon[name] = best
+            # the same parts in another order ("Muntarbhorn Vitit"): the form seen first
+            first = next((o for o in full[:n_] if sorted(o) == sorted(best)), None)
+            canon[name] = first or best
         part_of: dict[str, tuple[str, ...]] = {}
         for name in full:
             for tok in name:

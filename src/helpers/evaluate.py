@@ -104,12 +104,16 @@ def _fmt(item: Item) -> str:
 def evaluate_run(out_dir: str | Path, gold_dir: str | Path,
                  fields: Iterable[str] = FIELDS) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score a finished run folder against a gold folder (the tables must exist)."""
-    from helpers.contract import read_table
+    from helpers.contract import COLUMNS, read_table
+
+    def table(name: str) -> pd.DataFrame:
+        if (Path(out_dir) / "tables" / f"{name}.csv").exists():
+            return read_table(out_dir, name)
+        return pd.DataFrame(columns=COLUMNS[name])  # a stage not run yet scores nothing
 
     docs = read_table(out_dir, "documents")
     ok = docs.loc[docs["status"] == "ok", "doc_id"].tolist()
-    pred = predicted_items(read_table(out_dir, "entities"), read_table(out_dir, "tallies"),
-                           read_table(out_dir, "stances"))
+    pred = predicted_items(table("entities"), table("tallies"), table("stances"))
     scores, errors = compare(load_gold(gold_dir), pred, ok)
     fields = list(fields)
     return (scores[scores["field"].isin(fields)].reset_index(drop=True),

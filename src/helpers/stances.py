@@ -25,12 +25,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from helpers.entities import TOKENIZER, Mention, _rows, bloc_members
+from helpers.entities import TOKEN_RE, TOKENIZER, Mention, _rows, bloc_members
 
 PLACE_PREPS = frozenset({"in", "inside", "within", "across", "throughout", "against", "to",
                          "into", "toward", "towards", "at"})
 ACTIVE_WINDOW = 20  # an actor more than this many tokens before an active cue is not its subject
 CONTRAST = frozenset({"but", "however"})
+PASSIVE_AUX = frozenset({"was", "were", "is", "are", "been", "be", "being"})
 NEGATORS = frozenset({"not", "n't", "never", "neither", "nor"})
 CRITICAL_OBJECTS = frozenset({"remarks", "report", "reports", "rapporteur", "recommendations",
                               "concerns", "criticism", "demands", "calls", "statement",
@@ -111,7 +112,7 @@ def extract_stances(doc_id: str, sentences: Sequence[tuple[int, int, str, int]],
                           ";".join(members.get(m.canonical, ())) if m.label == "BLOC" else ""))
 
     for sid, start, text, _para in sentences:
-        spans = list(TOKENIZER.span_tokenize(text))
+        spans = [m.span() for m in TOKEN_RE.finditer(text)]
         lk = [text[a:b].lower().replace("’", "'") for a, b in spans]
         actors = []
         for m in sorted(by_sent.get(sid, ()), key=lambda m: m.start):
@@ -134,6 +135,8 @@ def extract_stances(doc_id: str, sentences: Sequence[tuple[int, int, str, int]],
                 continue
             negated = any(w in NEGATORS for w in lk[max(0, a - 3):a])
             if kind == "active":
+                if a > 0 and lk[a - 1] in PASSIVE_AUX:
+                    continue  # "the report ... was welcomed": whoever is named is not the agent
                 lo = max(0, a - ACTIVE_WINDOW)
                 for k in range(a - 1, lo - 1, -1):
                     if ci > 0 and k < cues[ci - 1][1]:

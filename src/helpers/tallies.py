@@ -14,33 +14,34 @@ Cue words live in ``data/tally_cues.csv``, nouns in ``data/tally_nouns.csv``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from helpers.entities import TOKENIZER, _rows, iso3_names
+from helpers.entities import TOKEN_RE, _rows, iso3_names
 
 NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
-    "eighty ninety hundred thousand".split())
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety hundred thousand".split())
 MONTH_WORDS = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 NOT_A_COUNT_BEFORE = frozenset(
     "session sessions resolution resolutions article articles no number paragraph para item "
-    "items chapter section page pages hrc covid aged age room floor phase grade level "
-    "point points rule decision decisions code $ us$ € £ usd riel riels".split())
+    "items chapter section page pages hrc covid aged age room floor phase grade level point "
+    "points rule decision decisions code $ us$ € £ usd riel riels".split())
 ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
 NP_BREAK = frozenset(
     "were was is are be been being had have has spoke speak speaks made make makes of in on "
     "at to for from with by who whom which that the a an their its his her our out also all "
     "said say says did do does will would could should may might can including include "
     "attended attend took take while whereas but and or nor as than then there here this "
-    "these those them they it he she we you i so such not no only each every some many "
-    "few most more less other others".split())
+    "these those them they it he she we you i so such not no only each every some many few "
+    "most more less other others".split())
 CONTRAST = frozenset({"but", "however", "yet", "although", "though", "nevertheless"})
 NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without", "refrained"})
 CLAUSE_BOUNDARY = frozenset({";", "while", "whereas", "whilst"})
@@ -200,8 +201,11 @@ def _noun_phrase(toks: Sequence[str], lk: Sequence[str], j: int) -> tuple[str, s
             k += 1
             continue
         if low in kinds and kinds[low] == "measure":
-            return "measure", low, np_words + [low]
+            return "measure", low, [*np_words, low]
         if not toks[k][:1].isalpha() or (low in NP_BREAK and low not in ("state",)):
+            break
+        cue = _match_cue(lk, k)
+        if cue and cue[1] != "all":  # "five raised concerns": the verb ends the noun phrase
             break
         np_words.append(low)
         k += 1
@@ -258,7 +262,7 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
     cands = [c for c in cands if c.kind != "measure"]
     n = len(toks)
     # X of (the) Y / X out of (the) Y: Y is the whole, X a part of it
-    for a, b in zip(cands, cands[1:], strict=False):
+    for a, b in itertools.pairwise(cands):
         between = lk[a.num.j:b.num.i]
         if between in (["of"], ["of", "the"], ["out", "of"], ["out", "of", "the"]) or \
                 (a.kind == "" and between == ["to"]):
@@ -271,7 +275,7 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
             a.total, a.explicit_total = b.num.value, True
             b.stance, b.cue = "all", "X of Y"
             b.whole_of_previous = True
-            if not a.kind or a.kind == "other" and b.kind == "delegations":
+            if not a.kind or (a.kind == "other" and b.kind == "delegations"):
                 a.kind, a.noun = b.kind, b.noun
     for c in cands:
         i, j = c.num.i, c.num.j
@@ -393,7 +397,7 @@ def extract_tallies(doc_id: str, sentences: Sequence[tuple[int, str]], *,
     delegation_context = False
     pos = 0
     for (sid, text), src in zip(sentences, canon, strict=True):
-        toks = TOKENIZER.tokenize(text)
+        toks = TOKEN_RE.findall(text)
         lk = [t.lower().replace("’", "'") for t in toks]
         cands = _sentence_tallies(toks, lk)
         sent_total = next((c.num.value for c in cands if c.stance == "all"
@@ -406,7 +410,7 @@ def extract_tallies(doc_id: str, sentences: Sequence[tuple[int, str]], *,
             if not kind:
                 # a bare number ("only eight were critical", "the 28 spoke in favour") is a
                 # delegation count only inside a delegation context and with a stance cue
-                if not (delegation_context and c.stance in STANCES + ("all",)
+                if not (delegation_context and c.stance in (*STANCES, "all")
                         and (c.of_pronoun or any(x.kind == "delegations" for x in cands)
                              or current_total is not None)):
                     continue

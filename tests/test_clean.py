@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+import codecs
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers.clean import (
+    clean_corpus,
+    clean_text,
+    decode_bytes,
+    find_duplicates,
+    is_ticker,
+    normalise_text,
+    read_metadata,
+    split_dateline,
+    split_sentences,
+    train_sentence_splitter,
+)
+
+ARTICLE = ("GENEVA: Of the 30 delegations present, 20 spoke in favour of the Kingdom's record. "
+           "Mr. Smith of the U.N. office said the U.S. delegation was critical.\n\n"
+           "The dialogue ended on Friday with a statement by Dr. Jane K. Doe.")
+
+
+def test_decode_utf8_bom_and_utf16():
+    text = "Viet Nam’s delegation — café"
+    assert decode_bytes(codecs.BOM_UTF8 + text.encode()).text == text
+    assert decode_bytes(codecs.BOM_UTF8 + text.encode()).encoding == "utf-8-sig"
+    d = decode_bytes(text.encode("utf-16"))
+    assert (d.text, d.encoding) == (text, "utf-16")
+    d = decode_bytes(text.encode("utf-16-le"))  # no BOM
+    assert (d.text, d.encoding) == (text, "utf-16-le")
+
+
+def test_decode_cp1252_and_latin1():
+    text = "The “Kingdom’s” delegates – all 39 – welcomed it. " * 5
+    d = decode_bytes(text.encode("cp1252"))
+    assert (d.text, d.encoding) == (text, "cp1252")
+    text = "Côte d'Ivoire, São Tomé and Zürich delegates spoke at the séance. " * 5
+    d = decode_bytes(text.encode("latin-1"))
+    assert (d.text, d.encoding) == (text, "latin-1")
+
+
+@pytest.mark.parametrize("data,why", [
+    (b"", "empty"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG"),
+    (b"%PDF-1.7\n" + bytes(range(256)), "PDF"),
+    (bytes([0, 1, 2, 3, 250, 251, 0, 7]) * 200, "binary"),
+])
+def test_decode_rejects(data, why):
+    d = decode_bytes(data)
+    assert d.text is None and d.status.startswith("rejected:") and why in d.status
+
+
+def test_normalise_removes_cr_invisibles_and_replacement():
+    raw = "A\u00a0B\r\nC\u200bD\rE\u00adF\ufffdG  H\x07"
+    assert normalise_text(raw) == "A B\nCD\nEFG H"
+
+
+def test_ticker_and_furniture_removed_and_counted():
+    ticker = "Pilot Project in Phnom Penh | Marathon 2024 | Bodybuilders to Compete in Indonesia |"
+    raw = (f"{ticker}\n\nHeadline About Cambodia Report\n\nPHNOM PENH: The ministry said the "
+           "report was biased.\n\nShare this article\nRelated News\nSome Other Headline Here\n"
+           "Another Story About Hun Sen\n© 2023 Example News. All rights reserved.")
+    cd = clean_text(raw)
+    assert is_ticker(ticker)
+    assert "Indonesia" not in cd.text and "Hun Sen" not in cd.text and "Share" not in cd.text
+    assert cd.title == "Headline About Cambodia Report"
+    assert cd.dateline == "PHNOM PENH"
+    assert cd.text == "Headline About Cambodia Report\n\nThe ministry said the report was biased."
+    removed = (len(ticker) + len("Share this article") + len("Related News")
+               + len("Some Other Headline Here") + len("Another Story About Hun Sen")
+               + len("© 2023 Example News. All rights reserved."))
+    assert cd.boilerplate_chars == removed
+
+
+def test_dateline_variants():
+    assert split_dateline("GENEVA (Reuters) - Text here")[0] == "GENEVA (Reuters)"
+    assert split_dateline("BANGKOK, Oct 5 – Text")[0] == "BANGKOK, Oct 5"
+    assert split_dateline("UN: a sentence")[0] == ""  # two letters: not a place
+    assert split_dateline("The report: it said")[0] == ""
+
+
+def test_paragraphs_one_per_line_and_wrapped():
+    one_per_line = "First paragraph ends here.\nSecond paragraph starts here."
+    assert len(clean_text(one_per_line).paragraphs) == 2
+    wrapped = "This sentence is wrapped\nacross two lines of text."
+    cd = clean_text(wrapped)
+    assert cd.text == "This sentence is wrapped across two lines of text."
+
+
+def test_html_page_extracts_article_not_scripts_or_nav():
+    html = ("<!DOCTYPE html><html><head><title>T</title><script>var Indonesia=1;</script>"
+            "<style>.x{}</style></head><body><nav><a>Home</a><a>Thailand news</a></nav>"
+            "<article><h1>Delegates Back Cambodia</h1><p>Thirty of 39 delegations spoke in "
+            "favour.</p><p>Nine were critical.</p></article>"
+            "<div class='related-posts'><a>Laos story</a></div><footer>© 2022</footer>"
+            "</body></html>")
+    cd = clean_text(html)
+    assert cd.fmt == "html"
+    assert cd.text == ("Delegates Back Cambodia\n\nThirty of 39 delegations spoke in favour."
+                       "\n\nNine were critical.")
+    for bad in ("Indonesia", "Thailand", "Laos", "Home", "©"):
+        assert bad not in cd.text
+
+
+def test_sentences_keep_abbreviations_and_initials():
+    cd = clean_text(ARTICLE)
+    sp = train_sentence_splitter([cd.text])
+    sents = [cd.text[s:e] for _, s, e in split_sentences(cd, sp)]
+    assert sents == [
+        "Of the 30 delegations present, 20 spoke in favour of the Kingdom's record.",
+        "Mr. Smith of the U.N. office said the U.S. delegation was critical.",
+        "The dialogue ended on Friday with a statement by Dr. Jane K. Doe.",
+    ]
+
+
+def test_seed_offsets_exact_and_clean(seed_run: Path):
+    import pandas as pd
+
+    s = pd.read_csv(seed_run / "tables" / "sentences.csv", dtype={"text": str})
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in (seed_run / "texts").glob("*.txt")}
+    assert len(s) > 50
+    for r in s.itertuples():
+        assert texts[r.doc_id][r.start:r.end] == r.text
+        assert "\ufffd" not in r.text and "\r" not in r.text
+    # seed 004's ticker names Indonesia and Hun Sen: neither reaches the sentences
+    joined = " ".join(s["text"])
+    assert "Indonesia" not in joined and "Hun Sen" not in joined and "Related News" not in joined
+
+
+def test_metadata_problems_are_warnings(tmp_path: Path):
+    (tmp_path / "metadata.csv").write_text(
+        "doc_id,outlet,event_date,hrc_session,extra\n"
+        "a,Post,2022-13-40,HRC 49,x\n"
+        "a,Dup,,,\n"
+        "ghost,Post,,,\n"
+        "b,Too,many,fields,here,!\n"
+        ",no id,,,\n", encoding="utf-8")
+    meta, warns = read_metadata(tmp_path / "metadata.csv", ["a", "b", "c"])
+    assert meta["a"]["event_date"] == "" and meta["a"]["hrc_session"] == "HRC49"
+    assert meta["a"]["extra"] == "x"
+    text = "\n".join(warns)
+    for needle in ("event_date '2022-13-40'", "doc_id a repeated", "ghost names no file",
+                   "6 fields but the header has 5", "no doc_id", "b: no row", "c: no row"):
+        assert needle in text, needle
+
+
+def test_duplicates_exact_and_near():
+    base = " ".join(f"word{i}" for i in range(200))
+    near = base.replace("word150", "changed")
+    other = " ".join(f"other{i}" for i in range(200))
+    st_ = find_duplicates({"a": base, "b": base, "c": near, "d": other})
+    assert st_["b"] == "duplicate of a"
+    assert st_["c"].startswith("near-duplicate of a (Jaccard 0.9")
+    assert "d" not in st_ and "a" not in st_
+
+
+def test_corpus_of_bad_files(tmp_path: Path, root: Path):
+    seed = (root / "seeds" / "003_573078b1906a0fce.txt").read_text(encoding="utf-8")
+    shutil.copy(root / "seeds" / "001_fe54ed32763119d5.txt", tmp_path / "a_ok.txt")
+    (tmp_path / "b_copy.txt").write_text(
+        (root / "seeds" / "001_fe54ed32763119d5.txt").read_text(encoding="utf-8"), "utf-8")
+    (tmp_path / "c_empty.txt").write_bytes(b"")
+    (tmp_path / "d_space.txt").write_bytes(b" \n\t\r\n ")
+    (tmp_path / "e_image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (tmp_path / "f_utf16.txt").write_bytes(seed.encode("utf-16"))
+    (tmp_path / "g_cp1252.txt").write_bytes(seed.replace("\n", "\r\n").encode("cp1252"))
+    (tmp_path / "h_big.txt").write_bytes(b"x" * 6000)
+    res = clean_corpus(tmp_path, max_bytes=5000, progress=False)
+    status = {d["doc_id"]: d["status"] for d in res.documents}
+    enc = {d["doc_id"]: d["encoding"] for d in res.documents}
+    assert status["a_ok"] == "ok"
+    assert status["b_copy"] == "duplicate of a_ok"
+    assert status["c_empty"] == "rejected: empty file"
+    assert status["d_space"] == "rejected: whitespace only"
+    assert status["e_image"] == "rejected: binary file (PNG image)"
+    assert status["f_utf16"] == "ok" and enc["f_utf16"] == "utf-16"
+    # the cp1252 copy of seed 003 is the same story as the UTF-16 one once decoded
+    assert status["g_cp1252"] == "duplicate of f_utf16" and enc["g_cp1252"] == "cp1252"
+    assert status["h_big"].startswith("rejected: too large (6,000 bytes")
+    assert {s["doc_id"] for s in res.sentences} == {"a_ok", "f_utf16"}
+    assert len(res.warnings) == 6
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=2000))
+def test_decode_never_raises(data):
+    d = decode_bytes(data)
+    assert d.text is None or isinstance(d.text, str)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=1500))
+def test_clean_never_raises_is_idempotent_and_offsets_exact(raw):
+    cd = clean_text(raw)
+    assert "\r" not in cd.text and "\ufffd" not in cd.text
+    again = clean_text(cd.text)
+    assert again.text == cd.text
+    sp = train_sentence_splitter([cd.text])
+    for _, s, e in split_sentences(cd, sp):
+        assert cd.text[s:e] == cd.text[s:e].strip() and cd.text[s:e]
+    for s, e in cd.paragraphs:
+        assert 0 <= s <= e <= len(cd.text)

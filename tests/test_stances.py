@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from helpers.entities import EntityTagger
+from helpers.stances import extract_stances
+
+
+def stances(*texts: str, subject: str = "KHM") -> list[tuple[str, str]]:
+    sents, pos = [], 0
+    for i, t in enumerate(texts, start=1):
+        sents.append((i, pos, t, i))
+        pos += len(t) + 2
+    ms = EntityTagger(subject_country=subject).tag("d", [(a, b, c) for a, b, c, _ in sents])
+    return [(s.actor, s.stance) for s in
+            extract_stances("d", sents, ms, subject_country=subject)]
+
+
+def test_named_lists_and_calls():
+    assert stances("Germany, Canada, New Zealand and other countries called on the Cambodian "
+                   "government to open civic space.") == [
+        ("DEU", "critical"), ("CAN", "critical"), ("NZL", "critical")]
+
+
+def test_support_for_another_speaker_and_shared_views():
+    got = stances("China defended Cambodia against the rapporteur.",
+                  "He was supported by the representatives from Asean countries.",
+                  "The Myanmar representative said engagement works.",
+                  "The view was shared by the Philippines, Laos and Thailand.")
+    assert got == [("CHN", "supportive"), ("ASEAN", "supportive"), ("MMR", "supportive"),
+                   ("PHL", "supportive"), ("LAO", "supportive"), ("THA", "supportive")]
+
+
+def test_support_for_the_rapporteur_is_critical_and_negation_and_places():
+    got = stances("The rapporteur's remarks were supported by Sweden and Norway, but not by "
+                  "China.", "Human rights problems exist in the EU too.",
+                  "Japan said it helped, but considered the election disappointing.")
+    assert got == [("SWE", "critical"), ("NOR", "critical"), ("JPN", "critical")]
+
+
+def test_subject_is_never_an_actor_and_bloc_members_listed():
+    sents = [(1, 0, "Cambodia and ASEAN welcomed the outcome.", 1)]
+    ms = EntityTagger(subject_country="KHM").tag("d", [(1, 0, sents[0][2])])
+    out = extract_stances("d", sents, ms, subject_country="KHM")
+    assert [(s.actor, s.actor_label, s.target) for s in out] == [("ASEAN", "BLOC", "KHM")]
+    assert "KHM" in out[0].bloc_members.split(";") and "VNM" in out[0].bloc_members
+
+
+def test_author_of_a_rejected_report():
+    assert stances("The ministry dismissed the report issued by the US State Department as "
+                   "biased.") == [("USA", "critical")]
+    assert stances("The report issued by the US State Department was welcomed.") == []

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import pytest
+
+from helpers.tallies import extract_tallies, find_numbers, parse_number, summarise_events
+
+
+@pytest.mark.parametrize("words,value", [
+    (["2,000"], 2000), (["39"], 39), (["Thirty"], 30), (["twenty-two"], 22),
+    (["Thirty-one"], 31), (["one", "hundred", "and", "twelve"], 112),
+])
+def test_parse_number(words, value):
+    assert parse_number(words) == value
+
+
+def test_find_numbers_words_and_digits():
+    toks = ["Thirty-one", "of", "the", "1,200", "and", "two", "hundred", "pages"]
+    assert [n.value for n in find_numbers(toks)] == [31, 1200, 200]
+
+
+def rows(*sentences: str):
+    ts = extract_tallies("d", list(enumerate(sentences, start=1)), subject_country="KHM")
+    return [(t.subject, t.stance, t.count, t.total) for t in ts]
+
+
+def test_x_of_y_with_stance_after_the_whole():
+    assert rows("Thirty out of 39 state delegates spoke in favor of Cambodia.") == [
+        ("delegations", "favourable", 30, 39), ("delegations", "all", 39, 39)]
+
+
+def test_of_the_y_then_bare_parts():
+    s = ("Of the 36 delegations present at the dialogue held on March 29, only eight were "
+         "critical of the Kingdom while the 28 spoke in favour, according to the mission.")
+    assert rows(s) == [("delegations", "all", 36, 36), ("delegations", "critical", 8, 36),
+                       ("delegations", "favourable", 28, 36)]
+
+
+def test_total_then_parts_in_later_sentences():
+    got = rows("A total of 39 state delegations attended the dialogue on October 5.",
+               "30 of them commended the response to Covid-19.",
+               "They said that nine delegates made comments critical of Cambodia.")
+    assert got == [("delegations", "all", 39, 39), ("delegations", "favourable", 30, 39),
+                   ("delegations", "critical", 9, 39)]
+
+
+def test_parts_before_total_and_remaining():
+    got = rows("Twenty-two countries praised Cambodia and the remaining five raised concerns.",
+               "In all, 27 delegations took part.")
+    assert got == [("delegations", "favourable", 22, 27), ("delegations", "critical", 5, 27),
+                   ("delegations", "all", 27, 27)]
+
+
+def test_other_x_with_contrast_and_negation():
+    got = rows("A UN debate was attended by representatives from 27 States.",
+               "17 countries spoke in favour, while the other 10 countries noted positive "
+               "steps but expressed concerns.",
+               "Three delegations were not critical.")
+    assert got == [("delegations", "all", 27, 27), ("delegations", "favourable", 17, 27),
+                   ("delegations", "critical", 10, 27), ("delegations", "neutral", 3, 27)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The first of the 39-page report states that elections were flawed.",
+    "The ruling party won all 125 seats in the 2018 election.",
+    "Some 40% of voters, or 2,000 people, paid $30 on June 5.",
+    "At its 51st session the Council held 19 dialogues over 15 days.",
+    "He said 16 of the 19 parties were proxies, after two hundred years.",
+    "The 39th session adopted resolution 48/23 in 2021.",
+])
+def test_never_a_delegation_tally(sentence):
+    assert [r for r in rows(sentence) if r[0] == "delegations"] == []
+
+
+def test_other_groups_keep_their_subject():
+    got = rows("He said 16 of the 19 non-CPP parties were proxies and 6,000 registered NGOs "
+               "operate, with all 125 seats held.")
+    assert got == [("parties", "unspecified", 16, 19), ("parties", "all", 19, 19),
+                   ("ngos", "unspecified", 6000, None), ("seats", "unspecified", 125, None)]
+
+
+def test_events_check():
+    def ev(*sentences):
+        ts = extract_tallies("d", list(enumerate(sentences, start=1)), subject_country="KHM")
+        return [(e.total, e.parts, e.check) for e in summarise_events(ts)]
+
+    assert ev("Of the 36 delegations present, eight were critical while 28 spoke in favour.") \
+        == [(36, {"favourable": 28, "critical": 8}, "ok")]
+    assert ev("Of the 36 delegations present, 20 spoke in favour.") == [
+        (36, {"favourable": 20}, "incomplete")]
+    assert ev("Of the 30 delegations present, 25 spoke in favour and 9 were critical.") == [
+        (30, {"favourable": 25, "critical": 9}, "mismatch")]
+    # two events in one article, each part tied to its own whole
+    assert ev("At the March dialogue, 20 of the 30 delegations spoke in favour and 10 were "
+              "critical.", "In October, 40 delegations took part.",
+              "Of them, 35 praised Cambodia while five voiced concerns.") == [
+        (30, {"favourable": 20, "critical": 10}, "ok"),
+        (40, {"favourable": 35, "critical": 5}, "ok")]
+
+
+def test_source_is_attributed():
+    ts = extract_tallies("d", [(1, "Of the 36 delegations present, 28 spoke in favour, "
+                                   "according to the Cambodian Permanent Representative.")],
+                         subject_country="KHM")
+    assert {t.source for t in ts} == {"Permanent Mission of Cambodia"}
+    ts = extract_tallies("d", [(1, "In a press statement released by the Ministry of Foreign "
+                                   "Affairs, 20 of 25 countries praised Viet Nam.")],
+                         subject_country="VNM")
+    assert {t.source for t in ts} == {"Ministry of Foreign Affairs of Vietnam"}
