@@ -81,6 +81,7 @@ _WESTERN_SINGLE_BYTE = {
     "cp1252", "windows-1252", "latin_1", "iso8859_1", "iso-8859-1", "iso8859_15", "cp1250",
     "cp1254", "cp1257", "iso8859_2", "iso8859_9", "iso8859_13", "mac_roman", "cp850", "cp437",
     "mac_latin2", "cp858", "iso8859_3", "iso8859_4", "iso8859_10", "iso8859_14", "iso8859_16",
+    "cp775", "cp852", "cp1258", "cp860", "cp863", "cp865",
 }
 
 
@@ -177,11 +178,16 @@ def decode_bytes(data: bytes) -> Decoded:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - it is a pinned dependency
         from_bytes = None
-    best = from_bytes(data).best() if from_bytes else None
-    if best is None:
+    matches = list(from_bytes(data)) if from_bytes else []
+    if not matches:
         return Decoded(None, "", "rejected: undecodable bytes (no text encoding fits)")
-    enc = best.encoding.lower()
-    if enc in _WESTERN_SINGLE_BYTE:
+    best = matches[0]
+    # Short English texts with a few accented letters or curly quotes leave the detector
+    # torn between single-byte code pages (cp775 vs cp1252 ...). Among the plausible
+    # candidates, a Western one wins; bytes 0x80-0x9F then decide cp1252 over latin-1.
+    plausible = [m for m in matches if m.percent_chaos <= best.percent_chaos + 1.0]
+    names = {n.lower() for m in plausible for n in (m.encoding, *m.could_be_from_charset)}
+    if names & _WESTERN_SINGLE_BYTE:
         has_c1 = any(0x80 <= b <= 0x9F for b in data)
         enc = "cp1252" if has_c1 else "latin-1"
         try:
@@ -189,7 +195,7 @@ def decode_bytes(data: bytes) -> Decoded:
         except UnicodeDecodeError:
             enc, text = "latin-1", data.decode("latin-1")
     else:
-        text = str(best)
+        enc, text = best.encoding.lower(), str(best)
     if _control_ratio(text) > 0.01:
         return Decoded(None, "", "rejected: undecodable bytes (decodes only to control characters)")
     return Decoded(text, enc)
@@ -309,7 +315,10 @@ def is_ticker(line: str) -> bool:
     if not parts:
         return True
     short = all(len(_WORD.findall(p)) <= 25 for p in parts)
-    return short and (bars >= 2 or line.rstrip().endswith("|") or line.lstrip().startswith("|"))
+    if short and (bars >= 2 or line.rstrip().endswith("|") or line.lstrip().startswith("|")):
+        return True
+    # a byline or menu: "Khmer Times | 7 October 2021", "Home | News"
+    return all(len(_WORD.findall(p)) <= 6 for p in parts) and not _TERMINAL.search(line)
 
 
 def is_furniture(line: str) -> bool:

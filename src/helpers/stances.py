@@ -115,6 +115,7 @@ def extract_stances(doc_id: str, sentences: Sequence[tuple[int, int, str, int]],
         spans = [m.span() for m in TOKEN_RE.finditer(text)]
         lk = [text[a:b].lower().replace("’", "'") for a, b in spans]
         actors = []
+        after_prep: list[tuple[int, Mention]] = []  # kept aside: "grateful to China"
         for m in sorted(by_sent.get(sid, ()), key=lambda m: m.start):
             a = m.start - start
             ti = next((x for x, (s, _e) in enumerate(spans) if s >= a), None)
@@ -122,6 +123,7 @@ def extract_stances(doc_id: str, sentences: Sequence[tuple[int, int, str, int]],
                 continue
             prev = [w for w in lk[max(0, ti - 2):ti] if w != "the"]
             if prev and prev[-1] in PLACE_PREPS:
+                after_prep.append((ti, m))
                 continue  # a place or an object: "in the EU", "against Cambodia"
             if any(w in NEGATORS for w in lk[max(0, ti - 2):ti]):
                 continue  # "but not Beijing"
@@ -161,7 +163,9 @@ def extract_stances(doc_id: str, sentences: Sequence[tuple[int, int, str, int]],
                 if lk[k] in CLAUSE_BOUNDARY:
                     hi = k
                     break
-            after = [m for ti, m in actors if b <= ti < hi]
+            after = [m for ti, m in sorted(actors + [(t, m) for t, m in after_prep
+                                                     if t in (b, b + 1)], key=lambda x: x[0])
+                     if b <= ti < hi]
             if not after or negated:
                 continue
             if kind == "inherit":

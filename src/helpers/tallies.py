@@ -163,10 +163,22 @@ def _cues_in(lk: Sequence[str], a: int, b: int) -> list[tuple[int, int, str]]:
     return out
 
 
-def _stance_from_window(lk: Sequence[str], a: int, b: int) -> tuple[str, str] | None:
+RELATIVE = frozenset({"that", "who", "which"})
+
+
+def _stance_from_window(lk: Sequence[str], a: int, b: int, *,
+                        part: bool = False) -> tuple[str, str] | None:
     """Stance from the cues in tokens ``[a, b)``: the cue after the last contrast word wins,
-    else the first; a negator just before a cue makes the part neutral."""
+    else the first; a negator just before a cue makes the part neutral. An ``all`` cue in a
+    relative clause ("the 31 delegations that spoke ... were critical") describes the whole,
+    and a part of a stated whole never takes an ``all`` cue."""
     cues = _cues_in(lk, a, b)
+    stance_cues = [c for c in cues if c[2] != "all"]
+    if stance_cues and (part or any(c[2] == "all" and c[0] > 0 and lk[c[0] - 1] in RELATIVE
+                                    for c in cues)):
+        cues = stance_cues
+    elif part:
+        cues = []
     if not cues:
         return None
     contrast = [k for k in range(a, b) if lk[k] in CONTRAST]
@@ -293,6 +305,19 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
         elif c.kind and any(w in ("participating", "present", "attending") for w in c.np_words):
             c.stance, c.cue = "all", next(w for w in c.np_words
                                           if w in ("participating", "present", "attending"))
+    # "adopted by 20 votes to 7, with 20 abstentions": a vote on a resolution about the
+    # country under review; those for it are critical, those against it favourable
+    if "resolution" in lk or "resolutions" in lk:
+        for x, c in enumerate(cands):
+            if c.noun in ("votes", "vote") and x + 1 < len(cands) and \
+                    lk[c.num.j:cands[x + 1].num.i] in (["votes", "to"], ["vote", "to"],
+                                                      ["votes", "in", "favour", "to"],
+                                                      ["votes", "in", "favor", "to"]):
+                c.kind, c.stance, c.cue = "delegations", "critical", "votes for the resolution"
+                b = cands[x + 1]
+                b.kind, b.stance, b.cue = "delegations", "favourable", "votes against it"
+            elif c.noun in ("abstentions", "abstention"):
+                c.kind, c.stance, c.cue = "delegations", "neutral", "abstentions"
     # stance from cues: forward to the next count or clause boundary, else a short look back
     for x, c in enumerate(cands):
         if c.stance:
@@ -305,7 +330,7 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
             if lk[k] in CLAUSE_BOUNDARY:
                 end = k
                 break
-        got = _stance_from_window(lk, c.num.j, end)
+        got = _stance_from_window(lk, c.num.j, end, part=c.explicit_total)
         if got is None:
             start = cands[x - 1].num.j if x > 0 else 0
             start = max(start, c.num.i - 8)
@@ -335,6 +360,8 @@ _SOURCE_PATTERNS = [
     re.compile(r"\b(?:said|says|stated) (?P<src>the (?:[\w-]+ ){0,3}(?:statement|release|"
                r"mission|ministry|spokesperson))\b"),
 ]
+_SOURCE_PATTERNS.append(re.compile(
+    r", (?P<src>(?:[\w’'-]+ ){0,3}[\w’'-]+) (?:said|say|says|told [\w ]{2,30}|reported)\s*[.,]"))
 _GENERIC_SOURCE = re.compile(r"^(?:he|she|they|it|we|i|the report|this|that)$", re.IGNORECASE)
 
 
@@ -366,8 +393,8 @@ def find_source(sentence: str) -> str:
         for m in pat.finditer(sentence):
             src = m.group("src").strip()
             src = re.sub(r"^(?:In|On|At|But|And|However|Nevertheless),? ", "", src)
-            if src and not _GENERIC_SOURCE.match(src) and not re.match(
-                    r"^(?:he|she|they|it|we|i)\b", src, re.IGNORECASE):
+            if src and len(src.split()) <= 8 and not _GENERIC_SOURCE.match(src) and not \
+                    re.match(r"^(?:he|she|they|it|we|i)\b", src, re.IGNORECASE):
                 return src
     return ""
 
