@@ -106,3 +106,14 @@ def test_source_is_attributed():
                                    "Affairs, 20 of 25 countries praised Viet Nam.")],
                          subject_country="VNM")
     assert {t.source for t in ts} == {"Ministry of Foreign Affairs of Vietnam"}
+
+
+def test_the_statement_is_its_issuers():
+    ts = extract_tallies("d", [
+        (1, "The Permanent Mission of Cambodia to the United Nations Office and other "
+            "international organizations in Geneva said that 39 delegations attended."),
+        (2, "Thirty of them praised the Kingdom, according to the statement.")],
+        subject_country="KHM")
+    assert [(t.stance, t.count, t.source) for t in ts] == [
+        ("all", 39, "Permanent Mission of Cambodia"),
+        ("favourable", 30, "Permanent Mission of Cambodia")]

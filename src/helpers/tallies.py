@@ -384,7 +384,13 @@ def canonical_source(phrase: str, subject: str, persons_roles: dict[str, str]) -
         if person.lower() in low or any(p.lower() in low.split() for p in person.split()[-1:]):
             return canonical_source(role, subject, {})
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.IGNORECASE)
+    if len(phrase.split()) > 8:
+        return ""  # a long clause, not a name: no source rather than a wrong one
     return phrase
+
+
+_STATEMENT = re.compile(r"^(?:(?:the|a|an|its|their) )?(?:[\w-]+ )?(?:statement|press release|"
+                        r"release|communiqu[eé]|press statement)$", re.IGNORECASE)
 
 
 def find_source(sentence: str) -> str:
@@ -393,8 +399,8 @@ def find_source(sentence: str) -> str:
         for m in pat.finditer(sentence):
             src = m.group("src").strip()
             src = re.sub(r"^(?:In|On|At|But|And|However|Nevertheless),? ", "", src)
-            if src and len(src.split()) <= 8 and not _GENERIC_SOURCE.match(src) and not \
-                    re.match(r"^(?:he|she|they|it|we|i)\b", src, re.IGNORECASE):
+            if src and not _GENERIC_SOURCE.match(src) and not re.match(
+                    r"^(?:he|she|they|it|we|i)\b", src, re.IGNORECASE):
                 return src
     return ""
 
@@ -418,8 +424,10 @@ def extract_tallies(doc_id: str, sentences: Sequence[tuple[int, str]], *,
     out: list[Tally] = []
     sources = [find_source(t) for _, t in sentences]
     canon = [canonical_source(s, subject_country, persons_roles) if s else "" for s in sources]
-    named = [c for c in canon if c]
+    named = [c for c in canon if c and not _STATEMENT.match(c)]
     doc_source = Counter(named).most_common(1)[0][0] if named else ""
+    # "according to the statement": the statement of whoever the article names as its issuer
+    canon = [doc_source if c and _STATEMENT.match(c) and doc_source else c for c in canon]
     current_total: int | None = None
     delegation_context = False
     pos = 0
