@@ -119,6 +119,15 @@ def test_sentences_keep_abbreviations_and_initials():
     ]
 
 
+@pytest.mark.parametrize("folder", ["seeds", "tests/fixtures/outlets"])
+def test_offsets_exact_on_every_seed_and_fixture(root: Path, folder: str):
+    res = clean_corpus(root / folder, progress=False)
+    assert res.sentences
+    for s in res.sentences:
+        assert res.texts[s["doc_id"]][s["start"]:s["end"]] == s["text"]
+        assert "\ufffd" not in s["text"] and "\r" not in s["text"]
+
+
 def test_seed_offsets_exact_and_clean(seed_run: Path):
     import pandas as pd
 
@@ -171,6 +180,17 @@ def test_corpus_of_bad_files(tmp_path: Path, root: Path):
     (tmp_path / "f_utf16.txt").write_bytes(seed.encode("utf-16"))
     (tmp_path / "g_cp1252.txt").write_bytes(seed.replace("\n", "\r\n").encode("cp1252"))
     (tmp_path / "h_big.txt").write_bytes(b"x" * 6000)
+    (tmp_path / "i_latin1.txt").write_bytes(
+        ("São Tomé and Côte d'Ivoire joined the dialogue in Zürich. " * 4).encode("latin-1"))
+    (tmp_path / "j_page.txt").write_text(
+        "<!DOCTYPE html><html><head><script>track('Indonesia')</script></head><body><nav>"
+        "Home | World</nav><article><h1>Rights Council Hears Cambodia</h1><p>Twelve delegations "
+        "spoke in favour, officials said.</p></article></body></html>", "utf-8")
+    near = (root / "seeds" / "002_3846ee0d39daafe0.txt").read_text(encoding="utf-8")
+    (tmp_path / "k_story.txt").write_text(near, "utf-8")
+    (tmp_path / "l_syndicated.txt").write_text(
+        "Published by a partner site\n\n" + near.replace("on Thursday", "last Thursday"),
+        "utf-8")
     res = clean_corpus(tmp_path, max_bytes=5000, progress=False)
     status = {d["doc_id"]: d["status"] for d in res.documents}
     enc = {d["doc_id"]: d["encoding"] for d in res.documents}
@@ -183,8 +203,17 @@ def test_corpus_of_bad_files(tmp_path: Path, root: Path):
     # the cp1252 copy of seed 003 is the same story as the UTF-16 one once decoded
     assert status["g_cp1252"] == "duplicate of f_utf16" and enc["g_cp1252"] == "cp1252"
     assert status["h_big"].startswith("rejected: too large (6,000 bytes")
-    assert {s["doc_id"] for s in res.sentences} == {"a_ok", "f_utf16"}
-    assert len(res.warnings) == 6
+    assert status["i_latin1"] == "ok" and enc["i_latin1"] == "latin-1"
+    assert status["j_page"] == "ok"
+    assert status["k_story"] == "ok"
+    assert status["l_syndicated"].startswith("near-duplicate of k_story (Jaccard 0.9")
+    assert {s["doc_id"] for s in res.sentences} == {"a_ok", "f_utf16", "i_latin1", "j_page",
+                                                   "k_story"}
+    page = [s["text"] for s in res.sentences if s["doc_id"] == "j_page"]
+    assert page == ["Rights Council Hears Cambodia",
+                    "Twelve delegations spoke in favour, officials said."]
+    assert "São Tomé" in res.texts["i_latin1"]
+    assert len(res.warnings) == 7
 
 
 @settings(max_examples=150, deadline=None)

@@ -114,3 +114,17 @@ def test_fast_tokenizer_matches_nltk(root):
     for p in sorted((root / "seeds").glob("*.txt")):
         text = p.read_text(encoding="utf-8")
         assert [m.span() for m in TOKEN_RE.finditer(text)] == list(TOKENIZER.span_tokenize(text))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Mr. Tan said it was fine.", [("Tan", "Tan")]),
+    ("Samdech Akka Moha Sena Padei Techo Hun Sen spoke, then Hun Sen left.",
+     [("Hun Sen", "Hun Sen"), ("Hun Sen", "Hun Sen")]),
+    ("High Commissioner Volker T. Türk met H.E. Ouch Borith. Türk left.",
+     [("Volker T. Türk", "Volker T. Türk"), ("Ouch Borith", "Ouch Borith"),
+      ("Türk", "Volker T. Türk")]),
+    ("Deputy Prime Minister Sok Chenda Sophea met Ms. Julie Chung.",
+     [("Sok Chenda Sophea", "Sok Chenda Sophea"), ("Julie Chung", "Julie Chung")]),
+])
+def test_titles_initials_and_honorifics(text, expected):
+    assert labelled(text, "PERSON") == expected

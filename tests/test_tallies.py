@@ -117,3 +117,11 @@ def test_the_statement_is_its_issuers():
     assert [(t.stance, t.count, t.source) for t in ts] == [
         ("all", 39, "Permanent Mission of Cambodia"),
         ("favourable", 30, "Permanent Mission of Cambodia")]
+
+
+def test_others_only_and_states_outside_the_event():
+    got = rows("Of the 28 delegations, only twenty praised the Kingdom while 8 others "
+               "criticised it.", "Cambodia has treaties with 50 countries and 12 nations.")
+    assert got == [("delegations", "all", 28, 28), ("delegations", "favourable", 20, 28),
+                   ("delegations", "critical", 8, 28), ("countries", "unspecified", 50, None),
+                   ("nations", "unspecified", 12, None)]

@@ -351,7 +351,7 @@ def dispersion(sentences: pd.DataFrame, terms: Iterable[str],
                                                                      strict=True)
                   for m in pat.finditer(t)]
             ax.scatter(xs, [y] * len(xs), marker=markers[ti % len(markers)],
-                       color=colors[ti % len(colors)], s=60,
+                       color=colors[ti % len(colors)], s=90, linewidths=2.5,
                        label=term if d == docs[0] else None)
             ylabels.append(f"{term} · {d[:3]}")
             y += 1

@@ -306,16 +306,21 @@ _BLOCK_HEADER = re.compile(
     re.IGNORECASE)
 
 
+_TICKER_SEP = re.compile(r"\s*[|•»]\s*|\s+·\s+")
+
+
 def is_ticker(line: str) -> bool:
-    """A line of unrelated headlines joined by ``|`` (two or more bars, or a trailing bar)."""
-    bars = line.count("|")
+    """A line of unrelated headlines joined by ``|`` (or ``•``, ``·``, ``»``): two or more
+    separators, or one at an end; or a short byline/menu ("Khmer Times | 7 October 2021")."""
+    bars = len(_TICKER_SEP.findall(line))
     if bars == 0:
         return False
-    parts = [p.strip() for p in line.split("|") if p.strip()]
+    parts = [p.strip() for p in _TICKER_SEP.split(line) if p.strip()]
     if not parts:
         return True
     short = all(len(_WORD.findall(p)) <= 25 for p in parts)
-    if short and (bars >= 2 or line.rstrip().endswith("|") or line.lstrip().startswith("|")):
+    ends = line.strip()[:1] in "|•»" or line.strip()[-1:] in "|•»"
+    if short and (bars >= 2 or ends):
         return True
     # a byline or menu: "Khmer Times | 7 October 2021", "Home | News"
     return all(len(_WORD.findall(p)) <= 6 for p in parts) and not _TERMINAL.search(line)

@@ -502,6 +502,9 @@ class EntityTagger:
                             and _name_like(toks[j + 1]) and j > i)
                 if (not blocked[j] and _name_like(t)) or particle:
                     j += 1
+                elif (t == "." and j > i and len(toks[j - 1]) == 1 and toks[j - 1].isupper()
+                      and j + 1 < n and not blocked[j + 1] and _name_like(toks[j + 1])):
+                    j += 1  # a middle initial: "John F. Kennedy", "Volker T. Türk"
                 else:
                     break
             runs.extend(self._trim_run(s, i, j, role_at))
@@ -520,6 +523,8 @@ class EntityTagger:
         if i > 0:
             prev = toks[i - 1].rstrip(".")
             if prev in TITLES or (i - 1) in role_at:
+                return True
+            if toks[i - 1] == "." and i > 1 and toks[i - 2] in TITLES:  # "Mr. Tan"
                 return True
             if toks[i - 1] == "," and i > 1 and ((i - 2) in role_at):
                 return True
@@ -596,17 +601,19 @@ class EntityTagger:
         part_of: dict[str, tuple[str, ...]] = {}
         for name in full:
             for tok in name:
-                if tok.lower() not in NAME_PARTICLES and not self._excluded(tok):
+                if (len(tok) > 1 and tok.lower() not in NAME_PARTICLES
+                        and not self._excluded(tok)):
                     part_of.setdefault(tok, canon[name])
         out: list[Mention] = []
         covered: set[tuple[int, int]] = set()
         for s, i, j, cued in runs:
             if j - i >= 2:
                 c = canon[tuple(s.toks[i:j])]
-                self._emit_person(out, doc_id, s, i, j, " ".join(c), covered)
+                self._emit_person(out, doc_id, s, i, j, _join_name(c), covered)
             elif s.toks[i] in part_of:
-                self._emit_person(out, doc_id, s, i, j, " ".join(part_of[s.toks[i]]), covered)
-            elif cued and i > 0 and s.toks[i - 1].rstrip(".") in TITLES:
+                self._emit_person(out, doc_id, s, i, j, _join_name(part_of[s.toks[i]]), covered)
+            elif cued and i > 0 and (s.toks[i - 1].rstrip(".") in TITLES or (
+                    s.toks[i - 1] == "." and i > 1 and s.toks[i - 2] in TITLES)):
                 self._emit_person(out, doc_id, s, i, j, s.toks[i], covered)
         return out
 
@@ -617,6 +624,11 @@ class EntityTagger:
             return
         covered.add(key)
         self._emit(out, doc_id, s, i, j, "PERSON", canonical)
+
+
+def _join_name(toks: Sequence[str]) -> str:
+    """Name tokens back to text: "John", "F", ".", "Kennedy" → "John F. Kennedy"."""
+    return " ".join(toks).replace(" .", ".")
 
 
 def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:

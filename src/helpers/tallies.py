@@ -48,6 +48,10 @@ CLAUSE_BOUNDARY = frozenset({";", "while", "whereas", "whilst"})
 PRONOUN_WHOLE = frozenset({"them", "those", "these", "which", "whom"})
 PART_MARKERS = frozenset({"remaining", "other", "others", "only", "further", "another"})
 STANCES = ("favourable", "critical", "neutral")
+# Nouns that count states in general: a delegation tally only with a cue tying them to the
+# event (spoke, took part, praised ...) or to its whole ("X of Y", "X of them").
+GENERIC_STATE_NOUNS = frozenset({"states", "state", "countries", "country", "nations",
+                                 "governments", "member states"})
 
 
 @lru_cache(maxsize=1)
@@ -450,6 +454,9 @@ def extract_tallies(doc_id: str, sentences: Sequence[tuple[int, str]], *,
                              or current_total is not None)):
                     continue
                 kind = "delegations"
+            if (kind == "delegations" and noun in GENERIC_STATE_NOUNS and c.stance == "unspecified"
+                    and not c.explicit_total and not c.of_pronoun):
+                kind = "other"  # "treaties with 50 countries": states, but not in the event
             subject = "delegations" if kind == "delegations" else noun
             stance = c.stance if kind == "delegations" or c.stance == "all" else "unspecified"
             total = c.total
