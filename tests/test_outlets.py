@@ -31,7 +31,9 @@ def test_documents(run: Path):
     assert d.loc["b_afp_cp1252", "dateline"] == "YANGON (AFP)"
     assert d.loc["a_khmertimes", "dateline"] == "GENEVA"
     assert dict(d["subject_country"]) == {"a_khmertimes": "KHM", "b_afp_cp1252": "MMR",
-                                          "c_lankan": "LKA"}
+                                          "c_lankan": "LKA", "d_xinhua": "KHM",
+                                          "e_belarus": "BLR", "f_ministry": "KHM"}
+    assert d.loc["d_xinhua", "dateline"] == "GENEVA, Sept. 25 (Xinhua)"
     s = read_table(run, "sentences")
     text = " ".join(s["text"])
     for furniture in ("Home", "Khmer Times |", "Hun Manet", "WhatsApp", "Related"):
@@ -44,7 +46,8 @@ def test_persons(run: Path):
     persons = e[e.label == "PERSON"].groupby("doc_id")["canonical"].agg(lambda s: set(s))
     assert persons.to_dict() == {"a_khmertimes": {"Vitit Muntarbhorn", "Ney Samol"},
                                  "b_afp_cp1252": {"Volker Türk", "Tom Andrews"},
-                                 "c_lankan": {"Ali Sabry"}}
+                                 "c_lankan": {"Ali Sabry"}, "d_xinhua": {"Ney Samol"},
+                                 "e_belarus": {"Anaïs Marin"}, "f_ministry": {"Chum Sounry"}}
 
 
 def test_events(run: Path):
@@ -54,6 +57,14 @@ def test_events(run: Path):
         "HRC48", 45, 34, 11, "ok", "Permanent Mission of Cambodia")
     assert tuple(ev.loc["b_afp_cp1252", ["total", "favourable", "critical", "check",
                                          "source"]]) == (31, 9, 22, "ok", "diplomats")
+    assert tuple(ev.loc["d_xinhua", ["hrc_session", "total", "favourable", "critical",
+                                     "neutral", "check", "source"]]) == (
+        "HRC42", 32, 23, 6, 3, "ok", "Permanent Mission of Cambodia")
+    assert tuple(ev.loc["e_belarus", ["total", "favourable", "critical", "check", "source"]]) \
+        == (41, 25, 16, "ok", "Ministry of Foreign Affairs of Belarus")
+    assert tuple(ev.loc["f_ministry", ["hrc_session", "total", "favourable", "critical",
+                                       "check", "source"]]) == (
+        "HRC54", 44, 36, 8, "ok", "Ministry of Foreign Affairs of Cambodia")
     # the Sri Lankan article: a resolution vote (20 for, 7 against, 20 abstaining) and an
     # inconsistent "11 countries that voted against": flagged, not smoothed over
     lk = ev.loc["c_lankan"]
@@ -72,4 +83,11 @@ def test_stances(run: Path):
         "b_afp_cp1252": {("CHN", "supportive"), ("RUS", "supportive"), ("EU", "critical"),
                          ("OIC", "critical")},
         "c_lankan": {("CHN", "supportive"), ("PAK", "supportive"), ("BOL", "supportive")},
+        "d_xinhua": {(c, "supportive") for c in ("CHN", "RUS", "CUB", "LAO", "VNM", "MMR", "BLR")}
+        | {(c, "critical") for c in ("SWE", "NOR", "CHE")},
+        "e_belarus": {("VEN", "supportive"), ("IRN", "supportive"), ("PRK", "supportive"),
+                      ("LTU", "critical"), ("POL", "critical"), ("EU", "critical")},
+        "f_ministry": {(c, "critical") for c in ("AUS", "CAN", "GBR", "USA", "FRA", "DEU",
+                                                 "NZL", "CHE")}
+        | {(c, "supportive") for c in ("ASEAN", "CHN", "RUS", "IND")},
     }

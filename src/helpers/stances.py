@@ -31,6 +31,7 @@ PLACE_PREPS = frozenset({"in", "inside", "within", "across", "throughout", "agai
                          "into", "toward", "towards", "at"})
 ACTIVE_WINDOW = 20  # an actor more than this many tokens before an active cue is not its subject
 CONTRAST = frozenset({"but", "however"})
+LIST_GLUE = frozenset({",", "and", "the", "–", "—", "-", "as", "well", "also", "("})
 PASSIVE_AUX = frozenset({"was", "were", "is", "are", "been", "be", "being"})
 NEGATORS = frozenset({"not", "n't", "never", "neither", "nor"})
 CRITICAL_OBJECTS = frozenset({"remarks", "report", "reports", "rapporteur", "recommendations",
@@ -152,6 +153,19 @@ def extract_stances(doc_id: str, sentences: Sequence[tuple[int, int, str, int]],
                         lo = k + 1
                         break
                 chosen = [m for ti, m in actors if lo <= ti < a]
+                if chosen:  # a named list reaches further back: "Australia, Canada, ... and X"
+                    first = min(ti for ti, m in actors if lo <= ti < a)
+                    for ti, m in sorted(actors, key=lambda x: -x[0]):
+                        if ti >= first:
+                            continue
+                        end = ti + 1
+                        while end < first and lk[end] not in LIST_GLUE:
+                            end += 1  # skip the rest of a multi-word name
+                        if all(w in LIST_GLUE for w in lk[end:first]) and end - ti <= 6:
+                            chosen.insert(0, m)
+                            first = ti
+                        else:
+                            break
                 if negated:
                     continue
                 for m in chosen:

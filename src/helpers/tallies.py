@@ -334,7 +334,8 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
             if lk[k] in CLAUSE_BOUNDARY:
                 end = k
                 break
-        got = _stance_from_window(lk, c.num.j, end, part=c.explicit_total)
+        has_whole = any(o.stance == "all" and o is not c for o in cands)
+        got = _stance_from_window(lk, c.num.j, end, part=c.explicit_total or has_whole)
         if got is None:
             start = cands[x - 1].num.j if x > 0 else 0
             start = max(start, c.num.i - 8)
@@ -359,6 +360,11 @@ _SOURCE_PATTERNS = [
                r"(?P<src>[^,.;“”\"]{3,120})", re.IGNORECASE),
     re.compile(r"(?:^|[.;”\"] |, )(?P<src>(?:[Tt]he |[Aa] )?[A-Z][^,.;“”\"]{2,120}?)"
                r"(?:,[^,.;]{0,120},)? (?:said|says|stated|noted|reported|announced)\b"),
+    # ", the foreign ministry's spokesman Chum Sounry said."
+    re.compile(r"(?:, |– |— )(?P<src>(?:[Tt]he |[Aa]n? )(?:[\w’'-]+ ){0,6}[\w’'-]+) "
+               r"(?:said|says|stated|noted|told)\b"),
+    # "..., said Ney Samol, Cambodia's ambassador to the UN in Geneva."
+    re.compile(r"(?:,|”|\") (?:said|says|according to) (?P<src>[A-Z][^.;“”\"]{2,120})"),
     re.compile(r"(?P<src>\b[Tt]he (?:[\w-]+ ){0,3}(?:statement|press release|mission|"
                r"ministry|spokesperson)) (?:said|says|stated|noted)\b"),
     re.compile(r"\b(?:said|says|stated) (?P<src>the (?:[\w-]+ ){0,3}(?:statement|release|"
