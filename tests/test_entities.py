@@ -128,3 +128,14 @@ def test_fast_tokenizer_matches_nltk(root):
 ])
 def test_titles_initials_and_honorifics(text, expected):
     assert labelled(text, "PERSON") == expected
+
+
+def test_institutions_events_and_places_are_not_persons():
+    text = ("The Committee to Protect Journalists and Reporters Without Borders criticised the "
+            "arrest of Mother Nature Cambodia activists in Prey Lang and Boeung Kak near Ream "
+            "Naval Base. The Water Festival, the Cold War and the Anti-Corruption Unit were "
+            "mentioned by Agence Kampuchea Presse. The Minister of Justice Koeut Rith met "
+            "King Norodom Sihamoni and Say Sam Al.")
+    assert labelled(text, "PERSON") == [("Koeut Rith", "Koeut Rith"),
+                                        ("Norodom Sihamoni", "Norodom Sihamoni"),
+                                        ("Say Sam Al", "Say Sam Al")]

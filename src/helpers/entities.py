@@ -577,7 +577,24 @@ class EntityTagger:
                 a = x + 1
         if end > a:
             pieces.append((a, end))
-        return [(s, a, b, self._cue(s, a, b, role_at)) for a, b in pieces]
+        out = []
+        for a, b in pieces:
+            cued = self._cue(s, a, b, role_at)
+            if not cued and self._continues_a_name(s, a):
+                continue  # "Committee to Protect Journalists": the tail of an organisation
+            out.append((s, a, b, cued))
+        return out
+
+    def _continues_a_name(self, s: _Sent, i: int) -> bool:
+        """True when a run follows "<Capitalised word> of/to/for/on/and (the)", i.e. it goes
+        on a name that started before it ("Office of the High Commissioner ...")."""
+        k = i - 1
+        if k >= 0 and s.lkeys[k] == "the":
+            k -= 1
+        if k < 1 or s.lkeys[k] not in ("of", "to", "for", "on", "and", "against", "de"):
+            return False
+        prev = s.toks[k - 1]
+        return prev[:1].isupper() and prev.isalpha() and self._excluded(prev)
 
     def _resolve_persons(self, doc_id: str, sents: Sequence[_Sent],
                          runs: Sequence[tuple[_Sent, int, int, bool]]) -> list[Mention]:
