@@ -125,3 +125,28 @@ def test_others_only_and_states_outside_the_event():
     assert got == [("delegations", "all", 28, 28), ("delegations", "favourable", 20, 28),
                    ("delegations", "critical", 8, 28), ("countries", "unspecified", 50, None),
                    ("nations", "unspecified", 12, None)]
+
+
+@pytest.mark.parametrize("sentences,event", [
+    (["Out of 40 countries that spoke, 31 supported Cambodia, eight criticised it and one was "
+      "neutral."], (40, {"favourable": 31, "critical": 8, "neutral": 1}, "ok")),
+    (["In total, 31 countries supported Cambodia, eight criticised it and one remained "
+      "neutral, bringing the total to 40."],
+     (40, {"favourable": 31, "critical": 8, "neutral": 1}, "ok")),
+    (["There were 40 speakers, 31 of whom were supportive and nine of whom were critical."],
+     (40, {"favourable": 31, "critical": 9}, "ok")),
+    (["The dialogue drew 39 speakers: 30 in favour and 9 against."],
+     (39, {"favourable": 30, "critical": 9}, "ok")),
+    (["Of the 45 states that took the floor, a majority of 33 backed the Kingdom; 12 others "
+      "voiced concern."], (45, {"favourable": 33, "critical": 12}, "ok")),
+    (["Cambodia received support from 31 delegations, while eight were critical."],
+     (None, {"favourable": 31, "critical": 8}, "incomplete")),
+])
+def test_wordings(sentences, event):
+    ts = extract_tallies("d", list(enumerate(sentences, start=1)), subject_country="KHM")
+    assert [(e.total, e.parts, e.check) for e in summarise_events(ts)] == [event]
+
+
+def test_times_ratios_and_percentages_are_not_counts():
+    assert rows("The meeting ran from 10:30 to 12:45 for 2.5 hours; resolution 48/23 passed "
+                "with 55% support over 2018-2022.") == []

@@ -251,7 +251,12 @@ def _excluded(toks: Sequence[str], lk: Sequence[str], num: Number) -> bool:
         return True
     if num.digits and 1900 <= num.value <= 2100 and len(toks[num.i]) == 4:
         return True
-    if prev in ("/", ".", ":", "-", "–") or nxt in ("/", ":", "%"):
+    # "10:30", "48/23", "2.5", "2018-2022": a separator with a number on its other side
+    if prev in ("/", ".", ":", "-", "–") and num.i > 1 and toks[num.i - 2][:1].isdigit():
+        return True
+    if nxt in ("/", ":", ".", "-", "–") and num.j + 1 < n and toks[num.j + 1][:1].isdigit():
+        return True
+    if nxt in ("%", "per", "percent"):
         return True
     if num.i > 1 and lk[num.i - 2] in ("us", "$") and prev == "$":
         return True
@@ -304,8 +309,11 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
             continue
         if before[-2:] == ["of", "the"] and (i - 2 == 0 or lk[i - 3] in (",", ";", "“", '"')):
             c.stance, c.cue = "all", "of the Y"
-        elif before[-3:] == ["a", "total", "of"]:
-            c.stance, c.cue = "all", "a total of"
+        elif before[-2:] in (["total", "of"], ["total", "to"], ["total", "was"],
+                             ["total", "reached"]):
+            c.stance, c.cue = "all", " ".join(before[-2:])
+        elif before[-2:] == ["there", "were"] or before[-3:-1] == ["there", "were"]:
+            c.stance, c.cue = "all", "there were"
         elif c.kind and any(w in ("participating", "present", "attending") for w in c.np_words):
             c.stance, c.cue = "all", next(w for w in c.np_words
                                           if w in ("participating", "present", "attending"))
