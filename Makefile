@@ -39,7 +39,7 @@ lint: $(STAMP) ## ruff over the package and tests
 	$(BIN)/ruff check src tests
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" $(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP) ## tokens per second of each stage on the seeds repeated to BENCH_MB megabytes
 	$(BIN)/python -m helpers.bench --corpus seeds --megabytes $(BENCH_MB)
