@@ -258,7 +258,9 @@ DATE_RE = re.compile(
     r"|(?<![\d,.$€£-])\b(?P<y4>(?:19[4-9]\d|20\d\d))\b(?!\d|,\d|-page|\s*(?:%|per\s?cent))")
 
 
-_DATE_HINT = re.compile(r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day|year|month|week")
+# every DATE pattern holds a month, a weekday, "year/month/week" or a 4-digit year
+_DATE_HINT = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day|year|month|week"
+                        r"|\b(?:19|20)\d\d\b")
 
 
 def _month_num(s: str) -> int:
@@ -305,22 +307,27 @@ class Mention:
     canonical: str
 
 
-@dataclass
 class _Sent:
-    sentence_id: int
-    start: int
-    text: str
-    spans: list[tuple[int, int]]
-    toks: list[str]
-    keys: list[str]
-    lkeys: list[str]
+    """A sentence's tokens; character spans are computed only when a mention needs them."""
+
+    __slots__ = ("_spans", "keys", "lkeys", "sentence_id", "start", "text", "toks")
+
+    def __init__(self, sentence_id: int, start: int, text: str) -> None:
+        self.sentence_id, self.start, self.text = sentence_id, start, text
+        self.toks: list[str] = TOKEN_RE.findall(text)
+        self.keys = [t.replace("’", "'") for t in self.toks] if "’" in text else self.toks
+        self.lkeys = [k.lower() for k in self.keys]
+        self._spans: list[tuple[int, int]] | None = None
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        if self._spans is None:
+            self._spans = [m.span() for m in TOKEN_RE.finditer(self.text)]
+        return self._spans
 
 
 def _prepare(sentence_id: int, start: int, text: str) -> _Sent:
-    spans = [m.span() for m in TOKEN_RE.finditer(text)]
-    toks = [text[s:e] for s, e in spans]
-    keys = [t.replace("’", "'") for t in toks]
-    return _Sent(sentence_id, start, text, spans, toks, keys, [k.lower() for k in keys])
+    return _Sent(sentence_id, start, text)
 
 
 def common_words(texts: Iterable[str]) -> frozenset[str]:
@@ -331,10 +338,11 @@ def common_words(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+_HAS_DIGIT = re.compile(r"\d").search
+
+
 def _name_like(tok: str) -> bool:
-    if not tok or not tok[0].isupper() or not tok[0].isalpha():
-        return False
-    if any(ch.isdigit() for ch in tok):
+    if not tok or not tok[0].isupper() or not tok[0].isalpha() or _HAS_DIGIT(tok):
         return False
     return not (len(tok) > 1 and tok.isupper())  # acronyms: UN, SR, NGO
 
