@@ -153,7 +153,8 @@ def test_metadata_problems_are_warnings(tmp_path: Path):
     meta, warns = read_metadata(tmp_path / "metadata.csv", ["a", "b", "c"])
     assert meta["a"]["event_date"] == "" and meta["a"]["hrc_session"] == "HRC49"
     assert meta["a"]["extra"] == "x"
-    text = "\n".join(warns)
+    text = "\n".join(m for _d, m in warns)
+    assert ("ghost", "metadata.csv line 4: doc_id ghost names no file in the corpus") in warns
     for needle in ("event_date '2022-13-40'", "doc_id a repeated", "ghost names no file",
                    "6 fields but the header has 5", "no doc_id", "b: no row", "c: no row"):
         assert needle in text, needle

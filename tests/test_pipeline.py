@@ -114,3 +114,22 @@ def test_unseen_corpus_without_metadata(tmp_path: Path):
     st = read_table(tmp_path / "out", "stances")
     assert set(zip(st["actor"], st["stance"], st["target"], strict=True)) == {
         ("JPN", "critical", "MMR"), ("EU", "critical", "MMR")}
+
+
+@pytest.mark.slow
+def test_corpus_with_no_usable_article(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "img.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (corpus / "metadata.csv").write_text("doc_id,outlet\nnope,X\n", "utf-8")
+    out = tmp_path / "out"
+    assert main(["--corpus", str(corpus), "--out", str(out), "--no-html"]) == 0
+    for table in CONTRACT_TABLES:
+        assert list(read_table(out, table).columns[:len(COLUMNS[table])]) == COLUMNS[table]
+    assert len(read_table(out, "events")) == 0
+    for name in FIGURES:
+        assert (out / "figures" / f"{name}.png").exists()
+    w = read_table(out, "warnings")
+    assert set(zip(w["doc_id"], w["source_file"], strict=True)) >= {
+        ("nope", "metadata.csv"), ("empty", "empty.txt"), ("img", "img.txt")}

@@ -586,8 +586,8 @@ def _valid_date(value: str, full: bool) -> bool:
     return True
 
 
-def read_metadata(path: Path, doc_ids: Iterable[str]) -> tuple[dict[str, dict[str, str]],
-                                                              list[str]]:
+def read_metadata(path: Path, doc_ids: Iterable[str]
+                  ) -> tuple[dict[str, dict[str, str]], list[tuple[str, str]]]:
     """Read an optional ``metadata.csv`` joined on ``doc_id``; never raises.
 
     Unknown columns are kept. Malformed rows (too many fields, no doc_id, duplicate doc_id),
@@ -595,68 +595,70 @@ def read_metadata(path: Path, doc_ids: Iterable[str]) -> tuple[dict[str, dict[st
     reported as warnings.
 
     Returns:
-        ``({doc_id: {column: value}}, warnings)``.
+        ``({doc_id: {column: value}}, warnings)``; each warning is ``(doc_id, message)``,
+        with ``doc_id`` empty when the warning is about the file as a whole.
     """
-    warnings: list[str] = []
+    warnings: list[tuple[str, str]] = []
     ids = set(doc_ids)
     if not path.exists():
         return {}, []
     try:
         decoded = decode_bytes(path.read_bytes())
     except OSError as exc:
-        return {}, [f"metadata.csv could not be read ({exc}); metadata ignored"]
+        return {}, [("", f"metadata.csv could not be read ({exc}); metadata ignored")]
     if decoded.text is None:
-        return {}, [f"metadata.csv {decoded.status.removeprefix('rejected: ')}; ignored"]
+        return {}, [("", f"metadata.csv {decoded.status.removeprefix('rejected: ')}; ignored")]
     text = normalise_text(decoded.text)
     try:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
-        return {}, [f"metadata.csv is not valid CSV ({exc}); metadata ignored"]
+        return {}, [("", f"metadata.csv is not valid CSV ({exc}); metadata ignored")]
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
-        return {}, ["metadata.csv is empty; metadata ignored"]
+        return {}, [("", "metadata.csv is empty; metadata ignored")]
     header = [h.strip().lower().replace(" ", "_") for h in rows[0]]
     if "doc_id" not in header:
-        return {}, ["metadata.csv has no doc_id column; metadata ignored"]
+        return {}, [("", "metadata.csv has no doc_id column; metadata ignored")]
     out: dict[str, dict[str, str]] = {}
     for n, row in enumerate(rows[1:], start=2):
         if len(row) > len(header):
-            warnings.append(f"metadata.csv line {n}: {len(row)} fields but the header has "
-                            f"{len(header)}; row skipped")
+            warnings.append(("", f"metadata.csv line {n}: {len(row)} fields but the header "
+                                 f"has {len(header)}; row skipped"))
             continue
         if len(row) < len(header):
-            warnings.append(f"metadata.csv line {n}: {len(row)} fields but the header has "
-                            f"{len(header)}; missing fields left empty")
+            warnings.append(("", f"metadata.csv line {n}: {len(row)} fields but the header "
+                                 f"has {len(header)}; missing fields left empty"))
             row = row + [""] * (len(header) - len(row))
         rec = {h: v.strip() for h, v in zip(header, row, strict=True) if h}
         doc_id = rec.get("doc_id", "").removesuffix(".txt")
         if not doc_id:
-            warnings.append(f"metadata.csv line {n}: no doc_id; row skipped")
+            warnings.append(("", f"metadata.csv line {n}: no doc_id; row skipped"))
             continue
         rec["doc_id"] = doc_id
         if doc_id in out:
-            warnings.append(f"metadata.csv line {n}: doc_id {doc_id} repeated; first row kept")
+            warnings.append((doc_id, f"metadata.csv line {n}: doc_id {doc_id} repeated; "
+                                     "first row kept"))
             continue
         if doc_id not in ids:
-            warnings.append(f"metadata.csv line {n}: doc_id {doc_id} names no file in the "
-                            "corpus")
+            warnings.append((doc_id, f"metadata.csv line {n}: doc_id {doc_id} names no file "
+                                     "in the corpus"))
         sess = rec.get("hrc_session", "")
         if sess:
             norm = normalise_session(sess)
             if norm is None:
-                warnings.append(f"metadata.csv line {n}: hrc_session {sess!r} is not a session "
-                                "number; left empty")
+                warnings.append((doc_id, f"metadata.csv line {n}: hrc_session {sess!r} is "
+                                         "not a session number; left empty"))
             rec["hrc_session"] = norm or ""
         for col, full in (("event_date", True), ("published", False)):
             val = rec.get(col, "")
             if val and not _valid_date(val, full):
                 want = "YYYY-MM-DD" if full else "YYYY, YYYY-MM or YYYY-MM-DD"
-                warnings.append(f"metadata.csv line {n}: {col} {val!r} is not {want}; "
-                                "left empty")
+                warnings.append((doc_id, f"metadata.csv line {n}: {col} {val!r} is not "
+                                         f"{want}; left empty"))
                 rec[col] = ""
         out[doc_id] = rec
     for doc_id in sorted(ids - set(out)):
-        warnings.append(f"{doc_id}: no row in metadata.csv")
+        warnings.append((doc_id, f"{doc_id}: no row in metadata.csv"))
     return out, warnings
 
 
@@ -754,8 +756,8 @@ def clean_corpus(corpus_dir: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
     files = list_corpus(corpus_dir)
     doc_ids = [p.stem for p in files]
     meta, meta_warnings = read_metadata(corpus_dir / "metadata.csv", doc_ids)
-    warnings = [{"stage": "01_clean", "doc_id": "", "source_file": "metadata.csv",
-                 "message": w} for w in meta_warnings]
+    warnings = [{"stage": "01_clean", "doc_id": d, "source_file": "metadata.csv",
+                 "message": w} for d, w in meta_warnings]
     docs: dict[str, dict[str, object]] = {}
     cleaned: dict[str, CleanedDocument] = {}
     for path in tqdm(files, desc="01 clean: reading", disable=not progress, unit="file"):

@@ -41,6 +41,14 @@ COLUMNS: dict[str, list[str]] = {
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
+# Columns the project adds after the contract's own; always present, even in an empty table.
+EXTRA_COLUMNS: dict[str, list[str]] = {
+    "documents": ["title", "format", "notes", "subject_country"],
+    "tallies": ["cue"],
+    "events": ["event_id", "sentence_ids", "notes", "outlet"],
+    "stances": ["bloc_members"],
+}
+
 CONTRACT_TABLES = ("documents", "sentences", "entities", "tallies", "events", "stances")
 
 
@@ -91,7 +99,7 @@ def frame(table: str, rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.Da
     Missing contract columns are added empty; extra columns are kept after them.
     """
     df = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
-    cols = COLUMNS[table]
+    cols = COLUMNS[table] + EXTRA_COLUMNS.get(table, [])
     for c in cols:
         if c not in df.columns:
             df[c] = None
