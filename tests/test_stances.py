@@ -48,3 +48,15 @@ def test_author_of_a_rejected_report():
     assert stances("The ministry dismissed the report issued by the US State Department as "
                    "biased.") == [("USA", "critical")]
     assert stances("The report issued by the US State Department was welcomed.") == []
+
+
+def test_contrast_decides_and_predicates_count():
+    assert stances("Australia welcomed progress but called for the release of activists.") \
+        == [("AUS", "critical")]
+    assert stances("Speaking for the EU, Germany said the elections were neither free nor "
+                   "fair.") == [("EU", "critical"), ("DEU", "critical")]
+    assert stances("Pakistan, on behalf of the OIC, commended the Kingdom.") == [
+        ("PAK", "supportive"), ("OIC", "supportive")]
+    # two subjects, two positions: the second cue does not reach back past the other actor
+    assert stances("Germany criticised the verdict and China welcomed it.") == [
+        ("DEU", "critical"), ("CHN", "supportive")]

@@ -31,6 +31,7 @@ PLACE_PREPS = frozenset({"in", "inside", "within", "across", "throughout", "agai
                          "into", "toward", "towards", "at"})
 ACTIVE_WINDOW = 20  # an actor more than this many tokens before an active cue is not its subject
 CONTRAST = frozenset({"but", "however"})
+CONTRAST_ALL = CONTRAST | {"yet", "although", "though", "nevertheless", "while"}
 LIST_GLUE = frozenset({",", "and", "the", "–", "—", "-", "as", "well", "also", "("})
 PASSIVE_AUX = frozenset({"was", "were", "is", "are", "been", "be", "being"})
 NEGATORS = frozenset({"not", "n't", "never", "neither", "nor"})
@@ -102,13 +103,20 @@ def extract_stances(doc_id: str, sentences: Sequence[tuple[int, int, str, int]],
     last_stance: str | None = None
     last_blocs: dict[str, str] = {}  # bloc -> stance stated in the previous sentence
     members = bloc_members()
-    seen: set[tuple[int, str]] = set()
+    seen: dict[tuple[int, str], tuple[int, int]] = {}  # (sentence, actor) -> (row, cue at)
+    contrasts: list[int] = []
 
-    def add(sid: int, text: str, m: Mention, stance: str, cue: str) -> None:
+    def add(sid: int, text: str, m: Mention, stance: str, cue: str, at: int = -1) -> None:
         key = (sid, m.canonical)
         if key in seen:
+            row, prev_at = seen[key]
+            # "Australia welcomed progress but called for ...": the clause after the
+            # contrast carries the position
+            if at > prev_at >= 0 and any(prev_at < c < at for c in contrasts):
+                out[row].stance, out[row].cue = stance, cue
+                seen[key] = (row, at)
             return
-        seen.add(key)
+        seen[key] = (len(out), at)
         out.append(Stance(doc_id, sid, m.canonical, m.label, stance, subject_country, cue, text,
                           ";".join(members.get(m.canonical, ())) if m.label == "BLOC" else ""))
 
@@ -130,6 +138,7 @@ def extract_stances(doc_id: str, sentences: Sequence[tuple[int, int, str, int]],
                 continue  # "but not Beijing"
             actors.append((ti, m))
         cues = _cues(lk)
+        contrasts[:] = [k for k, w in enumerate(lk) if w in CONTRAST_ALL]
         rejects = any(kind == "reject" for *_x, kind in cues)
         stated_here: dict[str, str] = {}
         for ci, (a, b, stance, kind) in enumerate(cues):
@@ -138,11 +147,14 @@ def extract_stances(doc_id: str, sentences: Sequence[tuple[int, int, str, int]],
                 continue
             negated = any(w in NEGATORS for w in lk[max(0, a - 3):a])
             if kind == "active":
-                if a > 0 and lk[a - 1] in PASSIVE_AUX:
+                if a > 0 and lk[a - 1] in PASSIVE_AUX and lk[a].endswith("ed"):
                     continue  # "the report ... was welcomed": whoever is named is not the agent
                 lo = max(0, a - ACTIVE_WINDOW)
+                prev_end = cues[ci - 1][1] if ci > 0 else -1
                 for k in range(a - 1, lo - 1, -1):
-                    if ci > 0 and k < cues[ci - 1][1]:
+                    # stop at the previous cue unless it shares this cue's subject ("Australia
+                    # welcomed progress but called for ...": no actor named in between)
+                    if k < prev_end and any(prev_end <= ti < a for ti, _m in actors):
                         lo = k + 1
                         break
                     if lk[k] in CLAUSE_BOUNDARY:
@@ -169,8 +181,8 @@ def extract_stances(doc_id: str, sentences: Sequence[tuple[int, int, str, int]],
                 if negated:
                     continue
                 for m in chosen:
-                    add(sid, text, m, stance, cue)
-                    stated_here[m.canonical] = stance
+                    add(sid, text, m, stance, cue, a)
+                    stated_here[m.canonical] = out[seen[(sid, m.canonical)][0]].stance
                 continue
             hi = len(lk)
             for k in range(b, len(lk)):
