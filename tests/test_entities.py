@@ -139,3 +139,14 @@ def test_institutions_events_and_places_are_not_persons():
     assert labelled(text, "PERSON") == [("Koeut Rith", "Koeut Rith"),
                                         ("Norodom Sihamoni", "Norodom Sihamoni"),
                                         ("Say Sam Al", "Say Sam Al")]
+
+
+def test_states_inside_hyphenated_words():
+    text = ("The US-led core group and EU-funded NGOs discussed Cambodia-China ties, "
+            "Covid-19 and non-CPP parties.")
+    ms = tag(text)
+    assert [(m.text, m.label, m.canonical) for m in ms if m.label in ("COUNTRY", "BLOC")] == [
+        ("US", "COUNTRY", "USA"), ("EU", "BLOC", "EU"), ("Cambodia", "COUNTRY", "KHM"),
+        ("China", "COUNTRY", "CHN")]
+    for m in ms:
+        assert text[m.start:m.end] == m.text

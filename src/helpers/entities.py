@@ -416,6 +416,8 @@ class EntityTagger:
         geo_idx = self.geo.index
         while i < n:
             m = self.geo.match(keys, i) if keys[i] in geo_idx else None
+            if m is None and "-" in keys[i]:
+                self._tag_compound(doc_id, s, i, out)  # "US-led", "Cambodia-China"
             if m is None:
                 if (self.kingdom_ok and keys[i] == "Kingdom" and i > 0
                         and s.lkeys[i - 1] == "the"
@@ -434,6 +436,19 @@ class EntityTagger:
                 if nxt in ("'s",) or nxt in GOVERNMENT_VERBS:
                     self._emit(out, doc_id, s, i, i + k, "COUNTRY", canonical)
             i += k
+
+    def _tag_compound(self, doc_id: str, s: _Sent, i: int, out: list[Mention]) -> None:
+        """States and blocs inside a hyphenated word: "US-led", "EU-funded", "Cambodia-China"
+        (each part checked on its own, case-sensitively; "non-CPP" and "Covid-19" yield
+        nothing)."""
+        a0 = s.spans[i][0]
+        pos = 0
+        for part in s.toks[i].split("-"):
+            m = self.geo.match([part.replace("’", "'")], 0) if part in self.geo.index else None
+            if m and m[0] == 1 and m[1] in ("COUNTRY", "BLOC"):
+                a = s.start + a0 + pos
+                out.append(Mention(doc_id, s.sentence_id, a, a + len(part), part, m[1], m[2]))
+            pos += len(part) + 1
 
     def _tag_orgs(self, doc_id: str, s: _Sent, blocked: list[bool], out: list[Mention]) -> None:
         n, i = len(s.keys), 0
