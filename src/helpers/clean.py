@@ -26,7 +26,7 @@ from pathlib import Path
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 
-from helpers import data_dir
+from helpers.refdata import words
 
 DEFAULT_MAX_BYTES = 2_000_000
 NEAR_DUPLICATE_JACCARD = 0.9
@@ -35,26 +35,16 @@ SHINGLE_SIZE = 5
 # --------------------------------------------------------------------------- reference data
 
 
-def _data_lines(name: str) -> list[str]:
-    path = data_dir() / name
-    lines = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line and not line.startswith("#"):
-            lines.append(line)
-    return lines
-
-
 @lru_cache(maxsize=1)
 def abbreviations() -> frozenset[str]:
     """Punkt abbreviation types from ``data/abbreviations.txt`` (lower case, no final dot)."""
-    return frozenset(x.lower().rstrip(".") for x in _data_lines("abbreviations.txt"))
+    return frozenset(x.lower().rstrip(".") for x in words("abbreviations.txt"))
 
 
 @lru_cache(maxsize=1)
 def furniture_patterns() -> tuple[re.Pattern[str], ...]:
     """Compiled page-furniture line patterns from ``data/boilerplate.txt``."""
-    return tuple(re.compile(p, re.IGNORECASE) for p in _data_lines("boilerplate.txt"))
+    return tuple(re.compile(p, re.IGNORECASE) for p in words("boilerplate.txt"))
 
 
 # --------------------------------------------------------------------------- decoding

@@ -14,7 +14,6 @@ partial mentions ("Sokkhoeurn", "Sam Ol") resolve to the document's fullest form
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -23,7 +22,7 @@ from functools import lru_cache
 
 from nltk.tokenize import RegexpTokenizer
 
-from helpers import data_dir
+from helpers.refdata import rows, words
 
 TOKEN_PATTERN = (r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w-])"
                  r"|(?:[A-Za-z]\.){2,}(?![A-Za-z])"
@@ -75,19 +74,6 @@ QUOTE_OPENERS = frozenset("“\"‘'([")
 # --------------------------------------------------------------------------- reference data
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    path = data_dir() / name
-    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines()
-             if ln.strip() and not ln.lstrip().startswith("#")]
-    return list(csv.DictReader(lines))
-
-
-def _words(name: str) -> list[str]:
-    path = data_dir() / name
-    return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()
-            if ln.strip() and not ln.lstrip().startswith("#")]
-
-
 def tokens_of(text: str) -> tuple[str, ...]:
     """Tokenise a name the way running text is tokenised (apostrophes normalised)."""
     return tuple(t.replace("’", "'") for t in TOKENIZER.tokenize(text))
@@ -108,7 +94,7 @@ def state_names() -> dict[str, str]:
     """``{surface name: ISO3 or "-"}`` for UN member and observer states and their aliases."""
     import pycountry
 
-    states = {r["iso3"] for r in _rows("un_states.csv")}
+    states = {r["iso3"] for r in rows("un_states.csv")}
     names: dict[str, str] = {}
     for c in pycountry.countries:
         if c.alpha_3 not in states:
@@ -124,7 +110,7 @@ def state_names() -> dict[str, str]:
                 if form.lower().startswith("the "):
                     form = form[4:]  # "the State of Palestine": the article is not the name
                 names.setdefault(form, c.alpha_3)
-    for r in _rows("country_aliases.csv"):
+    for r in rows("country_aliases.csv"):
         names[r["alias"]] = r["iso3"]
     return names
 
@@ -142,32 +128,32 @@ def iso3_names() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def bloc_names() -> dict[str, str]:
-    return {r["alias"]: r["canonical"] for r in _rows("blocs.csv")}
+    return {r["alias"]: r["canonical"] for r in rows("blocs.csv")}
 
 
 @lru_cache(maxsize=1)
 def bloc_members() -> dict[str, tuple[str, ...]]:
     """``{bloc: (ISO3, ...)}`` from ``data/bloc_members.csv``."""
     out: dict[str, list[str]] = defaultdict(list)
-    for r in _rows("bloc_members.csv"):
+    for r in rows("bloc_members.csv"):
         out[r["bloc"]].append(r["iso3"])
     return {k: tuple(v) for k, v in out.items()}
 
 
 @lru_cache(maxsize=1)
 def capitals() -> dict[str, str]:
-    return {r["capital"]: r["iso3"] for r in _rows("capitals.csv")}
+    return {r["capital"]: r["iso3"] for r in rows("capitals.csv")}
 
 
 @lru_cache(maxsize=1)
 def name_stopwords() -> frozenset[str]:
-    return frozenset(w.lower() for w in _words("name_stopwords.txt"))
+    return frozenset(w.lower() for w in words("name_stopwords.txt"))
 
 
 @lru_cache(maxsize=1)
 def demonym_states() -> dict[str, str]:
     """``{demonym: ISO3 or ""}`` from ``data/demonyms.csv``."""
-    return {r["demonym"]: r["iso3"] for r in _rows("demonyms.csv")}
+    return {r["demonym"]: r["iso3"] for r in rows("demonyms.csv")}
 
 
 @lru_cache(maxsize=1)
@@ -224,23 +210,23 @@ def geo_gazetteer() -> Gazetteer:
     entries = [(n, "COUNTRY" if iso != "-" else "-", iso) for n, iso in state_names().items()]
     entries += [(n, "BLOC", c) for n, c in bloc_names().items()]
     entries += [(n, "CAPITAL", iso) for n, iso in capitals().items()]
-    entries += [(p, "PLACE", p) for p in _words("places.txt")
+    entries += [(p, "PLACE", p) for p in words("places.txt")
                 if p not in state_names() and p not in capitals()]
     return Gazetteer(entries, upper_variants=True)
 
 
 @lru_cache(maxsize=1)
 def org_gazetteers() -> tuple[Gazetteer, Gazetteer]:
-    rows = _rows("orgs.csv")
-    exact = Gazetteer((r["alias"], "ORG", r["canonical"]) for r in rows if r["case"] == "exact")
-    anyc = Gazetteer(((r["alias"], "ORG", r["canonical"]) for r in rows if r["case"] != "exact"),
+    orgs = rows("orgs.csv")
+    exact = Gazetteer((r["alias"], "ORG", r["canonical"]) for r in orgs if r["case"] == "exact")
+    anyc = Gazetteer(((r["alias"], "ORG", r["canonical"]) for r in orgs if r["case"] != "exact"),
                      ignore_case=True)
     return exact, anyc
 
 
 @lru_cache(maxsize=1)
 def role_gazetteer() -> Gazetteer:
-    return Gazetteer(((r["phrase"], "ROLE", r["canonical"]) for r in _rows("roles.csv")),
+    return Gazetteer(((r["phrase"], "ROLE", r["canonical"]) for r in rows("roles.csv")),
                      ignore_case=True)
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from helpers.entities import _rows
+from helpers.refdata import rows
 
 
 def kwic(sentences: pd.DataFrame, term: str, *, width: int = 60) -> pd.DataFrame:
@@ -39,7 +39,7 @@ def kwic(sentences: pd.DataFrame, term: str, *, width: int = 60) -> pd.DataFrame
 def theme_dictionary() -> dict[str, tuple[re.Pattern[str], ...]]:
     """``{theme: compiled patterns}`` from ``data/themes.csv``."""
     out: dict[str, list[re.Pattern[str]]] = defaultdict(list)
-    for r in _rows("themes.csv"):
+    for r in rows("themes.csv"):
         pat = re.escape(r["pattern"].lower()).replace(r"\*", r"[\w-]*").replace(r"\ ", r"\s+")
         out[r["theme"]].append(re.compile(rf"\b{pat}\b", re.IGNORECASE))
     return {k: tuple(v) for k, v in out.items()}

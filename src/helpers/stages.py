@@ -42,13 +42,12 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
         text = res.texts.get(str(row["doc_id"]), "")
         row["subject_country"] = given or (infer_subject_country([text]) if text else "")
     out = Path(out_dir)
-    docs = write_table(out, "documents", res.documents)
+    write_table(out, "documents", res.documents)
     write_table(out, "sentences", sorted(res.sentences,
                                          key=lambda r: (r["doc_id"], r["sentence_id"])))
     write_table(out, "warnings", res.warnings)
     for doc_id, text in res.texts.items():
         atomic_write_text(out / "texts" / f"{doc_id}.txt", text)
-    del docs
     return {t: read_table(out, t) for t in ("documents", "sentences", "warnings")}
 
 

@@ -25,7 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from helpers.entities import TOKEN_RE, TOKENIZER, Mention, _rows, bloc_members
+from helpers.entities import TOKEN_RE, TOKENIZER, Mention, bloc_members
+from helpers.refdata import rows
 
 PLACE_PREPS = frozenset({"in", "inside", "within", "across", "throughout", "against", "to",
                          "into", "toward", "towards", "at"})
@@ -45,7 +46,7 @@ STANCE_MAP = {"favourable": "supportive"}
 @lru_cache(maxsize=1)
 def stance_cues() -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
     idx: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
-    for r in _rows("stance_cues.csv"):
+    for r in rows("stance_cues.csv"):
         toks = tuple(TOKENIZER.tokenize(r["phrase"].lower()))
         idx[toks[0]].append((toks, r["stance"], r["kind"]))
     for v in idx.values():

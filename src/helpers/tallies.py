@@ -21,7 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from helpers.entities import TOKEN_RE, _rows, iso3_names
+from helpers.entities import TOKEN_RE, iso3_names
+from helpers.refdata import rows
 
 NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -58,7 +59,7 @@ GENERIC_STATE_NOUNS = frozenset({"states", "state", "countries", "country", "nat
 def cue_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """Tally cues from ``data/tally_cues.csv``, indexed by first word, longest first."""
     idx: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-    for r in _rows("tally_cues.csv"):
+    for r in rows("tally_cues.csv"):
         toks = tuple(r["phrase"].lower().split())
         idx[toks[0]].append((toks, r["stance"]))
     for v in idx.values():
@@ -68,7 +69,7 @@ def cue_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
 
 @lru_cache(maxsize=1)
 def noun_kinds() -> dict[str, str]:
-    return {r["noun"].lower(): r["kind"] for r in _rows("tally_nouns.csv")}
+    return {r["noun"].lower(): r["kind"] for r in rows("tally_nouns.csv")}
 
 
 def parse_number(words: Sequence[str]) -> int | None:
