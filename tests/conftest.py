@@ -13,13 +13,16 @@ def root() -> Path:
     return ROOT
 
 
-@pytest.fixture(scope="session")
-def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Stages 01-03 on the seeds, without Jupyter (fast)."""
+def run_stages(corpus: Path, out: Path) -> Path:
+    """Stages 01-03 on a corpus folder, without Jupyter (fast)."""
     from helpers import stages
 
-    out = tmp_path_factory.mktemp("seed_run")
-    stages.run_clean(SEEDS, out, progress=False)
+    stages.run_clean(corpus, out, progress=False)
     stages.run_entities(out, progress=False)
     stages.run_tallies(out, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return run_stages(SEEDS, tmp_path_factory.mktemp("seed_run"))

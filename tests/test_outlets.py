@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from helpers import stages
 from helpers.contract import read_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "outlets"
@@ -18,11 +17,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "outlets"
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("outlets")
-    stages.run_clean(FIXTURES, out, progress=False)
-    stages.run_entities(out, progress=False)
-    stages.run_tallies(out, progress=False)
-    return out
+    from conftest import run_stages
+
+    return run_stages(FIXTURES, tmp_path_factory.mktemp("outlets"))
 
 
 def test_documents(run: Path):

@@ -436,16 +436,12 @@ class EntityTagger:
                 out.append(Mention(doc_id, s.sentence_id, a, a + len(part), part, m[1], m[2]))
             pos += len(part) + 1
 
-    def _tag_orgs(self, doc_id: str, s: _Sent, blocked: list[bool], out: list[Mention]) -> None:
+    def _scan(self, doc_id: str, s: _Sent, blocked: list[bool], out: list[Mention],
+              match_at, role_at: dict[int, int] | None = None) -> None:
+        """Emit the longest match at each token, left to right, and block its tokens."""
         n, i = len(s.keys), 0
-        exact_idx, any_idx = self.org_exact.index, self.org_any.index
         while i < n:
-            if s.keys[i] not in exact_idx and s.lkeys[i] not in any_idx:
-                i += 1
-                continue
-            cands = [m for m in (self.org_exact.match(s.keys, i), self.org_any.match(s.lkeys, i))
-                     if m is not None]
-            m = max(cands, key=lambda c: c[0]) if cands else None
+            m = match_at(i)
             if m is None:
                 i += 1
                 continue
@@ -453,27 +449,27 @@ class EntityTagger:
             self._emit(out, doc_id, s, i, i + k, label, canonical)
             for x in range(i, i + k):
                 blocked[x] = True
+                if role_at is not None:
+                    role_at[x] = i + k
             i += k
+
+    def _tag_orgs(self, doc_id: str, s: _Sent, blocked: list[bool], out: list[Mention]) -> None:
+        exact, anyc = self.org_exact, self.org_any
+
+        def org_at(i: int) -> tuple[int, str, str] | None:
+            if s.keys[i] not in exact.index and s.lkeys[i] not in anyc.index:
+                return None
+            cands = [m for m in (exact.match(s.keys, i), anyc.match(s.lkeys, i)) if m]
+            return max(cands, key=lambda c: c[0]) if cands else None
+
+        self._scan(doc_id, s, blocked, out, org_at)
 
     def _tag_roles(self, doc_id: str, s: _Sent, blocked: list[bool], role_at: dict[int, int],
                    out: list[Mention]) -> None:
-        n, i = len(s.keys), 0
-        role_idx = self.roles.index
-        while i < n:
-            if s.lkeys[i] not in role_idx:
-                i += 1
-                continue
-            m = self.roles.match(s.lkeys, i)
-            if m is None:
-                i += 1
-                continue
-            k, label, canonical = m
-            # "President" before a capitalised name is a title; "head" alone is too vague
-            self._emit(out, doc_id, s, i, i + k, label, canonical)
-            for x in range(i, i + k):
-                blocked[x] = True
-                role_at[x] = i + k
-            i += k
+        roles = self.roles
+        self._scan(doc_id, s, blocked, out,
+                   lambda i: roles.match(s.lkeys, i) if s.lkeys[i] in roles.index else None,
+                   role_at)
 
     def _tag_dates(self, doc_id: str, s: _Sent, year: int | None, out: list[Mention]) -> None:
         if not _DATE_HINT.search(s.text):
