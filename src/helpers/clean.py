@@ -439,7 +439,6 @@ class CleanedDocument:
     dateline: str = ""
     boilerplate_chars: int = 0
     fmt: str = "text"
-    notes: list[str] = field(default_factory=list)
 
 
 def clean_text(raw: str) -> CleanedDocument:

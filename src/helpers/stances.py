@@ -40,7 +40,6 @@ CRITICAL_OBJECTS = frozenset({"remarks", "report", "reports", "rapporteur", "rec
                               "concerns", "criticism", "demands", "calls", "statement",
                               "findings", "allegations"})
 CLAUSE_BOUNDARY = frozenset({";", "while", "whereas", "whilst", "but", "however"})
-STANCE_MAP = {"favourable": "supportive"}
 
 
 @lru_cache(maxsize=1)

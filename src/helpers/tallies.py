@@ -18,7 +18,7 @@ import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from helpers.entities import TOKEN_RE, iso3_names
@@ -47,7 +47,6 @@ CONTRAST = frozenset({"but", "however", "yet", "although", "though", "neverthele
 NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without", "refrained"})
 CLAUSE_BOUNDARY = frozenset({";", "while", "whereas", "whilst"})
 PRONOUN_WHOLE = frozenset({"them", "those", "these", "which", "whom"})
-PART_MARKERS = frozenset({"remaining", "other", "others", "only", "further", "another"})
 STANCES = ("favourable", "critical", "neutral")
 # Nouns that count states in general: a delegation tally only with a cue tying them to the
 # event (spoke, took part, praised ...) or to its whole ("X of Y", "X of them").
@@ -146,7 +145,6 @@ class Tally:
     position: int = 0
     cue: str = ""
     explicit_total: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def _match_cue(lk: Sequence[str], k: int) -> tuple[int, str] | None:
