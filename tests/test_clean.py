@@ -236,3 +236,24 @@ def test_clean_never_raises_is_idempotent_and_offsets_exact(raw):
         assert cd.text[s:e] == cd.text[s:e].strip() and cd.text[s:e]
     for s, e in cd.paragraphs:
         assert 0 <= s <= e <= len(cd.text)
+
+
+def test_html_without_article_tag_widgets_and_div_text():
+    html = ("<html><head><title>Cambodia at HRC | Example News</title></head><body>"
+            "<div id='masthead'><ul class='main-menu'><li>Home</li><li>Thailand</li></ul></div>"
+            "<div class='content-area'><h1 class='entry-title'>Thirty nations back Cambodia</h1>"
+            "<div class='entry-meta'>Posted on October 6, 2022 by admin</div>"
+            "<div class='entry-content'><p>PHNOM PENH: Thirty of the 39 delegations spoke in "
+            "favour of Cambodia&rsquo;s record.</p><p>Nine were critical.</p>"
+            "<div class='sharedaddy'><h3>Share this:</h3><ul><li>Facebook</li></ul></div>"
+            "<div class='note'>The others made general comments.<br>It ended on Friday.</div>"
+            "</div><div class='widget widget_recent_entries'><h2>Recent Posts</h2><ul>"
+            "<li>Laos flood toll rises</li></ul></div><div id='comments'><h3>Leave a Reply</h3>"
+            "<p>Your email address will not be published.</p></div></div>"
+            "<script>var x = 'Indonesia';</script></body></html>")
+    cd = clean_text(html)
+    assert cd.text == ("Thirty nations back Cambodia\n\nThirty of the 39 delegations spoke in "
+                       "favour of Cambodia’s record.\n\nNine were critical.\n\nThe others made "
+                       "general comments.\n\nIt ended on Friday.")
+    assert (cd.title, cd.dateline, cd.fmt) == ("Thirty nations back Cambodia", "PHNOM PENH",
+                                               "html")

@@ -200,10 +200,11 @@ _HTML_TAG = re.compile(r"</?(p|div|body|br|span|a|head|meta|script|article|h[1-6
 _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
               "iframe", "svg", "button", "template", "select", "input", "object", "embed")
 _DROP_HINT = re.compile(
-    r"(^|[-_\s])(related|share|sharing|social|comment|comments|advert|ads?|newsletter|subscribe|"
-    r"menu|breadcrumbs?|sidebar|footer|navbar|nav|cookie|promo|ticker|popular|trending|tags?)"
-    r"($|[-_\s])",
+    r"(^|[-_\s])(?:ads?|(?:related|shar|social|comment|advert|newsletter|subscri|menu|breadcrumb|"
+    r"sidebar|footer|navbar|nav|cookie|promo|ticker|popular|trending|tags?\b|widget|recent|"
+    r"meta|byline|author|masthead|respond|disqus|outbrain|taboola|sponsor)\w*)($|[-_\s])",
     re.IGNORECASE)
+_CONTAINERS = ("div", "section", "article", "main", "body", "center", "font", "span", "td")
 _BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre", "figcaption",
            "dd", "dt", "td")
 
@@ -243,10 +244,17 @@ def html_to_text(html: str) -> str:
     root = (max(articles, key=lambda a: len(a.get_text())) if articles
             else soup.find("main") or soup.body or soup)
     blocks: list[str] = []
-    for el in root.find_all(_BLOCKS):
-        if el.find(_BLOCKS):  # a container of other blocks: its children speak for it
+    for el in root.find_all(True):
+        if el.name in _BLOCKS:
+            if el.find(_BLOCKS):  # a container of other blocks: its children speak for it
+                continue
+            txt = " ".join(el.get_text(" ", strip=True).split())
+        elif el.name in _CONTAINERS and not el.find_parent(_BLOCKS):
+            # text written straight into a container ("<div>Text<br>More</div>")
+            txt = "\n".join(" ".join(t.split()) for t in el.find_all(string=True, recursive=False)
+                            if t.strip())
+        else:
             continue
-        txt = " ".join(el.get_text(" ", strip=True).split())
         if txt:
             blocks.append(txt)
     if not blocks:
