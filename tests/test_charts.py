@@ -64,3 +64,35 @@ def test_theme_lookup():
     sh = explore.theme_shares(s).set_index("theme")["share"]
     assert sh["elections"] == 0.25 and sh["Covid-19 and health"] == 0.25
     assert sh["civic space and NGOs"] == 0.25 and sh["judiciary and rule of law"] == 0.0
+
+
+def test_every_chart_is_titled_labelled_and_sourced(seed_run: Path):
+    docs = read_table(seed_run, "documents")
+    sents = read_table(seed_run, "sentences")
+    figs = {
+        "delegations_by_session": charts.delegations_by_session(read_table(seed_run, "events"),
+                                                                docs),
+        "share_favourable": charts.share_favourable(read_table(seed_run, "events"), docs),
+        "stance_matrix": charts.stance_matrix(read_table(seed_run, "stances"), docs),
+        "entity_mentions": charts.entity_mentions(read_table(seed_run, "entities"),
+                                                  documents=docs),
+        "themes_by_document": charts.themes_by_document(explore.theme_shares(sents), docs),
+        "dispersion": charts.dispersion(sents, ["delegations", "Covid"], docs),
+    }
+    for name, fig in figs.items():
+        ax = fig.axes[0]
+        assert len(ax.get_title(loc="left")) > 20, name
+        assert ax.get_xlabel() and (ax.get_ylabel() or ax.get_yticklabels()), name
+        foot = " ".join(t.get_text() for t in fig.texts)
+        assert "Phnom Penh Post" in foot and "Not an official UN count" in foot, name
+
+
+def test_events_that_do_not_add_up_are_flagged():
+    ev = pd.DataFrame({"doc_id": ["a", "b"], "hrc_session": ["HRC49", "HRC51"],
+                       "event_date": ["2022-03-29", "2022-10-05"], "total": [36, 39],
+                       "favourable": [28, 30], "critical": [9, None], "neutral": [0, None],
+                       "check": ["mismatch", "incomplete"], "source": ["X", "X"]})
+    fig = charts.delegations_by_session(ev)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "⚠ mismatch" in texts and "⚠ incomplete" in texts
+    assert "total 36" in texts and "total 39" in texts

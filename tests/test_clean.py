@@ -257,3 +257,16 @@ def test_html_without_article_tag_widgets_and_div_text():
                        "general comments.\n\nIt ended on Friday.")
     assert (cd.title, cd.dateline, cd.fmt) == ("Thirty nations back Cambodia", "PHNOM PENH",
                                                "html")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=3000))
+def test_bytes_to_sentences_never_raise_and_stay_clean(data):
+    d = decode_bytes(data)
+    if d.text is None:
+        assert d.status.startswith("rejected:")
+        return
+    cd = clean_text(d.text)
+    for _, s, e in split_sentences(cd, train_sentence_splitter([cd.text])):
+        seg = cd.text[s:e]
+        assert seg and "\ufffd" not in seg and "\r" not in seg
