@@ -150,3 +150,11 @@ def test_states_inside_hyphenated_words():
         ("China", "COUNTRY", "CHN")]
     for m in ms:
         assert text[m.start:m.end] == m.text
+
+
+def test_short_family_names_that_are_english_words():
+    text = ("It was a long day, the minister said, as Long Dimanche and Mean Chhivun met Some "
+            "Cambodian officials. Many Asean members agreed with An Sokkhoeurn.")
+    ms = EntityTagger(subject_country="KHM", common=common_words([text])).tag("d", [(1, 0, text)])
+    assert [m.text for m in ms if m.label == "PERSON"] == [
+        "Long Dimanche", "Mean Chhivun", "An Sokkhoeurn"]

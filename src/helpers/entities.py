@@ -68,6 +68,13 @@ NEVER_NAME_SHORT = frozenset("The A In On At To Of By As If It He She We But And
                              "Let May Can Via Per Pro Non Out Off Up Our Own Too Also Then Than "
                              "That This These Those With From Into Over Upon After While When "
                              "Where Which What".split())
+# Family names that are also English words are short ("An", "Sam", "Kem", "Long", "Mean"):
+# such a word, capitalised mid-sentence right before a name-like word, stays in the name.
+SHORT_SURNAME = 4
+NEVER_NAME_SHORT = NEVER_NAME_SHORT | frozenset(
+    "Some Many Most Each Both Such Much Even Only Last Next Thus Here They Them Were Have Been "
+    "Will Said Says Told Like Just Very More Less Once Over Upon Amid Near Past Like Your Mine "
+    "Ours Whom Whose What".split())
 QUOTE_OPENERS = frozenset("“\"‘'([")
 
 
@@ -516,6 +523,12 @@ class EntityTagger:
             i = j
         return runs
 
+    def _may_be_surname(self, tok: str) -> bool:
+        """A short word excluded only for being common English ("An", "Long"), not one the
+        curated lexicon rules out ("Prey", "The")."""
+        return (len(tok) <= SHORT_SURNAME and tok not in NEVER_NAME_SHORT
+                and tok.lower() not in self.stop and tok not in self.demonyms)
+
     def _at_sentence_start(self, s: _Sent, i: int) -> bool:
         k = i - 1
         while k >= 0 and s.toks[k] in QUOTE_OPENERS:
@@ -557,7 +570,7 @@ class EntityTagger:
         # directly precedes a name-like word mid-sentence
         start = i
         while start < j and self._excluded(toks[start]):
-            short_ok = (len(toks[start]) <= 3 and toks[start] not in NEVER_NAME_SHORT
+            short_ok = (self._may_be_surname(toks[start])
                         and start + 1 < j and not self._excluded(toks[start + 1]))
             if short_ok and not self._at_sentence_start(s, start):
                 break
@@ -575,8 +588,8 @@ class EntityTagger:
         a = start
         for x in range(start, end):
             tok = toks[x]
-            if self._excluded(tok) and not (len(tok) <= 3 and tok not in NEVER_NAME_SHORT
-                                            and x + 1 < end):
+            keep_short = self._may_be_surname(tok) and x + 1 < end
+            if self._excluded(tok) and not keep_short:
                 if x > a:
                     pieces.append((a, x))
                 a = x + 1
