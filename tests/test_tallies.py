@@ -150,3 +150,14 @@ def test_wordings(sentences, event):
 def test_times_ratios_and_percentages_are_not_counts():
     assert rows("The meeting ran from 10:30 to 12:45 for 2.5 hours; resolution 48/23 passed "
                 "with 55% support over 2018-2022.") == []
+
+
+def test_source_through_a_titled_person():
+    ts = extract_tallies("d", [
+        (1, "Sri Lanka's Foreign Minister Ali Sabry thanked the 11 countries that voted "
+            "against the resolution."),
+        (2, "\"We are grateful,\" Mr. Sabry said.")],
+        subject_country="LKA",
+        persons_roles={"Ali Sabry": "Sri Lanka's Foreign Minister Ali Sabry thanked"})
+    assert [(t.stance, t.count, t.source) for t in ts] == [
+        ("favourable", 11, "Ministry of Foreign Affairs of Sri Lanka")]

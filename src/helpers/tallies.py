@@ -395,7 +395,8 @@ def canonical_source(phrase: str, subject: str, persons_roles: dict[str, str]) -
     of = f" of {country}" if country else ""
     if re.search(r"permanent (mission|representative)|\bmission\b|\bambassador\b", low):
         return f"Permanent Mission{of}"
-    if re.search(r"foreign (ministry|affairs)|ministry of foreign|\bministry\b|spokes", low):
+    if re.search(r"foreign (ministry|minister|affairs)|ministry of foreign|\bministry\b|spokes",
+                 low):
         return f"Ministry of Foreign Affairs{of}"
     for person, role in persons_roles.items():
         if person.lower() in low or any(p.lower() in low.split() for p in person.split()[-1:]):
@@ -410,8 +411,12 @@ _STATEMENT = re.compile(r"^(?:(?:the|a|an|its|their) )?(?:[\w-]+ )?(?:statement|
                         r"release|communiqu[eé]|press statement)$", re.IGNORECASE)
 
 
+_TITLE_DOT = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|Gen|Amb|H\.E)\.")
+
+
 def find_source(sentence: str) -> str:
     """The attribution phrase of a sentence ("according to ...", "X said", ...), or ""."""
+    sentence = _TITLE_DOT.sub(r"\1", sentence)  # "Mr. Sabry said": the dot ends no phrase
     for pat in _SOURCE_PATTERNS:
         for m in pat.finditer(sentence):
             src = m.group("src").strip()
