@@ -144,7 +144,6 @@ class Tally:
     evidence: str
     position: int = 0
     cue: str = ""
-    explicit_total: bool = False
 
 
 def _match_cue(lk: Sequence[str], k: int) -> tuple[int, str] | None:
@@ -483,8 +482,7 @@ def extract_tallies(doc_id: str, sentences: Sequence[tuple[int, str]], *,
             if stance == "all":
                 total = c.num.value
             out.append(Tally(doc_id, sid, subject, stance, c.num.value, total,
-                             src or doc_source, text, position=pos, cue=c.cue,
-                             explicit_total=c.explicit_total or c.of_pronoun))
+                             src or doc_source, text, position=pos, cue=c.cue))
         if sent_total is not None:
             current_total = sent_total
     # parts stated before their total: give them the first total that follows
