@@ -319,7 +319,9 @@ class _Sent:
         return self._spans
 
 
-def _prepare(sentence_id: int, start: int, text: str) -> _Sent:
+def tokenize_sentence(text: str, *, sentence_id: int = 0, start: int = 0) -> _Sent:
+    """Tokens of a sentence (``toks``), apostrophe-normalised (``keys``) and lower-cased
+    (``lkeys``); ``spans`` gives character offsets. Every stage tokenises through here."""
     return _Sent(sentence_id, start, text)
 
 
@@ -383,7 +385,7 @@ class EntityTagger:
         Returns:
             Mentions sorted by offset.
         """
-        sents = [_prepare(sid, st, tx) for sid, st, tx in sentences]
+        sents = [tokenize_sentence(tx, sentence_id=sid, start=st) for sid, st, tx in sentences]
         out: list[Mention] = []
         person_runs: list[tuple[_Sent, int, int, bool]] = []  # (sent, i, j, cued)
         for s in sents:
@@ -690,7 +692,7 @@ def infer_subject_country(texts: Iterable[str]) -> str:
     geo, dem = geo_gazetteer(), demonym_states()
     pos = 0
     for t in texts:
-        s = _prepare(0, 0, t)
+        s = tokenize_sentence(t)
         i = 0
         while i < len(s.keys):
             pos += 1

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from helpers.entities import TOKEN_RE, TOKENIZER, Mention, bloc_members
+from helpers.entities import TOKENIZER, Mention, bloc_members, tokenize_sentence
 from helpers.refdata import rows
 
 PLACE_PREPS = frozenset({"in", "inside", "within", "across", "throughout", "against", "to",
@@ -121,8 +121,8 @@ def extract_stances(doc_id: str, sentences: Sequence[tuple[int, int, str, int]],
                           ";".join(members.get(m.canonical, ())) if m.label == "BLOC" else ""))
 
     for sid, start, text, _para in sentences:
-        spans = [m.span() for m in TOKEN_RE.finditer(text)]
-        lk = [text[a:b].lower().replace("’", "'") for a, b in spans]
+        ts = tokenize_sentence(text)
+        spans, lk = ts.spans, ts.lkeys
         actors = []
         after_prep: list[tuple[int, Mention]] = []  # kept aside: "grateful to China"
         for m in sorted(by_sent.get(sid, ()), key=lambda m: m.start):

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from helpers.entities import TOKEN_RE, iso3_names
+from helpers.entities import iso3_names, tokenize_sentence
 from helpers.refdata import rows
 
 NUMBER_WORDS = frozenset(
@@ -453,8 +453,8 @@ def extract_tallies(doc_id: str, sentences: Sequence[tuple[int, str]], *,
     delegation_context = False
     pos = 0
     for (sid, text), src in zip(sentences, canon, strict=True):
-        toks = TOKEN_RE.findall(text)
-        lk = [t.lower().replace("’", "'") for t in toks]
+        ts = tokenize_sentence(text)
+        toks, lk = ts.toks, ts.lkeys
         cands = _sentence_tallies(toks, lk)
         sent_total = next((c.num.value for c in cands if c.stance == "all"
                            and c.kind == "delegations"), None)
