@@ -16,10 +16,15 @@ import pandas as pd
 from helpers.contract import atomic_write_text, read_table, write_table
 
 
+def _text(value: object) -> str:
+    """A table cell as text: empty cells (NA) become ""."""
+    return value if isinstance(value, str) else ""
+
+
 def _year(row: pd.Series) -> int | None:
     for col in ("event_date", "published"):
-        val = row.get(col)
-        if isinstance(val, str) and re.match(r"^\d{4}", val):
+        val = _text(row.get(col))
+        if re.match(r"^\d{4}", val):
             return int(val[:4])
     return None
 
@@ -60,7 +65,7 @@ def run_entities(out_dir: str | Path, *, subject_country: str = "",
     docs = read_table(out, "documents")
     sents = read_table(out, "sentences")
     subjects = {r.doc_id: r.subject_country for r in docs.itertuples()
-                if isinstance(r.subject_country, str)}
+                if _text(r.subject_country)}
     years = {r["doc_id"]: y for _, r in docs.iterrows() if (y := _year(r))}
     mentions = tag_corpus(sents.to_dict("records"), subject_country=subject_country,
                           subjects=subjects, years=years, progress=progress)
@@ -107,8 +112,7 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "",
     for doc_id in tqdm(ok_docs, desc="03 tallies", disable=not progress, unit="doc"):
         g = by_doc[doc_id]
         m = meta[doc_id]
-        subject = subject_country or (m["subject_country"]
-                                      if isinstance(m["subject_country"], str) else "")
+        subject = subject_country or _text(m["subject_country"])
         sent_pairs = list(zip(g["sentence_id"].astype(int), g["text"], strict=True))
         tallies = extract_tallies(doc_id, sent_pairs, subject_country=subject,
                                   persons_roles=roles.get(doc_id, {}))
@@ -118,11 +122,11 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "",
                                "total": t.total, "source": t.source, "evidence": t.evidence,
                                "cue": t.cue})
         events = summarise_events(tallies)
-        session = m["hrc_session"] if isinstance(m["hrc_session"], str) else ""
-        session = session or session_from_text(g["text"])
-        dates = ents[(ents["doc_id"] == doc_id) & (ents["label"] == "DATE")]
+        session = _text(m["hrc_session"]) or session_from_text(g["text"])
+        doc_ents = ent_by_doc.get(doc_id, ents.iloc[:0])
+        dates = doc_ents[doc_ents["label"] == "DATE"]
         for e in events:
-            event_date = m["event_date"] if isinstance(m["event_date"], str) else ""
+            event_date = _text(m["event_date"])
             if not event_date or len(events) > 1:
                 iso = dates[dates["sentence_id"].isin(e.sentence_ids)
                             & dates["canonical"].str.match(r"^\d{4}-\d{2}-\d{2}$", na=False)]
@@ -135,11 +139,9 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "",
                    for st in ("favourable", "critical", "neutral")},
                 "check": e.check, "source": e.source, "event_id": e.event_id,
                 "sentence_ids": ";".join(map(str, e.sentence_ids)), "notes": e.notes,
-                "outlet": m.get("outlet") if isinstance(m.get("outlet"), str) else ""})
+                "outlet": _text(m.get("outlet"))})
         mentions = [Mention(r.doc_id, int(r.sentence_id), int(r.start), int(r.end), r.text,
-                            r.label, r.canonical)
-                    for r in ent_by_doc.get(doc_id, pd.DataFrame(columns=ents.columns))
-                    .itertuples()]
+                            r.label, r.canonical) for r in doc_ents.itertuples()]
         sent_rows = list(zip(g["sentence_id"].astype(int), g["start"].astype(int), g["text"],
                              g["paragraph_id"].astype(int), strict=True))
         for s in extract_stances(doc_id, sent_rows, mentions, subject_country=subject):
