@@ -164,11 +164,9 @@ def decode_bytes(data: bytes) -> Decoded:
     multibyte = sum(1 for ch in text if ord(ch) > 0x7F)
     if multibyte >= 3 * errors and errors <= max(3, len(data) // 1000):
         return Decoded(text, "utf-8", notes=[f"{errors} undecodable byte(s) dropped"])
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # pragma: no cover - it is a pinned dependency
-        from_bytes = None
-    matches = list(from_bytes(data)) if from_bytes else []
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
     if not matches:
         return Decoded(None, "", "rejected: undecodable bytes (no text encoding fits)")
     best = matches[0]
