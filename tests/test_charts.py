@@ -96,3 +96,16 @@ def test_events_that_do_not_add_up_are_flagged():
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "⚠ mismatch" in texts and "⚠ incomplete" in texts
     assert "total 36" in texts and "total 39" in texts
+
+
+def test_empty_charts_are_titled_and_sourced():
+    empty = pd.DataFrame(columns=["doc_id", "hrc_session", "event_date", "total", "favourable",
+                                  "critical", "neutral", "check", "source", "actor",
+                                  "actor_label", "stance", "label", "canonical", "theme",
+                                  "share", "start", "end", "text"])
+    figs = [charts.delegations_by_session(empty), charts.share_favourable(empty),
+            charts.stance_matrix(empty, empty), charts.entity_mentions(empty),
+            charts.themes_by_document(empty), charts.dispersion(empty, ["x"])]
+    for fig in figs:
+        assert fig.axes[0].get_title(loc="left")
+        assert "Not an official UN count" in fig.texts[0].get_text()

@@ -94,9 +94,13 @@ def _event_labels(events: pd.DataFrame) -> pd.DataFrame:
     return ev.sort_values(["_k", "doc_id"]).drop(columns="_k").reset_index(drop=True)
 
 
-def _empty(fig: Figure, ax, msg: str) -> Figure:
+def _empty(title: str, msg: str, foot: str, size: tuple[float, float] = (8, 3)) -> Figure:
+    """The figure a chart draws when there is nothing to show: titled, sourced, explained."""
+    fig, ax = plt.subplots(figsize=size)
     ax.text(0.5, 0.5, msg, ha="center", va="center", transform=ax.transAxes, fontsize=11)
     ax.set_axis_off()
+    ax.set_title(title, loc="left")
+    _foot(fig, foot)
     return fig
 
 
@@ -108,12 +112,11 @@ def delegations_by_session(events: pd.DataFrame, documents: pd.DataFrame | None 
     flagged with their check above the bar.
     """
     apply_style()
-    fig, ax = plt.subplots(figsize=(8, 5))
     if events is None or not len(events):
-        _empty(fig, ax, "No delegation tallies found in this corpus")
-        ax.set_title("Delegations for and against, by HRC session")
-        _foot(fig, source_note(events, documents))
-        return fig
+        return _empty("Delegations for and against, by HRC session",
+                      "No delegation tallies found in this corpus",
+                      source_note(events, documents), (8, 5))
+    fig, ax = plt.subplots(figsize=(8, 5))
     ev = _event_labels(events)
     x = np.arange(len(ev))
     bottom = np.zeros(len(ev))
@@ -162,13 +165,12 @@ def delegations_by_session(events: pd.DataFrame, documents: pd.DataFrame | None 
 def share_favourable(events: pd.DataFrame, documents: pd.DataFrame | None = None) -> Figure:
     """Share of delegations reported favourable, session by session in time order."""
     apply_style()
+    if events is None or not len(events):
+        return _empty("Share of delegations reported favourable",
+                      "No delegation tallies found in this corpus",
+                      source_note(events, documents), (8, 4.5))
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    ev = _event_labels(events) if events is not None and len(events) else pd.DataFrame()
-    if not len(ev):
-        _empty(fig, ax, "No delegation tallies found in this corpus")
-        ax.set_title("Share of delegations reported favourable")
-        _foot(fig, source_note(events, documents))
-        return fig
+    ev = _event_labels(events)
     ev = ev.assign(_d=ev["date"].replace("", "9999")).sort_values(["_d", "session"])
     fav = pd.to_numeric(ev["favourable"], errors="coerce")
     tot = pd.to_numeric(ev["total"], errors="coerce")
@@ -212,11 +214,8 @@ def stance_matrix(stances: pd.DataFrame, documents: pd.DataFrame) -> Figure:
 
     apply_style()
     if stances is None or not len(stances):
-        fig, ax = plt.subplots(figsize=(8, 3))
-        _empty(fig, ax, "No stated positions of states or blocs in this corpus")
-        ax.set_title("Who took which side")
-        _foot(fig, source_note(None, documents, claim=False))
-        return fig
+        return _empty("Who took which side", "No stated positions of states or blocs in this "
+                      "corpus", source_note(None, documents, claim=False))
     docs = documents.set_index("doc_id")
     st = stances.copy()
     st["session"] = [
@@ -292,9 +291,8 @@ def entity_mentions(entities: pd.DataFrame, *, top: int = 15,
     apply_style()
     ents = entities[entities["label"].isin(labels)] if len(entities) else entities
     if not len(ents):
-        fig, ax = plt.subplots(figsize=(6, 3))
-        _empty(fig, ax, "No entities found")
-        return fig
+        return _empty("Most-mentioned entities", "No entities found",
+                      source_note(None, documents, claim=False))
     ents = ents.assign(name=ents["label"].str[:3] + " · " + ents["canonical"].astype(str))
     counts = ents.groupby(["name", "doc_id"]).size().unstack("doc_id", fill_value=0)
     order = counts.sum(axis=1).sort_values(ascending=False, kind="mergesort")
@@ -315,9 +313,8 @@ def themes_by_document(theme_shares: pd.DataFrame,
     """Share of each document's sentences that touch each theme (dictionary lookup)."""
     apply_style()
     if theme_shares is None or not len(theme_shares):
-        fig, ax = plt.subplots(figsize=(6, 3))
-        _empty(fig, ax, "No documents")
-        return fig
+        return _empty("Themes by document", "No documents",
+                      source_note(None, documents, claim=False))
     mat = theme_shares.pivot(index="theme", columns="doc_id", values="share").fillna(0)
     mat = mat.loc[mat.mean(axis=1).sort_values(ascending=False, kind="mergesort").index]
     fig, ax = _heatmap(mat, cmap="Greens", fmt=lambda v: f"{v:.0%}",
@@ -335,10 +332,10 @@ def dispersion(sentences: pd.DataFrame, terms: Iterable[str],
     apply_style()
     terms = [t for t in terms if t]
     docs = sorted(sentences["doc_id"].unique()) if len(sentences) else []
-    fig, ax = plt.subplots(figsize=(8, 0.45 * max(1, len(terms) * max(1, len(docs))) + 1.8))
     if not terms or not docs:
-        _empty(fig, ax, "No terms or no documents")
-        return fig
+        return _empty("Where the terms occur", "No terms or no documents",
+                      source_note(None, documents, claim=False))
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(terms) * len(docs) + 1.8))
     ylabels, y = [], 0
     markers = ["|", "o", "s", "^", "D", "v", "x"]
     colors = list(OKABE_ITO.values())
