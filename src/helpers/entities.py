@@ -541,10 +541,7 @@ class EntityTagger:
         toks, lk, n = s.toks, s.lkeys, len(s.toks)
         # title or role right before ("Mr", "representative Chen Cheng", "head, An ...")
         if i > 0:
-            prev = toks[i - 1].rstrip(".")
-            if prev in TITLES or (i - 1) in role_at:
-                return True
-            if toks[i - 1] == "." and i > 1 and toks[i - 2] in TITLES:  # "Mr. Tan"
+            if _after_title(toks, i) or (i - 1) in role_at:
                 return True
             if toks[i - 1] == "," and i > 1 and ((i - 2) in role_at):
                 return True
@@ -649,8 +646,7 @@ class EntityTagger:
                 self._emit_person(out, doc_id, s, i, j, _join_name(c), covered)
             elif s.toks[i] in part_of:
                 self._emit_person(out, doc_id, s, i, j, _join_name(part_of[s.toks[i]]), covered)
-            elif cued and i > 0 and (s.toks[i - 1].rstrip(".") in TITLES or (
-                    s.toks[i - 1] == "." and i > 1 and s.toks[i - 2] in TITLES)):
+            elif cued and _after_title(s.toks, i):
                 self._emit_person(out, doc_id, s, i, j, s.toks[i], covered)
         return out
 
@@ -661,6 +657,14 @@ class EntityTagger:
             return
         covered.add(key)
         self._emit(out, doc_id, s, i, j, "PERSON", canonical)
+
+
+def _after_title(toks: Sequence[str], i: int) -> bool:
+    """Token ``i`` follows a title: "Mr Tan", "Mr. Tan", "H.E. Ouch Borith"."""
+    if i < 1:
+        return False
+    return toks[i - 1].rstrip(".") in TITLES or (toks[i - 1] == "." and i > 1
+                                                  and toks[i - 2] in TITLES)
 
 
 def _join_name(toks: Sequence[str]) -> str:
