@@ -375,9 +375,10 @@ _SOURCE_PATTERNS = [
                r"ministry|spokesperson)) (?:said|says|stated|noted)\b"),
     re.compile(r"\b(?:said|says|stated) (?P<src>the (?:[\w-]+ ){0,3}(?:statement|release|"
                r"mission|ministry|spokesperson))\b"),
+    # "..., diplomats said."
+    re.compile(r", (?P<src>(?:[\w’'-]+ ){0,3}[\w’'-]+) (?:said|say|says|told [\w ]{2,30}|"
+               r"reported)\s*[.,]"),
 ]
-_SOURCE_PATTERNS.append(re.compile(
-    r", (?P<src>(?:[\w’'-]+ ){0,3}[\w’'-]+) (?:said|say|says|told [\w ]{2,30}|reported)\s*[.,]"))
 _GENERIC_SOURCE = re.compile(r"^(?:he|she|they|it|we|i|the report|this|that)$", re.IGNORECASE)
 
 
