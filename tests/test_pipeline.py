@@ -62,6 +62,10 @@ def test_figures_notebooks_and_manifest(runs, root: Path):
     for nb in NOTEBOOKS:
         executed = json.loads((out / "notebooks" / nb).read_text(encoding="utf-8"))
         assert any(c.get("outputs") for c in executed["cells"] if c["cell_type"] == "code")
+        if nb == "04_compare.ipynb":  # every chart is shown in the notebook, once
+            images = [o for c in executed["cells"] for o in c.get("outputs", [])
+                      if "image/png" in o.get("data", {})]
+            assert len(images) == len(FIGURES)
         assert (out / "notebooks" / nb).with_suffix(".html").stat().st_size > 10_000
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert m["status"] == "ok" and m["parameters"]["corpus_dir"] == str(root / "seeds")

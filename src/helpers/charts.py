@@ -12,9 +12,6 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -384,4 +381,5 @@ def save_figure(fig: Figure, out_dir: str | Path, name: str) -> list[Path]:
         path = out / f"{name}.{fmt}"
         atomic_write_bytes(path, buf.getvalue())
         paths.append(path)
+    plt.close(fig)  # the notebook shows the returned figure once; pyplot lets go of it
     return paths
