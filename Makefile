@@ -10,7 +10,7 @@ OUT     ?= reports
 BENCH_MB ?= 5
 
 .DEFAULT_GOAL := help
-.PHONY: help env kernel run test lab bench lint docs-figure clean
+.PHONY: help env kernel run test eval lab bench lint docs-figure clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,6 +34,17 @@ run: $(STAMP) ## run the four notebooks on CORPUS into OUT (default: seeds -> re
 
 test: $(STAMP) ## run the test suite (unit tests, notebooks through the runner, JupyterLab)
 	$(BIN)/python -m pytest
+
+# make eval: stages 01-03 on an annotated corpus, then precision/recall/F1 per field and every
+# miss and false alarm by field and cause. Default: the seeds and the development set.
+EVAL_OUT ?= reports/eval
+eval: $(STAMP) ## score extraction against gold (CORPUS=... GOLD=... for any annotated corpus)
+ifeq ($(origin CORPUS),command line)
+	$(BIN)/python -m helpers.evaluate --corpus "$(CORPUS)" --gold "$(GOLD)" --out "$(EVAL_OUT)/custom" --errors "$(EVAL_OUT)/custom/errors.csv"
+else
+	$(BIN)/python -m helpers.evaluate --name seeds --corpus seeds --gold data/gold --out "$(EVAL_OUT)/seeds" --errors "$(EVAL_OUT)/seeds/errors.csv"
+	$(BIN)/python -m helpers.evaluate --name devset --corpus data/devset/corpus --gold data/devset/gold --out "$(EVAL_OUT)/devset" --errors "$(EVAL_OUT)/devset/errors.csv"
+endif
 
 lint: $(STAMP) ## ruff over the package and tests
 	$(BIN)/ruff check src tests

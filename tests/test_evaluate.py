@@ -50,3 +50,43 @@ def test_seed_scores_meet_the_bar(seed_run: Path, root: Path):
     f1 = dict(zip(scores["field"], scores["f1"], strict=True))
     assert f1["countries"] >= 0.98 and f1["blocs"] >= 0.98 and f1["persons"] >= 0.95
     assert f1["tallies"] == 1.0 and f1["stances"] >= 0.90, errors
+
+
+def test_votes_need_the_literal_vote_and_events_the_figures():
+    gold = {"a": {"tallies": [{"stance": "critical", "count": 20, "vote": "yes"},
+                              {"stance": "favourable", "count": 7, "vote": "no"}],
+                  "events": [{"kind": "vote", "hrc_session": "HRC40", "event_date": "2019-03-22",
+                              "total": None, "favourable": 7, "critical": 20, "neutral": None}]}}
+    tallies = pd.DataFrame({"doc_id": ["a", "a"], "subject": ["delegations"] * 2,
+                            "stance": ["critical", "favourable"], "count": [20, 7],
+                            "vote": ["yes", "abstain"], "source": ["", ""]})
+    events = pd.DataFrame({"doc_id": ["a"], "kind": ["vote"], "hrc_session": ["HRC40"],
+                           "event_date": ["2019-03-22"], "total": [None], "favourable": [7],
+                           "critical": [20], "neutral": [0]})
+    empty = pd.DataFrame(columns=["doc_id", "label", "canonical", "actor", "stance"])
+    pred = predicted_items(empty, tallies, empty, events)
+    scores, _errors = compare(gold, pred, ["a"])
+    by = scores.set_index("field")
+    assert (by.loc["tallies"].tp, by.loc["tallies"].fp) == (2, 0)
+    assert (by.loc["votes"].tp, by.loc["votes"].fp, by.loc["votes"].fn) == (1, 1, 1)
+    # an unstated neutral part reads the same as 0
+    assert (by.loc["events"].tp, by.loc["events"].fn) == (1, 0)
+
+
+def test_gold_events_merge_by_subject_kind_session_and_date():
+    from helpers.evaluate import gold_event_summary
+
+    ev = {"kind": "vote", "hrc_session": "HRC19", "event_date": "2012-03-22", "total": None}
+    gold = {"a": {"subject_country": "LKA", "events": [{**ev, "favourable": 15, "critical": 24,
+                                                        "neutral": 8}]},
+            "b": {"subject_country": "LKA", "events": [{**ev, "favourable": 15, "critical": None,
+                                                        "neutral": None}]},
+            "c": {"subject_country": "LKA", "events": [{**ev, "favourable": 16, "critical": 24,
+                                                        "neutral": 8}]},
+            "d": {"subject_country": "KHM", "events": [{**ev, "favourable": 1, "critical": 2,
+                                                        "neutral": 3}]}}
+    got = gold_event_summary(gold, ["a", "b"])
+    assert got == {("LKA", "vote", "HRC19", "2012-03-22"): (None, 15, 24, 8, "agree")}
+    got = gold_event_summary(gold, ["a", "b", "c", "d"])
+    assert got[("LKA", "vote", "HRC19", "2012-03-22")] == (None, 15, 24, 8, "disagree")
+    assert got[("KHM", "vote", "HRC19", "2012-03-22")] == (None, 1, 2, 3, "single")

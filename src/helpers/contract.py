@@ -25,14 +25,25 @@ COLUMNS: dict[str, list[str]] = {
     "entities": ["doc_id", "sentence_id", "start", "end", "text", "label", "canonical"],
     "tallies": [
         "doc_id", "sentence_id", "subject", "stance", "count", "total", "source", "evidence",
+        "kind", "vote",
     ],
     "events": [
         "doc_id", "hrc_session", "event_date", "total", "favourable", "critical", "neutral",
-        "check", "source",
+        "check", "source", "kind", "event_id",
     ],
     "stances": [
         "doc_id", "sentence_id", "actor", "actor_label", "stance", "target", "cue", "evidence",
     ],
+    "event_summary": [
+        "event_id", "subject_country", "kind", "hrc_session", "event_date", "n_reports",
+        "doc_ids", "outlets", "sources", "total", "favourable", "critical", "neutral",
+        "agreement", "check", "official_speakers",
+    ],
+    "actor_record": [
+        "actor", "actor_label", "subject_country", "event_id", "stance", "n_statements",
+        "doc_ids", "conflict",
+    ],
+    "speakers": ["event_id", "doc_id", "sentence_id", "speaker", "speaker_label", "on_behalf_of"],
     # Not part of the contract, but part of every run's records.
     "warnings": ["stage", "doc_id", "source_file", "message"],
     "themes": ["doc_id", "theme", "sentences", "matched", "share"],
@@ -45,11 +56,13 @@ os.umask(_UMASK)
 EXTRA_COLUMNS: dict[str, list[str]] = {
     "documents": ["title", "format", "notes", "subject_country"],
     "tallies": ["cue"],
-    "events": ["event_id", "sentence_ids", "notes", "outlet"],
+    "events": ["sentence_ids", "notes", "outlet", "subject_country"],
+    "event_summary": ["notes"],
     "stances": ["bloc_members"],
 }
 
-CONTRACT_TABLES = ("documents", "sentences", "entities", "tallies", "events", "stances")
+CONTRACT_TABLES = ("documents", "sentences", "entities", "tallies", "events", "stances",
+                   "event_summary", "actor_record", "speakers")
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
@@ -133,7 +146,8 @@ def read_table(out_dir: str | os.PathLike[str], table: str) -> pd.DataFrame:
     path = Path(out_dir) / "tables" / f"{table}.csv"
     df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     for col in ("start", "end", "n_chars", "n_sentences", "boilerplate_chars", "count", "total",
-                "favourable", "critical", "neutral", "sentence_id", "paragraph_id"):
+                "favourable", "critical", "neutral", "sentence_id", "paragraph_id", "n_reports",
+                "official_speakers", "n_statements"):
         if col in df.columns:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
     return df
