@@ -3,10 +3,11 @@ from __future__ import annotations
 import pytest
 
 from helpers.entities import EntityTagger, common_words, infer_subject_country, tag_corpus
+from helpers.text import Sentence
 
 
 def tag(text: str, subject: str = "KHM", common: frozenset[str] = frozenset()):
-    return EntityTagger(subject_country=subject, common=common).tag("d", [(1, 0, text)])
+    return EntityTagger(subject_country=subject, common=common).tag("d", [Sentence(1, 0, text)])
 
 
 def labelled(text: str, label: str, subject: str = "KHM") -> list[tuple[str, str]]:
@@ -65,7 +66,8 @@ def test_persons_from_context_and_partial_mentions():
         (5, 400, "The Special Rapporteur and the Permanent Representative did not speak."),
     ]
     texts = [t for *_x, t in sents]
-    ms = EntityTagger(subject_country="KHM", common=common_words(texts)).tag("d", sents)
+    tagger = EntityTagger(subject_country="KHM", common=common_words(texts))
+    ms = tagger.tag("d", [Sentence(*t) for t in sents])
     persons = [(m.text, m.canonical) for m in ms if m.label == "PERSON"]
     assert persons == [
         ("An Sokkhoeurn", "An Sokkhoeurn"), ("Sokkhoeurn", "An Sokkhoeurn"),
@@ -88,7 +90,7 @@ def test_no_person_from_orgs_places_or_roles():
 
 def test_dates_resolved_with_year():
     ms = EntityTagger(subject_country="KHM").tag(
-        "d", [(1, 0, "On March 29 and 5 October 2021, in 2018, on Wednesday.")], year=2022)
+        "d", [Sentence(1, 0, "On March 29 and 5 October 2021, in 2018, on Wednesday.")], year=2022)
     assert [(m.text, m.canonical) for m in ms if m.label == "DATE"] == [
         ("March 29", "2022-03-29"), ("5 October 2021", "2021-10-05"), ("2018", "2018"),
         ("Wednesday", "Wednesday")]
@@ -109,7 +111,7 @@ def test_subject_inference_prefers_the_country_under_review():
 
 
 def test_fast_tokenizer_matches_nltk(root):
-    from helpers.entities import TOKEN_RE, TOKENIZER
+    from helpers.text import TOKEN_RE, TOKENIZER
 
     for p in sorted((root / "seeds").glob("*.txt")):
         text = p.read_text(encoding="utf-8")
@@ -155,6 +157,7 @@ def test_states_inside_hyphenated_words():
 def test_short_family_names_that_are_english_words():
     text = ("It was a long day, the minister said, as Long Dimanche and Mean Chhivun met Some "
             "Cambodian officials. Many Asean members agreed with An Sokkhoeurn.")
-    ms = EntityTagger(subject_country="KHM", common=common_words([text])).tag("d", [(1, 0, text)])
+    tagger = EntityTagger(subject_country="KHM", common=common_words([text]))
+    ms = tagger.tag("d", [Sentence(1, 0, text)])
     assert [m.text for m in ms if m.label == "PERSON"] == [
         "Long Dimanche", "Mean Chhivun", "An Sokkhoeurn"]

@@ -2,14 +2,12 @@ from __future__ import annotations
 
 from helpers.entities import EntityTagger
 from helpers.stances import extract_stances
+from helpers.text import Sentence, sentences_from_texts
 
 
 def stances(*texts: str, subject: str = "KHM") -> list[tuple[str, str]]:
-    sents, pos = [], 0
-    for i, t in enumerate(texts, start=1):
-        sents.append((i, pos, t, i))
-        pos += len(t) + 2
-    ms = EntityTagger(subject_country=subject).tag("d", [(a, b, c) for a, b, c, _ in sents])
+    sents = sentences_from_texts(texts)
+    ms = EntityTagger(subject_country=subject).tag("d", sents)
     return [(s.actor, s.stance) for s in
             extract_stances("d", sents, ms, subject_country=subject)]
 
@@ -37,8 +35,8 @@ def test_support_for_the_rapporteur_is_critical_and_negation_and_places():
 
 
 def test_subject_is_never_an_actor_and_bloc_members_listed():
-    sents = [(1, 0, "Cambodia and ASEAN welcomed the outcome.", 1)]
-    ms = EntityTagger(subject_country="KHM").tag("d", [(1, 0, sents[0][2])])
+    sents = [Sentence(1, 0, "Cambodia and ASEAN welcomed the outcome.", 1)]
+    ms = EntityTagger(subject_country="KHM").tag("d", sents)
     out = extract_stances("d", sents, ms, subject_country="KHM")
     assert [(s.actor, s.actor_label, s.target) for s in out] == [("ASEAN", "BLOC", "KHM")]
     assert "KHM" in out[0].bloc_members.split(";") and "VNM" in out[0].bloc_members

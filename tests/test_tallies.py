@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from helpers.tallies import extract_tallies, find_numbers, parse_number, summarise_events
+from helpers.text import Sentence, sentences_from_texts
 
 
 @pytest.mark.parametrize("words,value", [
@@ -19,7 +20,7 @@ def test_find_numbers_words_and_digits():
 
 
 def rows(*sentences: str):
-    ts = extract_tallies("d", list(enumerate(sentences, start=1)), subject_country="KHM")
+    ts = extract_tallies("d", sentences_from_texts(sentences), subject_country="KHM")
     return [(t.subject, t.stance, t.count, t.total) for t in ts]
 
 
@@ -80,7 +81,7 @@ def test_other_groups_keep_their_subject():
 
 def test_events_check():
     def ev(*sentences):
-        ts = extract_tallies("d", list(enumerate(sentences, start=1)), subject_country="KHM")
+        ts = extract_tallies("d", sentences_from_texts(sentences), subject_country="KHM")
         return [(e.total, e.parts, e.check) for e in summarise_events(ts)]
 
     assert ev("Of the 36 delegations present, eight were critical while 28 spoke in favour.") \
@@ -98,21 +99,21 @@ def test_events_check():
 
 
 def test_source_is_attributed():
-    ts = extract_tallies("d", [(1, "Of the 36 delegations present, 28 spoke in favour, "
-                                   "according to the Cambodian Permanent Representative.")],
+    ts = extract_tallies("d", [Sentence(1, 0, "Of the 36 delegations present, 28 spoke in "
+                                   "favour, according to the Cambodian Permanent Representative.")],
                          subject_country="KHM")
     assert {t.source for t in ts} == {"Permanent Mission of Cambodia"}
-    ts = extract_tallies("d", [(1, "In a press statement released by the Ministry of Foreign "
-                                   "Affairs, 20 of 25 countries praised Viet Nam.")],
+    ts = extract_tallies("d", [Sentence(1, 0, "In a press statement released by the Ministry "
+                                   "of Foreign Affairs, 20 of 25 countries praised Viet Nam.")],
                          subject_country="VNM")
     assert {t.source for t in ts} == {"Ministry of Foreign Affairs of Vietnam"}
 
 
 def test_the_statement_is_its_issuers():
     ts = extract_tallies("d", [
-        (1, "The Permanent Mission of Cambodia to the United Nations Office and other "
+        Sentence(1, 0, "The Permanent Mission of Cambodia to the United Nations Office and other "
             "international organizations in Geneva said that 39 delegations attended."),
-        (2, "Thirty of them praised the Kingdom, according to the statement.")],
+        Sentence(2, 0, "Thirty of them praised the Kingdom, according to the statement.")],
         subject_country="KHM")
     assert [(t.stance, t.count, t.source) for t in ts] == [
         ("all", 39, "Permanent Mission of Cambodia"),
@@ -143,7 +144,7 @@ def test_others_only_and_states_outside_the_event():
      (None, {"favourable": 31, "critical": 8}, "incomplete")),
 ])
 def test_wordings(sentences, event):
-    ts = extract_tallies("d", list(enumerate(sentences, start=1)), subject_country="KHM")
+    ts = extract_tallies("d", sentences_from_texts(sentences), subject_country="KHM")
     assert [(e.total, e.parts, e.check) for e in summarise_events(ts)] == [event]
 
 
@@ -154,9 +155,9 @@ def test_times_ratios_and_percentages_are_not_counts():
 
 def test_source_through_a_titled_person():
     ts = extract_tallies("d", [
-        (1, "Sri Lanka's Foreign Minister Ali Sabry thanked the 11 countries that voted "
+        Sentence(1, 0, "Sri Lanka's Foreign Minister Ali Sabry thanked the 11 countries that voted "
             "against the resolution."),
-        (2, "\"We are grateful,\" Mr. Sabry said.")],
+        Sentence(2, 0, "\"We are grateful,\" Mr. Sabry said.")],
         subject_country="LKA",
         persons_roles={"Ali Sabry": "Sri Lanka's Foreign Minister Ali Sabry thanked"})
     assert [(t.stance, t.count, t.source) for t in ts] == [

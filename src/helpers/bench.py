@@ -50,9 +50,10 @@ def _timed(fn, repeat: int) -> tuple[float, float]:
 
 def run(corpus: Path, megabytes: float, repeat: int = 3) -> dict[str, object]:
     from helpers.clean import clean_text, split_sentences, train_sentence_splitter
-    from helpers.entities import TOKENIZER, EntityTagger, common_words, infer_subject_country
+    from helpers.entities import EntityTagger, common_words, infer_subject_country
     from helpers.stances import extract_stances
     from helpers.tallies import extract_tallies
+    from helpers.text import TOKENIZER, Sentence
 
     docs = build_corpus(corpus, megabytes)
     mb = sum(len(t.encode("utf-8")) for _, t in docs) / 1e6
@@ -65,13 +66,13 @@ def run(corpus: Path, megabytes: float, repeat: int = 3) -> dict[str, object]:
     splitter = train_sentence_splitter(c.text for c in cleaned.values())
     timings["01 clean: Punkt training"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    sentences = {d: [(i, s, c.text[s:e]) for i, (_p, s, e) in
+    sentences = {d: [Sentence(i, s, c.text[s:e], p) for i, (p, s, e) in
                      enumerate(split_sentences(c, splitter), start=1)]
                  for d, c in cleaned.items()}
     timings["01 clean: sentence splitting"] = time.perf_counter() - t0
     tokens = sum(len(TOKENIZER.tokenize(c.text)) for c in cleaned.values())
 
-    texts = [t for ss in sentences.values() for _, _, t in ss]
+    texts = [s.text for ss in sentences.values() for s in ss]
     subject = infer_subject_country(texts[:2000])
     tagger = EntityTagger(subject_country=subject, common=common_words(texts))
     first = next(iter(sentences))
@@ -83,19 +84,18 @@ def run(corpus: Path, megabytes: float, repeat: int = 3) -> dict[str, object]:
 
     def tallies_all() -> None:
         for d, ss in sentences.items():
-            extract_tallies(d, [(i, t) for i, _s, t in ss], subject_country=subject)
+            extract_tallies(d, ss, subject_country=subject)
 
     def stances_all() -> None:
         for d, ss in sentences.items():
-            extract_stances(d, [(i, s, t, 1) for i, s, t in ss], mentions[d],
+            extract_stances(d, ss, mentions[d],
                             subject_country=subject)
 
     best: dict[str, tuple[float, float]] = {}
     best["02 entities: tagging"] = _timed(tag_all, repeat)
     best["03 tallies"] = _timed(tallies_all, repeat)
     best["03 stances"] = _timed(stances_all, repeat)
-    n_tallies = sum(len(extract_tallies(d, [(i, t) for i, _s, t in ss],
-                                        subject_country=subject))
+    n_tallies = sum(len(extract_tallies(d, ss, subject_country=subject))
                     for d, ss in list(sentences.items())[:len(docs) // 50 + 1])
     per_label: dict[str, int] = defaultdict(int)
     for ms in mentions.values():

@@ -207,7 +207,7 @@ def stance_matrix(stances: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    from helpers.entities import iso3_names
+    from helpers.lexicon import iso3_names
 
     apply_style()
     if stances is None or not len(stances):

@@ -17,23 +17,19 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
-from nltk.tokenize import RegexpTokenizer
-
+from helpers.lexicon import (
+    bloc_names,
+    capitals,
+    demonym_states,
+    demonyms,
+    name_stopwords,
+    state_names,
+)
+from helpers.phrases import PhraseIndex
 from helpers.refdata import rows, words
-
-TOKEN_PATTERN = (r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w-])"
-                 r"|(?:[A-Za-z]\.){2,}(?![A-Za-z])"
-                 r"|\w+(?:[-‐‑]\w+)*(?:['’](?!s\b)\w+(?:[-‐‑]\w+)*)*"
-                 r"|['’]s\b"
-                 r"|[^\w\s]")
-TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)
-# The same pattern compiled with ``re`` for the hot path: NLTK 3.10 routes every match of a
-# RegexpTokenizer through a ReDoS guard that costs ~40% of tagging time. Spans are identical
-# (tests/test_entities.py checks it against TOKENIZER.span_tokenize).
-TOKEN_RE = re.compile(TOKEN_PATTERN)
+from helpers.text import Mention, Sentence, sentences_from_rows, tokenize_sentence
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -78,137 +74,10 @@ NEVER_NAME_SHORT = NEVER_NAME_SHORT | frozenset(
 QUOTE_OPENERS = frozenset("“\"‘'([")
 
 
-# --------------------------------------------------------------------------- reference data
-
-
-def tokens_of(text: str) -> tuple[str, ...]:
-    """Tokenise a name the way running text is tokenised (apostrophes normalised)."""
-    return tuple(t.replace("’", "'") for t in TOKENIZER.tokenize(text))
-
-
-def _reorder(name: str) -> str:
-    """pycountry's "Korea, Republic of" → "Republic of Korea"; drop "(...)" and a leading
-    "The"."""
-    name = re.sub(r"\s*\(.*?\)", "", name).strip()
-    if ", " in name:
-        head, tail = name.split(", ", 1)
-        name = f"{tail} {head}"
-    return name
-
-
-@lru_cache(maxsize=1)
-def state_names() -> dict[str, str]:
-    """``{surface name: ISO3 or "-"}`` for UN member and observer states and their aliases."""
-    import pycountry
-
-    states = {r["iso3"] for r in rows("un_states.csv")}
-    names: dict[str, str] = {}
-    for c in pycountry.countries:
-        if c.alpha_3 not in states:
-            continue
-        for attr in ("name", "official_name", "common_name"):
-            val = getattr(c, attr, None)
-            if not val:
-                continue
-            for form in {val, _reorder(val)}:
-                form = form.strip()
-                if "," in form or "(" in form:
-                    continue
-                if form.lower().startswith("the "):
-                    form = form[4:]  # "the State of Palestine": the article is not the name
-                names.setdefault(form, c.alpha_3)
-    for r in rows("country_aliases.csv"):
-        names[r["alias"]] = r["iso3"]
-    return names
-
-
-@lru_cache(maxsize=1)
-def iso3_names() -> dict[str, str]:
-    """``{ISO3: short English name}`` (pycountry's common name where it has one)."""
-    import pycountry
-
-    out = {}
-    for c in pycountry.countries:
-        out[c.alpha_3] = getattr(c, "common_name", None) or _reorder(c.name)
-    return out
-
-
-@lru_cache(maxsize=1)
-def bloc_names() -> dict[str, str]:
-    return {r["alias"]: r["canonical"] for r in rows("blocs.csv")}
-
-
-@lru_cache(maxsize=1)
-def bloc_members() -> dict[str, tuple[str, ...]]:
-    """``{bloc: (ISO3, ...)}`` from ``data/bloc_members.csv``."""
-    out: dict[str, list[str]] = defaultdict(list)
-    for r in rows("bloc_members.csv"):
-        out[r["bloc"]].append(r["iso3"])
-    return {k: tuple(v) for k, v in out.items()}
-
-
-@lru_cache(maxsize=1)
-def capitals() -> dict[str, str]:
-    return {r["capital"]: r["iso3"] for r in rows("capitals.csv")}
-
-
-@lru_cache(maxsize=1)
-def name_stopwords() -> frozenset[str]:
-    return frozenset(w.lower() for w in words("name_stopwords.txt"))
-
-
-@lru_cache(maxsize=1)
-def demonym_states() -> dict[str, str]:
-    """``{demonym: ISO3 or ""}`` from ``data/demonyms.csv``."""
-    return {r["demonym"]: r["iso3"] for r in rows("demonyms.csv")}
-
-
-@lru_cache(maxsize=1)
-def demonyms() -> frozenset[str]:
-    return frozenset(demonym_states())
-
-
 # --------------------------------------------------------------------------- gazetteer
 
 
-class Gazetteer:
-    """Token-sequence dictionary indexed by first token; longest match first.
-
-    Args:
-        entries: ``(surface, label, canonical)`` triples.
-        ignore_case: match case-insensitively.
-        upper_variants: also match the ALL-CAPS form of names of 4+ letters (headlines).
-    """
-
-    def __init__(self, entries: Iterable[tuple[str, str, str]], *, ignore_case: bool = False,
-                 upper_variants: bool = False) -> None:
-        self.ignore_case = ignore_case
-        self.index: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
-        for surface, label, canonical in entries:
-            self._add(surface, label, canonical)
-            if upper_variants and len(surface) >= 4 and surface.upper() != surface:
-                self._add(surface.upper(), label, canonical)
-        for key in self.index:
-            self.index[key].sort(key=lambda e: -len(e[0]))
-
-    def _add(self, surface: str, label: str, canonical: str) -> None:
-        toks = tokens_of(surface)
-        if self.ignore_case:
-            toks = tuple(t.lower() for t in toks)
-        if toks:
-            self.index[toks[0]].append((toks, label, canonical))
-
-    def match(self, keys: Sequence[str], i: int) -> tuple[int, str, str] | None:
-        """Longest entry starting at token ``i``: ``(n_tokens, label, canonical)``."""
-        cands = self.index.get(keys[i])
-        if not cands:
-            return None
-        n = len(keys)
-        for toks, label, canonical in cands:
-            k = len(toks)
-            if i + k <= n and (k == 1 or tuple(keys[i:i + k]) == toks):
-                return k, label, canonical
-        return None
+Gazetteer = PhraseIndex  # the entity look-ups are the shared phrase index
 
 
 @lru_cache(maxsize=1)
@@ -287,44 +156,6 @@ def date_canonical(m: re.Match[str], year: int | None) -> str:
 # --------------------------------------------------------------------------- tagging
 
 
-@dataclass(frozen=True)
-class Mention:
-    """One entity mention; offsets are into the document's cleaned text."""
-
-    doc_id: str
-    sentence_id: int
-    start: int
-    end: int
-    text: str
-    label: str
-    canonical: str
-
-
-class _Sent:
-    """A sentence's tokens; character spans are computed only when a mention needs them."""
-
-    __slots__ = ("_spans", "keys", "lkeys", "sentence_id", "start", "text", "toks")
-
-    def __init__(self, sentence_id: int, start: int, text: str) -> None:
-        self.sentence_id, self.start, self.text = sentence_id, start, text
-        self.toks: list[str] = TOKEN_RE.findall(text)
-        self.keys = [t.replace("’", "'") for t in self.toks] if "’" in text else self.toks
-        self.lkeys = [k.lower() for k in self.keys]
-        self._spans: list[tuple[int, int]] | None = None
-
-    @property
-    def spans(self) -> list[tuple[int, int]]:
-        if self._spans is None:
-            self._spans = [m.span() for m in TOKEN_RE.finditer(self.text)]
-        return self._spans
-
-
-def tokenize_sentence(text: str, *, sentence_id: int = 0, start: int = 0) -> _Sent:
-    """Tokens of a sentence (``toks``), apostrophe-normalised (``keys``) and lower-cased
-    (``lkeys``); ``spans`` gives character offsets. Every stage tokenises through here."""
-    return _Sent(sentence_id, start, text)
-
-
 def common_words(texts: Iterable[str]) -> frozenset[str]:
     """Words the corpus uses in lower case (3+ letters): never, alone, a person's name."""
     out: set[str] = set()
@@ -373,21 +204,21 @@ class EntityTagger:
         return (low in self.stop or low in self.common or tok in self.demonyms
                 or tok in TITLES)
 
-    def tag(self, doc_id: str, sentences: Sequence[tuple[int, int, str]], *,
+    def tag(self, doc_id: str, sentences: Sequence[Sentence], *,
             year: int | None = None) -> list[Mention]:
         """Tag one document.
 
         Args:
             doc_id: the document id.
-            sentences: ``(sentence_id, start_offset, text)`` in order.
+            sentences: the document's sentences in order (:mod:`helpers.text`).
             year: year for dates written without one (from metadata), if known.
 
         Returns:
             Mentions sorted by offset.
         """
-        sents = [tokenize_sentence(tx, sentence_id=sid, start=st) for sid, st, tx in sentences]
+        sents = list(sentences)
         out: list[Mention] = []
-        person_runs: list[tuple[_Sent, int, int, bool]] = []  # (sent, i, j, cued)
+        person_runs: list[tuple[Sentence, int, int, bool]] = []  # (sent, i, j, cued)
         for s in sents:
             blocked = [False] * len(s.toks)
             role_at: dict[int, int] = {}
@@ -400,13 +231,13 @@ class EntityTagger:
         out.sort(key=lambda m: (m.start, -m.end, m.label))
         return out
 
-    def _emit(self, out: list[Mention], doc_id: str, s: _Sent, i: int, j: int, label: str,
+    def _emit(self, out: list[Mention], doc_id: str, s: Sentence, i: int, j: int, label: str,
               canonical: str) -> None:
         a, b = s.spans[i][0], s.spans[j - 1][1]
         out.append(Mention(doc_id, s.sentence_id, s.start + a, s.start + b, s.text[a:b], label,
                            canonical))
 
-    def _tag_geo(self, doc_id: str, s: _Sent, blocked: list[bool], out: list[Mention]) -> None:
+    def _tag_geo(self, doc_id: str, s: Sentence, blocked: list[bool], out: list[Mention]) -> None:
         keys, n, i = s.keys, len(s.keys), 0
         geo_idx = self.geo.index
         while i < n:
@@ -432,7 +263,7 @@ class EntityTagger:
                     self._emit(out, doc_id, s, i, i + k, "COUNTRY", canonical)
             i += k
 
-    def _tag_compound(self, doc_id: str, s: _Sent, i: int, out: list[Mention]) -> None:
+    def _tag_compound(self, doc_id: str, s: Sentence, i: int, out: list[Mention]) -> None:
         """States and blocs inside a hyphenated word: "US-led", "EU-funded", "Cambodia-China"
         (each part checked on its own, case-sensitively; "non-CPP" and "Covid-19" yield
         nothing)."""
@@ -445,7 +276,7 @@ class EntityTagger:
                 out.append(Mention(doc_id, s.sentence_id, a, a + len(part), part, m[1], m[2]))
             pos += len(part) + 1
 
-    def _scan(self, doc_id: str, s: _Sent, blocked: list[bool], out: list[Mention],
+    def _scan(self, doc_id: str, s: Sentence, blocked: list[bool], out: list[Mention],
               match_at, role_at: dict[int, int] | None = None) -> None:
         """Emit the longest match at each token, left to right, and block its tokens."""
         n, i = len(s.keys), 0
@@ -462,7 +293,7 @@ class EntityTagger:
                     role_at[x] = i + k
             i += k
 
-    def _tag_orgs(self, doc_id: str, s: _Sent, blocked: list[bool], out: list[Mention]) -> None:
+    def _tag_orgs(self, doc_id: str, s: Sentence, blocked: list[bool], out: list[Mention]) -> None:
         exact, anyc = self.org_exact, self.org_any
 
         def org_at(i: int) -> tuple[int, str, str] | None:
@@ -473,14 +304,14 @@ class EntityTagger:
 
         self._scan(doc_id, s, blocked, out, org_at)
 
-    def _tag_roles(self, doc_id: str, s: _Sent, blocked: list[bool], role_at: dict[int, int],
+    def _tag_roles(self, doc_id: str, s: Sentence, blocked: list[bool], role_at: dict[int, int],
                    out: list[Mention]) -> None:
         roles = self.roles
         self._scan(doc_id, s, blocked, out,
                    lambda i: roles.match(s.lkeys, i) if s.lkeys[i] in roles.index else None,
                    role_at)
 
-    def _tag_dates(self, doc_id: str, s: _Sent, year: int | None, out: list[Mention]) -> None:
+    def _tag_dates(self, doc_id: str, s: Sentence, year: int | None, out: list[Mention]) -> None:
         if not _DATE_HINT.search(s.text):
             return  # no digit, month, weekday or "year/month/week": no date (cheap pre-check)
         for m in DATE_RE.finditer(s.text):
@@ -500,10 +331,10 @@ class EntityTagger:
                                "DATE", canonical))
 
     # -- persons ------------------------------------------------------------
-    def _person_runs(self, s: _Sent, blocked: list[bool],
-                     role_at: dict[int, int]) -> list[tuple[_Sent, int, int, bool]]:
+    def _person_runs(self, s: Sentence, blocked: list[bool],
+                     role_at: dict[int, int]) -> list[tuple[Sentence, int, int, bool]]:
         toks, n = s.toks, len(s.toks)
-        runs: list[tuple[_Sent, int, int, bool]] = []
+        runs: list[tuple[Sentence, int, int, bool]] = []
         i = 0
         while i < n:
             if blocked[i] or not toks[i][:1].isupper() or not _name_like(toks[i]):
@@ -531,13 +362,13 @@ class EntityTagger:
         return (len(tok) <= SHORT_SURNAME and tok not in NEVER_NAME_SHORT
                 and tok.lower() not in self.stop and tok not in self.demonyms)
 
-    def _at_sentence_start(self, s: _Sent, i: int) -> bool:
+    def _at_sentence_start(self, s: Sentence, i: int) -> bool:
         k = i - 1
         while k >= 0 and s.toks[k] in QUOTE_OPENERS:
             k -= 1
         return k < 0 or s.toks[k] in (":", ";", "—", "–")
 
-    def _cue(self, s: _Sent, i: int, j: int, role_at: dict[int, int]) -> bool:
+    def _cue(self, s: Sentence, i: int, j: int, role_at: dict[int, int]) -> bool:
         toks, lk, n = s.toks, s.lkeys, len(s.toks)
         # title or role right before ("Mr", "representative Chen Cheng", "head, An ...")
         if i > 0:
@@ -562,8 +393,8 @@ class EntityTagger:
         return bool(i > 0 and toks[i - 1] == "," and any(x in role_at
                                                        for x in range(max(0, i - 9), i - 1)))
 
-    def _trim_run(self, s: _Sent, i: int, j: int,
-                  role_at: dict[int, int]) -> list[tuple[_Sent, int, int, bool]]:
+    def _trim_run(self, s: Sentence, i: int, j: int,
+                  role_at: dict[int, int]) -> list[tuple[Sentence, int, int, bool]]:
         toks = s.toks
         # strip excluded words at the edges; keep a short family name ("An", "Sam") that
         # directly precedes a name-like word mid-sentence
@@ -602,7 +433,7 @@ class EntityTagger:
             out.append((s, a, b, cued))
         return out
 
-    def _continues_a_name(self, s: _Sent, i: int) -> bool:
+    def _continues_a_name(self, s: Sentence, i: int) -> bool:
         """True when a run follows "<Capitalised word> of/to/for/on/and (the)", i.e. it goes
         on a name that started before it ("Office of the High Commissioner ...")."""
         k = i - 1
@@ -613,8 +444,8 @@ class EntityTagger:
         prev = s.toks[k - 1]
         return prev[:1].isupper() and prev.isalpha() and self._excluded(prev)
 
-    def _resolve_persons(self, doc_id: str, sents: Sequence[_Sent],
-                         runs: Sequence[tuple[_Sent, int, int, bool]]) -> list[Mention]:
+    def _resolve_persons(self, doc_id: str, sents: Sequence[Sentence],
+                         runs: Sequence[tuple[Sentence, int, int, bool]]) -> list[Mention]:
         full: list[tuple[str, ...]] = []
         for s, i, j, _cued in runs:
             if j - i >= 2:
@@ -650,7 +481,7 @@ class EntityTagger:
                 self._emit_person(out, doc_id, s, i, j, s.toks[i], covered)
         return out
 
-    def _emit_person(self, out: list[Mention], doc_id: str, s: _Sent, i: int, j: int,
+    def _emit_person(self, out: list[Mention], doc_id: str, s: Sentence, i: int, j: int,
                      canonical: str, covered: set[tuple[int, int]]) -> None:
         key = (s.start + s.spans[i][0], s.start + s.spans[j - 1][1])
         if key in covered:
@@ -734,10 +565,11 @@ def tag_corpus(sentences: Iterable[dict[str, object]], *, subject_country: str =
     """
     from tqdm.auto import tqdm
 
-    by_doc: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    grouped: dict[str, list[dict[str, object]]] = defaultdict(list)
     for r in sentences:
-        by_doc[str(r["doc_id"])].append((int(r["sentence_id"]), int(r["start"]), str(r["text"])))
-    all_texts = [t for rows in by_doc.values() for _, _, t in rows]
+        grouped[str(r["doc_id"])].append(r)
+    by_doc = {d: sentences_from_rows(rs) for d, rs in grouped.items()}
+    all_texts = [s.text for sents in by_doc.values() for s in sents]
     common = common_words(all_texts)
     subjects = subjects or {}
     years = years or {}
@@ -745,7 +577,7 @@ def tag_corpus(sentences: Iterable[dict[str, object]], *, subject_country: str =
     out: list[Mention] = []
     for doc_id in tqdm(sorted(by_doc), desc="02 entities", disable=not progress, unit="doc"):
         subject = (subject_country or subjects.get(doc_id)
-                   or infer_subject_country(t for _, _, t in by_doc[doc_id]))
+                   or infer_subject_country(s.text for s in by_doc[doc_id]))
         if subject not in taggers:
             taggers[subject] = EntityTagger(subject_country=subject, common=common)
         out.extend(taggers[subject].tag(doc_id, by_doc[doc_id], year=years.get(doc_id)))

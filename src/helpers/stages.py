@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.contract import atomic_write_text, read_table, write_table
+from helpers.text import Mention, sentences_from_rows
 
 
 def _text(value: object) -> str:
@@ -94,7 +95,6 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "",
     """Stage 03: tallies.csv, events.csv and stances.csv."""
     from tqdm.auto import tqdm
 
-    from helpers.entities import Mention
     from helpers.stances import extract_stances
     from helpers.tallies import extract_tallies, session_from_text, summarise_events
 
@@ -113,8 +113,8 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "",
         g = by_doc[doc_id]
         m = meta[doc_id]
         subject = subject_country or _text(m["subject_country"])
-        sent_pairs = list(zip(g["sentence_id"].astype(int), g["text"], strict=True))
-        tallies = extract_tallies(doc_id, sent_pairs, subject_country=subject,
+        sentences = sentences_from_rows(g.to_dict("records"))
+        tallies = extract_tallies(doc_id, sentences, subject_country=subject,
                                   persons_roles=roles.get(doc_id, {}))
         for t in tallies:
             tally_rows.append({"doc_id": t.doc_id, "sentence_id": t.sentence_id,
@@ -142,9 +142,7 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "",
                 "outlet": _text(m.get("outlet"))})
         mentions = [Mention(r.doc_id, int(r.sentence_id), int(r.start), int(r.end), r.text,
                             r.label, r.canonical) for r in doc_ents.itertuples()]
-        sent_rows = list(zip(g["sentence_id"].astype(int), g["start"].astype(int), g["text"],
-                             g["paragraph_id"].astype(int), strict=True))
-        for s in extract_stances(doc_id, sent_rows, mentions, subject_country=subject):
+        for s in extract_stances(doc_id, sentences, mentions, subject_country=subject):
             stance_rows.append(asdict(s))
     write_table(out, "tallies", tally_rows)
     write_table(out, "events", event_rows)

@@ -25,8 +25,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from helpers.entities import TOKENIZER, Mention, bloc_members, tokenize_sentence
+from helpers.lexicon import bloc_members
+from helpers.phrases import PhraseIndex
 from helpers.refdata import rows
+from helpers.text import Mention, Sentence
 
 PLACE_PREPS = frozenset({"in", "inside", "within", "across", "throughout", "against", "to",
                          "into", "toward", "towards", "at"})
@@ -43,14 +45,10 @@ CLAUSE_BOUNDARY = frozenset({";", "while", "whereas", "whilst", "but", "however"
 
 
 @lru_cache(maxsize=1)
-def stance_cues() -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
-    idx: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
-    for r in rows("stance_cues.csv"):
-        toks = tuple(TOKENIZER.tokenize(r["phrase"].lower()))
-        idx[toks[0]].append((toks, r["stance"], r["kind"]))
-    for v in idx.values():
-        v.sort(key=lambda e: -len(e[0]))
-    return dict(idx)
+def stance_cues() -> PhraseIndex:
+    """Stance cues from ``data/stance_cues.csv`` (label = stance, payload = rule kind)."""
+    return PhraseIndex(((r["phrase"], r["stance"], r["kind"]) for r in rows("stance_cues.csv")),
+                       ignore_case=True)
 
 
 @dataclass
@@ -69,29 +67,16 @@ class Stance:
 
 
 def _cues(lk: Sequence[str]) -> list[tuple[int, int, str, str]]:
-    idx = stance_cues()
-    out, k, n = [], 0, len(lk)
-    while k < n:
-        hit = None
-        for toks, stance, kind in idx.get(lk[k], ()):
-            if tuple(lk[k:k + len(toks)]) == toks:
-                hit = (k, k + len(toks), stance, kind)
-                break
-        if hit:
-            out.append(hit)
-            k = hit[1]
-        else:
-            k += 1
-    return out
+    return [(m.i, m.j, m.label, m.payload) for m in stance_cues().find(lk)]
 
 
-def extract_stances(doc_id: str, sentences: Sequence[tuple[int, int, str, int]],
+def extract_stances(doc_id: str, sentences: Sequence[Sentence],
                     mentions: Sequence[Mention], *, subject_country: str) -> list[Stance]:
     """Stated positions of states and blocs in one document.
 
     Args:
         doc_id: the document.
-        sentences: ``(sentence_id, start_offset, text, paragraph_id)`` in order.
+        sentences: the document's sentences in order (:mod:`helpers.text`).
         mentions: the document's entity mentions (COUNTRY and BLOC are used).
         subject_country: ISO3 of the country under review (the target; never an actor).
     """
@@ -120,8 +105,8 @@ def extract_stances(doc_id: str, sentences: Sequence[tuple[int, int, str, int]],
         out.append(Stance(doc_id, sid, m.canonical, m.label, stance, subject_country, cue, text,
                           ";".join(members.get(m.canonical, ())) if m.label == "BLOC" else ""))
 
-    for sid, start, text, _para in sentences:
-        ts = tokenize_sentence(text)
+    for ts in sentences:
+        sid, start, text = ts.sentence_id, ts.start, ts.text
         spans, lk = ts.spans, ts.lkeys
         actors = []
         after_prep: list[tuple[int, Mention]] = []  # kept aside: "grateful to China"

@@ -21,8 +21,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from helpers.entities import iso3_names, tokenize_sentence
+from helpers.lexicon import iso3_names
+from helpers.phrases import PhraseIndex
 from helpers.refdata import rows
+from helpers.text import Sentence
 
 NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -55,15 +57,10 @@ GENERIC_STATE_NOUNS = frozenset({"states", "state", "countries", "country", "nat
 
 
 @lru_cache(maxsize=1)
-def cue_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """Tally cues from ``data/tally_cues.csv``, indexed by first word, longest first."""
-    idx: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-    for r in rows("tally_cues.csv"):
-        toks = tuple(r["phrase"].lower().split())
-        idx[toks[0]].append((toks, r["stance"]))
-    for v in idx.values():
-        v.sort(key=lambda e: -len(e[0]))
-    return dict(idx)
+def cue_index() -> PhraseIndex:
+    """Tally cues from ``data/tally_cues.csv`` (label = the stance they set)."""
+    return PhraseIndex(((r["phrase"], r["stance"], "") for r in rows("tally_cues.csv")),
+                       ignore_case=True)
 
 
 @lru_cache(maxsize=1)
@@ -147,22 +144,12 @@ class Tally:
 
 
 def _match_cue(lk: Sequence[str], k: int) -> tuple[int, str] | None:
-    for toks, stance in cue_index().get(lk[k], ()):
-        if tuple(lk[k:k + len(toks)]) == toks:
-            return len(toks), stance
-    return None
+    m = cue_index().match(lk, k)
+    return (m[0], m[1]) if m else None
 
 
 def _cues_in(lk: Sequence[str], a: int, b: int) -> list[tuple[int, int, str]]:
-    out, k = [], a
-    while k < b:
-        m = _match_cue(lk, k)
-        if m:
-            out.append((k, m[0], m[1]))
-            k += m[0]
-        else:
-            k += 1
-    return out
+    return [(m.i, m.j - m.i, m.label) for m in cue_index().find(lk, a, b)]
 
 
 RELATIVE = frozenset({"that", "who", "which"})
@@ -430,21 +417,21 @@ def find_source(sentence: str) -> str:
 # --------------------------------------------------------------------------- documents
 
 
-def extract_tallies(doc_id: str, sentences: Sequence[tuple[int, str]], *,
+def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
                     subject_country: str = "",
                     persons_roles: dict[str, str] | None = None) -> list[Tally]:
     """Tallies of one document.
 
     Args:
         doc_id: the document.
-        sentences: ``(sentence_id, text)`` in order.
+        sentences: the document's sentences in order (:mod:`helpers.text`).
         subject_country: ISO3 of the country under review (names the source).
         persons_roles: ``{person: role phrase}`` from the article, so "Sokkhoeurn said" can
             be traced to the Permanent Mission when the article says he heads it.
     """
     persons_roles = persons_roles or {}
     out: list[Tally] = []
-    sources = [find_source(t) for _, t in sentences]
+    sources = [find_source(s.text) for s in sentences]
     canon = [canonical_source(s, subject_country, persons_roles) if s else "" for s in sources]
     named = [c for c in canon if c and not _STATEMENT.match(c)]
     doc_source = Counter(named).most_common(1)[0][0] if named else ""
@@ -453,8 +440,8 @@ def extract_tallies(doc_id: str, sentences: Sequence[tuple[int, str]], *,
     current_total: int | None = None
     delegation_context = False
     pos = 0
-    for (sid, text), src in zip(sentences, canon, strict=True):
-        ts = tokenize_sentence(text)
+    for ts, src in zip(sentences, canon, strict=True):
+        sid, text = ts.sentence_id, ts.text
         toks, lk = ts.toks, ts.lkeys
         cands = _sentence_tallies(toks, lk)
         sent_total = next((c.num.value for c in cands if c.stance == "all"

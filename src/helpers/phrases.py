@@ -1,0 +1,85 @@
+"""The one phrase index: longest match of multi-word phrases over a sentence's tokens.
+
+Every stage that looks phrases up — states, blocs, capitals, organisations and roles in stage
+02; tally cues and stance cues in stage 03 — builds a :class:`PhraseIndex` from a data file
+and asks it for the longest entry starting at a token (:meth:`PhraseIndex.match`) or for all
+non-overlapping matches in a token range (:meth:`PhraseIndex.find`). The shape follows
+spaCy's ``PhraseMatcher``: phrases are tokenised exactly as the text is, keyed by their first
+token, and tried longest first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from helpers.text import tokens_of
+
+
+class Match(NamedTuple):
+    """A phrase found at tokens ``[i, j)`` with the entry's label and payload."""
+
+    i: int
+    j: int
+    label: str
+    payload: str
+
+
+class PhraseIndex:
+    """Token-sequence dictionary indexed by first token; longest match first.
+
+    Args:
+        entries: ``(phrase, label, payload)`` triples; ``payload`` is any string the caller
+            needs back (a canonical name, a rule kind ...).
+        ignore_case: match on lower-cased tokens (pass ``Sentence.lkeys`` to the look-ups).
+        upper_variants: also match the ALL-CAPS form of phrases of 4+ letters (headlines).
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, str, str]], *, ignore_case: bool = False,
+                 upper_variants: bool = False) -> None:
+        self.ignore_case = ignore_case
+        self.index: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
+        for phrase, label, payload in entries:
+            self._add(phrase, label, payload)
+            if upper_variants and len(phrase) >= 4 and phrase.upper() != phrase:
+                self._add(phrase.upper(), label, payload)
+        for key in self.index:
+            self.index[key].sort(key=lambda e: -len(e[0]))
+        self.index = dict(self.index)
+
+    def _add(self, phrase: str, label: str, payload: str) -> None:
+        toks = tokens_of(phrase)
+        if self.ignore_case:
+            toks = tuple(t.lower() for t in toks)
+        if toks:
+            self.index[toks[0]].append((toks, label, payload))
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.index
+
+    def match(self, keys: Sequence[str], i: int) -> tuple[int, str, str] | None:
+        """Longest entry starting at token ``i``: ``(n_tokens, label, payload)``."""
+        cands = self.index.get(keys[i])
+        if not cands:
+            return None
+        n = len(keys)
+        for toks, label, payload in cands:
+            k = len(toks)
+            if i + k <= n and (k == 1 or tuple(keys[i:i + k]) == toks):
+                return k, label, payload
+        return None
+
+    def find(self, keys: Sequence[str], a: int = 0, b: int | None = None) -> list[Match]:
+        """All non-overlapping longest matches inside tokens ``[a, b)``, left to right."""
+        b = len(keys) if b is None else b
+        out: list[Match] = []
+        k = a
+        while k < b:
+            m = self.match(keys, k) if keys[k] in self.index else None
+            if m and k + m[0] <= b:
+                out.append(Match(k, k + m[0], m[1], m[2]))
+                k += m[0]
+            else:
+                k += 1
+        return out

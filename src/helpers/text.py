@@ -1,0 +1,142 @@
+"""The one token and sentence layer every stage shares.
+
+Stage 01 splits documents into sentences; every later stage sees a sentence as a
+:class:`Sentence` — its id, paragraph, offset into the cleaned text, and its tokens in three
+forms (as written, apostrophe-normalised, lower-case) with character spans computed on demand.
+Entity mentions travel between stages as :class:`Mention` records and a document as a
+:class:`Document`. Nothing here knows about countries, tallies or stances.
+
+Tokens come from one regular expression (NLTK's ``RegexpTokenizer`` holds the same pattern;
+``span_tokenize`` gives identical spans, checked in the tests).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from nltk.tokenize import RegexpTokenizer
+
+# A token is, in order of preference: a number with thousands separators ("2,000"); an
+# abbreviation of single letters with dots ("U.S.", "H.E."); a word, keeping inner hyphens and
+# apostrophes ("Thirty-one", "Côte d'Ivoire") but not a possessive "'s"; a possessive "'s"; or
+# any single other non-space character.
+TOKEN_PATTERN = (r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w-])"
+                 r"|(?:[A-Za-z]\.){2,}(?![A-Za-z])"
+                 r"|\w+(?:[-‐‑]\w+)*(?:['’](?!s\b)\w+(?:[-‐‑]\w+)*)*"
+                 r"|['’]s\b"
+                 r"|[^\w\s]")
+TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)
+# The same pattern compiled with ``re`` for the hot path: NLTK 3.10 routes every match of a
+# RegexpTokenizer through a ReDoS guard that costs ~40% of tagging time.
+TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+
+def tokens_of(text: str) -> tuple[str, ...]:
+    """Tokenise a phrase the way running text is tokenised (apostrophes normalised)."""
+    return tuple(t.replace("’", "'") for t in TOKEN_RE.findall(text))
+
+
+class Sentence:
+    """One sentence of a document and its tokens.
+
+    Attributes:
+        sentence_id: 1-based id within the document.
+        start: character offset of the sentence in the document's cleaned text.
+        text: the sentence as written.
+        paragraph_id: 1-based paragraph id (0 when unknown).
+        toks: tokens as written; ``keys`` apostrophe-normalised; ``lkeys`` lower-cased.
+    """
+
+    __slots__ = ("_spans", "keys", "lkeys", "paragraph_id", "sentence_id", "start", "text",
+                 "toks")
+
+    def __init__(self, sentence_id: int, start: int, text: str, paragraph_id: int = 0) -> None:
+        self.sentence_id, self.start, self.text = sentence_id, start, text
+        self.paragraph_id = paragraph_id
+        self.toks: list[str] = TOKEN_RE.findall(text)
+        self.keys = [t.replace("’", "'") for t in self.toks] if "’" in text else self.toks
+        self.lkeys = [k.lower() for k in self.keys]
+        self._spans: list[tuple[int, int]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.toks)
+
+    def __repr__(self) -> str:
+        return f"Sentence({self.sentence_id}, {self.start}, {self.text[:40]!r})"
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """``(start, end)`` character offsets of each token within the sentence."""
+        if self._spans is None:
+            self._spans = [m.span() for m in TOKEN_RE.finditer(self.text)]
+        return self._spans
+
+    def token_at(self, offset: int) -> int | None:
+        """Index of the first token starting at or after a document offset (None past the
+        end)."""
+        a = offset - self.start
+        return next((x for x, (s, _e) in enumerate(self.spans) if s >= a), None)
+
+    def char_span(self, i: int, j: int) -> tuple[int, int]:
+        """Document offsets of tokens ``[i, j)``."""
+        return self.start + self.spans[i][0], self.start + self.spans[j - 1][1]
+
+
+def tokenize_sentence(text: str, *, sentence_id: int = 0, start: int = 0,
+                      paragraph_id: int = 0) -> Sentence:
+    """A :class:`Sentence` for ``text``."""
+    return Sentence(sentence_id, start, text, paragraph_id)
+
+
+def sentences_from_rows(rows: Iterable[Mapping[str, object]]) -> list[Sentence]:
+    """Sentences of one document from rows of sentences.csv (sentence_id, start, text,
+    paragraph_id), in order."""
+    out = [Sentence(int(r["sentence_id"]), int(r["start"]), str(r["text"]),  # type: ignore[arg-type]
+                    int(r.get("paragraph_id") or 0))  # type: ignore[arg-type]
+           for r in rows]
+    out.sort(key=lambda s: s.sentence_id)
+    return out
+
+
+def sentences_from_texts(texts: Sequence[str], *, paragraphs: bool = True) -> list[Sentence]:
+    """Sentences from plain strings, as if each were a paragraph of one document joined by
+    blank lines (offsets consistent): for examples, tests and notebooks."""
+    out, pos = [], 0
+    for i, t in enumerate(texts, start=1):
+        out.append(Sentence(i, pos, t, i if paragraphs else 1))
+        pos += len(t) + 2
+    return out
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One entity mention; offsets are into the document's cleaned text."""
+
+    doc_id: str
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+    label: str
+    canonical: str
+
+
+@dataclass
+class Document:
+    """What stage 03 knows of one document: its sentences, mentions and metadata."""
+
+    doc_id: str
+    sentences: list[Sentence]
+    mentions: list[Mention] = field(default_factory=list)
+    subject_country: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def mentions_in(self, sentence_id: int,
+                    labels: Iterable[str] = ("COUNTRY", "BLOC")) -> list[Mention]:
+        """Mentions of a sentence with one of ``labels``, in text order."""
+        want = set(labels)
+        return sorted((m for m in self.mentions
+                       if m.sentence_id == sentence_id and m.label in want),
+                      key=lambda m: m.start)
