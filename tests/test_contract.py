@@ -6,18 +6,25 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.contract import COLUMNS, atomic_write_bytes, read_table, write_table
+from helpers.contract import (
+    COLUMNS,
+    ContractError,
+    atomic_write_bytes,
+    read_table,
+    write_table,
+)
 
 
 def test_write_table_puts_contract_columns_first(tmp_path: Path):
     path = write_table(tmp_path, "events", [
         {"notes": "x", "check": "ok", "doc_id": "a", "total": 39.0, "favourable": 30,
-         "critical": 9, "neutral": 0, "extra_col": 1.5}])
+         "critical": 9, "neutral": 0, "kind": "dialogue", "event_id": "KHM-dialogue",
+         "extra_col": 1.5}])
     header, row = path.read_text(encoding="utf-8").splitlines()
     cols = header.split(",")
     assert cols[:len(COLUMNS["events"])] == COLUMNS["events"]
     assert cols[-1] == "extra_col"
-    assert row.startswith("a,,,39,30,9,0,ok,")  # integers stay integers, no ".0"
+    assert row.startswith("a,,,39,30,9,0,ok,,dialogue,KHM-dialogue,")  # no ".0" on integers
     back = read_table(tmp_path, "events")
     assert back.loc[0, "total"] == 39 and str(back["total"].dtype) == "Int64"
 
@@ -59,3 +66,38 @@ def test_bench_runs_on_a_small_corpus(root: Path):
     assert res["megabytes"] >= 0.05 and res["tokens"] > 5000
     assert set(res["stages"]) >= {"02 entities: tagging", "03 tallies", "03 stances"}
     assert all(r["tokens_per_second"] > 0 for r in res["stages"].values())
+
+
+@pytest.mark.parametrize(("table", "row", "rule"), [
+    ("tallies", {"doc_id": "a", "sentence_id": 1, "subject": "delegations", "stance": "for",
+                 "count": 3, "evidence": "x", "kind": "vote", "vote": "yes"}, "'stance' must be"),
+    ("tallies", {"doc_id": "a", "sentence_id": 1, "subject": "delegations", "stance": "all",
+                 "count": -3, "evidence": "x", "kind": "vote"}, "non-negative integer"),
+    ("tallies", {"doc_id": "a", "sentence_id": 1, "subject": "delegations", "stance": "all",
+                 "count": 3, "evidence": "x", "kind": "vote", "vote": "maybe"}, "'vote'"),
+    ("events", {"doc_id": "a", "event_id": "e", "check": "fine", "kind": "vote"}, "'check'"),
+    ("stances", {"doc_id": "a", "sentence_id": 2, "actor": "", "actor_label": "COUNTRY",
+                 "stance": "critical", "target": "KHM", "evidence": "x"}, "'actor' must not"),
+    ("sentences", {"doc_id": "a", "sentence_id": 1, "paragraph_id": 1, "start": 10,
+                   "end": 12, "text": "abc"}, "offsets must span the text"),
+    ("documents", {"doc_id": "a", "source_file": "a.txt", "status": "maybe"}, "'status'"),
+])
+def test_a_table_that_breaks_the_contract_is_not_written(tmp_path: Path, table, row, rule):
+    ok = {"documents": {"doc_id": "b", "source_file": "b.txt", "status": "ok"},
+          "sentences": {"doc_id": "b", "sentence_id": 1, "paragraph_id": 1, "start": 0,
+                        "end": 3, "text": "abc"}}
+    rows = [ok[table], row] if table in ok else [row]
+    with pytest.raises(ContractError) as err:
+        write_table(tmp_path, table, rows)
+    msg = str(err.value)
+    assert msg.startswith(f"{table}.csv row {len(rows) - 1} ") and rule in msg
+    assert not (tmp_path / "tables" / f"{table}.csv").exists()
+
+
+def test_valid_rows_pass_validation(tmp_path: Path):
+    write_table(tmp_path, "tallies", [
+        {"doc_id": "a", "sentence_id": 1, "subject": "delegations", "stance": "critical",
+         "count": 20, "evidence": "20 in favour", "kind": "vote", "vote": "yes"},
+        {"doc_id": "a", "sentence_id": 2, "subject": "seats", "stance": "unspecified",
+         "count": 125, "evidence": "125 seats", "kind": "other", "vote": None}])
+    assert len(read_table(tmp_path, "tallies")) == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -60,6 +61,98 @@ EXTRA_COLUMNS: dict[str, list[str]] = {
     "event_summary": ["notes"],
     "stances": ["bloc_members"],
 }
+
+# --------------------------------------------------------------------------- validation
+# What every table must satisfy on write (DESIGN.md vocabularies). ``None`` in a vocabulary
+# allows an empty cell.
+KINDS = ("dialogue", "vote", "joint_statement", "review", "other")
+VOCABULARIES: dict[str, dict[str, tuple[str | None, ...]]] = {
+    "entities": {"label": ("COUNTRY", "BLOC", "PERSON", "ORG", "ROLE", "DATE")},
+    "tallies": {"stance": ("all", "favourable", "critical", "neutral", "unspecified"),
+                "kind": KINDS, "vote": ("yes", "no", "abstain", None)},
+    "events": {"check": ("ok", "mismatch", "incomplete"), "kind": KINDS},
+    "stances": {"stance": ("supportive", "critical", "neutral"),
+                "actor_label": ("COUNTRY", "BLOC")},
+    "event_summary": {"agreement": ("single", "agree", "disagree"),
+                      "check": ("ok", "mismatch", "incomplete"), "kind": KINDS},
+    "actor_record": {"stance": ("supportive", "critical", "neutral", "mixed"),
+                     "actor_label": ("COUNTRY", "BLOC"), "conflict": ("yes", "no")},
+    "speakers": {"speaker_label": ("COUNTRY", "BLOC", "ORG", "OTHER")},
+}
+# Columns that must hold a value in every row.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "documents": ("doc_id", "source_file", "status"),
+    "sentences": ("doc_id", "sentence_id", "paragraph_id", "start", "end"),
+    "entities": ("doc_id", "sentence_id", "start", "end", "text", "canonical"),
+    "tallies": ("doc_id", "sentence_id", "subject", "count", "evidence"),
+    "events": ("doc_id", "event_id"),
+    "stances": ("doc_id", "sentence_id", "actor", "target", "evidence"),
+    "event_summary": ("event_id", "n_reports", "doc_ids"),
+    "actor_record": ("actor", "event_id", "n_statements", "doc_ids"),
+    "speakers": ("doc_id", "sentence_id", "speaker"),
+}
+# Columns holding non-negative integers (or empty).
+INTEGER_COLUMNS = frozenset({
+    "sentence_id", "paragraph_id", "start", "end", "n_chars", "n_sentences",
+    "boilerplate_chars", "count", "total", "favourable", "critical", "neutral", "n_reports",
+    "official_speakers", "n_statements"})
+# documents.status: ok, or why the file was not used.
+_STATUS = re.compile(r"^(?:ok|rejected: .+|duplicate of .+|near-duplicate of .+)$")
+
+
+class ContractError(ValueError):
+    """A table about to be written breaks the contract; the message names the table, the row
+    and the rule."""
+
+
+def validate(table: str, df: pd.DataFrame) -> None:
+    """Check a table against the contract before it is written.
+
+    Rules: the contract's columns come first, in order; required cells are filled; integer
+    columns hold non-negative integers; vocabulary columns hold a listed value;
+    ``documents.status`` is ``ok`` or a reason; sentence and mention offsets span their text
+    (``end - start == len(text)``).
+
+    Raises:
+        ContractError: naming the table, the first offending row (0-based, as written) and
+            the rule.
+    """
+    if table not in COLUMNS:
+        return
+    cols = COLUMNS[table]
+    if list(df.columns[:len(cols)]) != cols:
+        raise ContractError(f"{table}.csv: columns must start with {cols}, got "
+                            f"{list(df.columns[:len(cols)])}")
+
+    def fail(mask: pd.Series, rule: str) -> None:
+        if mask.any():
+            i = int(mask.to_numpy().nonzero()[0][0])
+            rec = {k: df.iloc[i][k] for k in cols[:4]}
+            raise ContractError(f"{table}.csv row {i} {rec}: {rule}")
+
+    empty = df.map(lambda v: _cell(v) == "") if len(df) else df
+    for col in REQUIRED.get(table, ()):
+        fail(empty[col], f"'{col}' must not be empty")
+    for col in df.columns:
+        if col in INTEGER_COLUMNS and col in cols:
+            text = df[col].map(_cell)
+            fail(~(text.str.fullmatch(r"\d+") | (text == "")),
+                 f"'{col}' must be a non-negative integer")
+    for col, allowed in VOCABULARIES.get(table, {}).items():
+        text = df[col].map(_cell)
+        ok = text.isin([a for a in allowed if a is not None])
+        if None in allowed:
+            ok |= text == ""
+        fail(~ok, f"'{col}' must be one of {[a for a in allowed if a]}")
+    if table == "documents" and len(df):
+        fail(~df["status"].map(_cell).str.match(_STATUS), "'status' must be ok or a reason")
+    if table in ("sentences", "entities") and len(df):
+        start = pd.to_numeric(df["start"].map(_cell), errors="coerce")
+        end = pd.to_numeric(df["end"].map(_cell), errors="coerce")
+        fail(end < start, "'end' must not come before 'start'")
+        fail(end - start != df["text"].map(lambda v: len(_cell(v))),
+             "offsets must span the text ('end' - 'start' == len(text))")
+
 
 CONTRACT_TABLES = ("documents", "sentences", "entities", "tallies", "events", "stances",
                    "event_summary", "actor_record", "speakers")
@@ -125,12 +218,14 @@ def write_table(out_dir: str | os.PathLike[str], table: str,
     """Write ``OUT/tables/<table>.csv`` atomically, byte-for-byte reproducible.
 
     UTF-8, ``\\n`` line ends, minimal quoting, integers without ``.0``; rows are written in
-    the order given (callers sort them).
+    the order given (callers sort them). The table is checked first (:func:`validate`): one
+    that breaks the contract raises :class:`ContractError` and nothing is written.
 
     Returns:
         The path written.
     """
     df = frame(table, rows)
+    validate(table, df)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(list(df.columns))
