@@ -10,7 +10,7 @@ OUT     ?= reports
 BENCH_MB ?= 5
 
 .DEFAULT_GOAL := help
-.PHONY: help env kernel run test eval lab bench lint docs-figure clean
+.PHONY: help env kernel run test eval fuzz lab bench lint docs-figure clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ else
 	$(BIN)/python -m helpers.evaluate --name seeds --corpus seeds --gold data/gold --out "$(EVAL_OUT)/seeds" --errors "$(EVAL_OUT)/seeds/errors.csv"
 	$(BIN)/python -m helpers.evaluate --name devset --corpus data/devset/corpus --gold data/devset/gold --out "$(EVAL_OUT)/devset" --errors "$(EVAL_OUT)/devset/errors.csv"
 endif
+
+fuzz: $(STAMP) ## property-based fuzzing of stages 01-03: 10,000 generated articles
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 lint: $(STAMP) ## ruff over the package and tests
 	$(BIN)/ruff check src tests
