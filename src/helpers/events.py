@@ -332,16 +332,22 @@ def make_event_id(subject: str, session: str, date: str, kind: str) -> str:
 
 def _when(sids: Sequence[int], sentences: Sequence[tuple[int, str]],
           dates: Sequence[tuple[int, str, str]], meta: Mapping[str, str],
-          kind: str, window: int) -> tuple[str, str, str, str]:
+          kind: str, window: int, taken: frozenset[int] = frozenset(),
+          ) -> tuple[str, str, str, str]:
     """Session and date stated at the event's sentences and in the ``window`` sentences
     before them: ``(own session, own date, nearby session, nearby date)``. The event's
-    first sentence comes first, then the sentences before it, then its other sentences."""
+    first sentence comes first, then the sentences before it (up to one that reports another
+    event, in ``taken``), then its other sentences."""
     order = [sid for sid, _ in sentences]
     text = dict(sentences)
     pos = {sid: i for i, sid in enumerate(order)}
     own = [s for s in sids if s in pos]
     first = min((pos[s] for s in own), default=0)
-    near = [order[i] for i in range(first - 1, max(-1, first - 1 - window), -1)]
+    near = []
+    for i in range(first - 1, max(-1, first - 1 - window), -1):
+        if order[i] in taken:
+            break  # what is said there belongs to that other event
+        near.append(order[i])
 
     def year_before(i: int) -> int | None:
         """Year of the last month-and-year date in this or the two sentences before."""
@@ -406,6 +412,7 @@ def doc_event_rows(doc_id: str, events: Sequence[Any], sentences: Sequence[tuple
     text = dict(sentences)
     found = []
     for e in events:
+        taken = frozenset(s for o in events if o is not e for s in o.sentence_ids)
         sids = list(e.sentence_ids)
         own_texts = [text.get(s, "") for s in sids]
         kind = getattr(e, "kind", "") or ""
@@ -414,7 +421,7 @@ def doc_event_rows(doc_id: str, events: Sequence[Any], sentences: Sequence[tuple
         if not kind:
             kind = event_kind(own_texts, default="")
         found.append([e, kind, *_when(sids, sentences, dates, meta, kind or "dialogue",
-                                      window)])
+                                      window, taken)])
     # which event is the one the metadata describes
     target = None
     if m_sess or m_date:
@@ -432,7 +439,9 @@ def doc_event_rows(doc_id: str, events: Sequence[Any], sentences: Sequence[tuple
     out = []
     for i, (e, kind, s_own, d_own, s_near, d_near) in enumerate(found):
         notes = []
-        session, date = s_own or s_near, d_own
+        date = d_own
+        session = s_own or (s_near if consistent(s_near, d_own or d_near, kind or "dialogue")
+                            else "")
         if i == target:
             if not kind:
                 kind = event_kind([text.get(s, "") for s in e.sentence_ids],
