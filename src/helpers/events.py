@@ -539,34 +539,55 @@ def link_events(event_rows: Sequence[dict[str, Any]],
     """
     out = [dict(r) for r in event_rows]
     pool = out + [dict(r) for r in extra]
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for r in pool:
-        groups[(str(r.get("subject_country") or ""), str(r.get("kind") or ""))].append(r)
-    for grp in groups.values():
-        full = [r for r in grp if _ISO_FULL.match(str(r.get("event_date") or ""))]
-        for r in grp:
-            if not r.get("doc_id") or r not in out:
+    n_out = len(out)
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, r in enumerate(pool):
+        groups[(str(r.get("subject_country") or ""), str(r.get("kind") or ""))].append(i)
+    for idxs in groups.values():
+        # indexes of what the reports state: full dates by session and by month, sessions
+        # by full date (built before any borrowing, so borrowed values are not lent on)
+        by_session: dict[str, list[int]] = defaultdict(list)
+        by_month: dict[str, list[int]] = defaultdict(list)
+        by_date: dict[str, list[int]] = defaultdict(list)
+        date_cache: dict[tuple[str, str], tuple[str, str]] = {}
+        sess_cache: dict[str, tuple[str, str]] = {}
+        for i in idxs:
+            sess, date = str(pool[i].get("hrc_session") or ""), str(pool[i].get("event_date") or "")
+            if _ISO_FULL.match(date):
+                by_month[date[:7]].append(i)
+                if sess:
+                    by_session[sess].append(i)
+                    by_date[date].append(i)
+        for i in idxs:
+            if i >= n_out:
                 continue
-            sess = str(r.get("hrc_session") or "")
-            date = str(r.get("event_date") or "")
+            r = pool[i]
+            sess, date = str(r.get("hrc_session") or ""), str(r.get("event_date") or "")
             notes = []
-            if not _ISO_FULL.match(date):
-                cands = [x for x in full if x is not r and (
-                    (sess and x.get("hrc_session") == sess) or (not sess and date))
-                    and str(x["event_date"]).startswith(date)]
-                if cands:
-                    best = _most_common([str(x["event_date"]) for x in cands])
-                    if consistent(sess, best, str(r.get("kind") or "")):
-                        r["event_date"] = best
-                        notes.append("date from " + _docs(cands, "event_date", best))
+            if not _ISO_FULL.match(date) and (sess or _ISO_MONTH.match(date)):
+                if (sess, date) not in date_cache:  # the lenders never include r itself
+                    cands = [j for j in (by_session.get(sess, []) if sess else by_month[date])
+                             if str(pool[j]["event_date"]).startswith(date)]
+                    best = _most_common([str(pool[j]["event_date"]) for j in cands]) \
+                        if cands else ""
+                    date_cache[(sess, date)] = (best, _docs((pool[j] for j in cands),
+                                                            "event_date", best))
+                best, lenders = date_cache[(sess, date)]
+                if best and consistent(sess, best, str(r.get("kind") or "")):
+                    r["event_date"] = best
+                    notes.append("date from " + lenders)
             date = str(r.get("event_date") or "")
             if not sess and _ISO_FULL.match(date):
-                cands = [x for x in grp if x is not r and x.get("event_date") == date
-                         and x.get("hrc_session")]
-                if cands:
-                    best = _most_common([str(x["hrc_session"]) for x in cands])
+                if date not in sess_cache:
+                    cands = by_date.get(date, [])
+                    best = _most_common([str(pool[j]["hrc_session"]) for j in cands]) \
+                        if cands else ""
+                    sess_cache[date] = (best, _docs((pool[j] for j in cands),
+                                                    "hrc_session", best))
+                best, lenders = sess_cache[date]
+                if best:
                     r["hrc_session"] = best
-                    notes.append("session from " + _docs(cands, "hrc_session", best))
+                    notes.append("session from " + lenders)
             if notes:
                 r["notes"] = "; ".join(x for x in (str(r.get("notes") or ""), *notes) if x)
     for r in out:
@@ -576,11 +597,15 @@ def link_events(event_rows: Sequence[dict[str, Any]],
 
 def _most_common(values: Sequence[str]) -> str:
     c = Counter(values)
-    return max(c, key=lambda v: (c[v], -values.index(v)))
+    first = {v: i for i, v in reversed(list(enumerate(values)))}
+    return max(c, key=lambda v: (c[v], -first[v]))
 
 
-def _docs(rows_: Iterable[Mapping[str, Any]], col: str, value: str) -> str:
-    return ", ".join(sorted({str(x["doc_id"]) for x in rows_ if x.get(col) == value}))
+def _docs(rows_: Iterable[Mapping[str, Any]], col: str, value: str, *, cap: int = 5) -> str:
+    """The documents whose ``col`` is ``value``: at most ``cap`` named, then "and N more"."""
+    docs = sorted({str(x["doc_id"]) for x in rows_ if x.get(col) == value})
+    more = f" and {len(docs) - cap} more" if len(docs) > cap else ""
+    return ", ".join(docs[:cap]) + more
 
 
 def _int(v: Any) -> int | None:
@@ -746,10 +771,13 @@ def corpus_tables(event_rows: Sequence[dict[str, Any]], stance_rows: Sequence[Ma
     # official records without figures still lend (and borrow) their session and date
     speaker_rows: list[dict[str, Any]] = []
     official_main = []
+    rows_by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in event_rows:
+        rows_by_doc[str(r["doc_id"])].append(r)
     for doc, g in sent_by_doc.items():
         if not is_official(meta[doc], list(g["text"])):
             continue
-        e_rows = [r for r in event_rows if r["doc_id"] == doc]
+        e_rows = rows_by_doc.get(doc, [])
         ent = ent_by_doc.get(doc)
         mentions = ent.to_dict("records") if ent is not None else []
         srows = extract_speakers(doc, list(zip(g["sentence_id"].astype(int),
