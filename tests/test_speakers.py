@@ -87,3 +87,19 @@ def test_official_record_by_outlet_url_or_text():
     assert is_official({"outlet": "", "url": "https://www.ungeneva.org/en/news"}) == "url"
     assert is_official({"outlet": "Mission press release"}, ["Japan spoke."]) == ""
     assert is_official({"outlet": "Daily"}, ["Speaking were Japan and Peru."]) == "text"
+
+
+def test_and_inside_an_organisation_name_splits_only_the_last_item():
+    text = ("Also speaking were the following non-governmental organizations: Friends of Law "
+            "and Justice, Rights Watchers, and Forum for Peace and Dialogue.")
+    rows, mentions = _doc([text], {})
+    got = [r["speaker"] for r in extract_speakers("u4", rows, mentions)]
+    assert got == ["Friends of Law and Justice", "Rights Watchers", "Forum for Peace and Dialogue"]
+
+
+def test_states_before_as_well_as_ngos():
+    text = ("Among those taking the floor were Japan, Malta and Viet Nam, as well as "
+            "non-governmental organizations.")
+    rows, mentions = _doc([text], NAMES)
+    got = [(r["speaker"], r["speaker_label"]) for r in extract_speakers("u5", rows, mentions)]
+    assert got == [("JPN", "COUNTRY"), ("MLT", "COUNTRY"), ("VNM", "COUNTRY")]

@@ -97,19 +97,25 @@ def speaker_list(sentence: str, *, strong: bool = False) -> tuple[int, int, str]
     return None
 
 
-def _items(text: str, a: int, b: int,
-           spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Split the list ``text[a:b]`` into items at commas, semicolons and "and" (an "and"
-    inside a tagged name, "Trinidad and Tobago", does not split)."""
+def _items(text: str, a: int, b: int, spans: Sequence[tuple[int, int]], *,
+           names_with_and: bool = False) -> list[tuple[int, int]]:
+    """Split the list ``text[a:b]`` into items at commas, semicolons and "and". An "and"
+    inside a tagged name ("Trinidad and Tobago") does not split; in a list of
+    organisations (``names_with_and``), whose names often hold an "and", only the "and"
+    before the last item splits, and not after a serial comma (", and X")."""
     cuts = [a]
     for m in _SEP.finditer(text, a, b):
         cuts += [m.start(), m.end()]
     cuts.append(b)
     out = []
-    for x, y in zip(cuts[::2], cuts[1::2], strict=True):
+    pairs = list(zip(cuts[::2], cuts[1::2], strict=True))
+    for n, (x, y) in enumerate(pairs):
         start = x
+        last = n == len(pairs) - 1 and not re.match(r"\s*and\s", text[x:y])
         for m in re.finditer(r"\s(?:and|as well as)\s", text[x:y]):
             pos = x + m.start()
+            if names_with_and and m.group(0).strip() == "and" and not last:
+                continue
             if not any(s <= pos < e for s, e in spans) and \
                     "behalf of" not in text[start:pos][-12:]:
                 out.append((start, pos))
@@ -153,7 +159,8 @@ def extract_speakers(doc_id: str, sentences: Sequence[tuple[int, int, str]],
                  str(m["canonical"])) for m in by_sent.get(sid, [])]
         non_state = bool(_NON_STATE.search(who))
         seen: set[tuple[str, str]] = set()
-        for x, y in _items(text, a, b, [(s, e) for s, e, _, _ in ents]):
+        for x, y in _items(text, a, b, [(s, e) for s, e, _, _ in ents],
+                           names_with_and=non_state):
             item = text[x:y]
             bm = _BEHALF.match(item.strip())
             sp_text = bm.group("sp") if bm else item
