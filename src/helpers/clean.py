@@ -562,10 +562,21 @@ _DATE_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 METADATA_FIELDS = ("outlet", "url", "published", "hrc_session", "event_date")
 
 
+# special sessions ("HRC S-35", "S-35") and UPR Working Group sessions ("UPR32")
+_SESSION_OTHER = re.compile(r"^\s*(?:HRC\s*-?\s*)?(S)\s*-?\s*(\d{1,2})\s*$"
+                            r"|^\s*(UPR)\s*-?\s*(\d{1,2})\s*$", re.IGNORECASE)
+
+
 def normalise_session(value: str) -> str | None:
-    """``"HRC49"``, ``"HRC 49"``, ``"49"``, ``"49th session"`` → ``"HRC49"``; else None."""
+    """``"HRC49"``, ``"HRC 49"``, ``"49"``, ``"49th session"`` → ``"HRC49"``; ``"HRC S-35"``
+    → ``"HRC S-35"``; ``"UPR32"`` → ``"UPR32"``; else None."""
     m = _SESSION.match(value or "")
-    return f"HRC{int(m.group(1))}" if m else None
+    if m:
+        return f"HRC{int(m.group(1))}"
+    m = _SESSION_OTHER.match(value or "")
+    if m:
+        return f"HRC S-{int(m.group(2))}" if m.group(1) else f"UPR{int(m.group(4))}"
+    return None
 
 
 def _valid_date(value: str, full: bool) -> bool:

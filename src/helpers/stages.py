@@ -13,8 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.contract import atomic_write_text, read_table, write_table
+from helpers.contract import COLUMNS, EXTRA_COLUMNS, atomic_write_text, read_table, write_table
 from helpers.text import Mention, sentences_from_rows
+
+
+# What a Tally contributes to tallies.csv: the contract's columns and the cue.
+TALLY_COLUMNS = (*COLUMNS["tallies"], *EXTRA_COLUMNS["tallies"])
 
 
 def _text(value: object) -> str:
@@ -92,11 +96,13 @@ def person_roles(entities: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, d
 
 def run_tallies(out_dir: str | Path, *, subject_country: str = "",
                 progress: bool = True) -> dict[str, pd.DataFrame]:
-    """Stage 03: tallies.csv, events.csv and stances.csv."""
+    """Stage 03: tallies.csv, events.csv, stances.csv and the corpus tables event_summary.csv,
+    actor_record.csv and speakers.csv (see :mod:`helpers.events`)."""
     from tqdm.auto import tqdm
 
+    from helpers.events import corpus_tables, doc_event_rows
     from helpers.stances import extract_stances
-    from helpers.tallies import extract_tallies, session_from_text, summarise_events
+    from helpers.tallies import extract_tallies, summarise_events
 
     out = Path(out_dir)
     docs = read_table(out, "documents")
@@ -117,34 +123,22 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "",
         tallies = extract_tallies(doc_id, sentences, subject_country=subject,
                                   persons_roles=roles.get(doc_id, {}))
         for t in tallies:
-            tally_rows.append({"doc_id": t.doc_id, "sentence_id": t.sentence_id,
-                               "subject": t.subject, "stance": t.stance, "count": t.count,
-                               "total": t.total, "source": t.source, "evidence": t.evidence,
-                               "cue": t.cue})
-        events = summarise_events(tallies)
-        session = _text(m["hrc_session"]) or session_from_text(g["text"])
+            tally_rows.append({c: getattr(t, c, "") for c in TALLY_COLUMNS})
         doc_ents = ent_by_doc.get(doc_id, ents.iloc[:0])
         dates = doc_ents[doc_ents["label"] == "DATE"]
-        for e in events:
-            event_date = _text(m["event_date"])
-            if not event_date or len(events) > 1:
-                iso = dates[dates["sentence_id"].isin(e.sentence_ids)
-                            & dates["canonical"].str.match(r"^\d{4}-\d{2}-\d{2}$", na=False)]
-                event_date = iso["canonical"].iloc[0] if len(iso) else event_date
-            check_ok = e.check == "ok"
-            event_rows.append({
-                "doc_id": doc_id, "hrc_session": session, "event_date": event_date,
-                "total": e.total,
-                **{st: e.parts.get(st, 0 if check_ok else None)
-                   for st in ("favourable", "critical", "neutral")},
-                "check": e.check, "source": e.source, "event_id": e.event_id,
-                "sentence_ids": ";".join(map(str, e.sentence_ids)), "notes": e.notes,
-                "outlet": _text(m.get("outlet"))})
+        event_rows += doc_event_rows(
+            doc_id, summarise_events(tallies), [(s.sentence_id, s.text) for s in sentences],
+            list(zip(dates["sentence_id"].astype(int), dates["text"].fillna(""),
+                     dates["canonical"].fillna(""),
+                     strict=True)), m.to_dict(), subject=subject)
         mentions = [Mention(r.doc_id, int(r.sentence_id), int(r.start), int(r.end), r.text,
                             r.label, r.canonical) for r in doc_ents.itertuples()]
         for s in extract_stances(doc_id, sentences, mentions, subject_country=subject):
             stance_rows.append(asdict(s))
+    tables = corpus_tables(event_rows, stance_rows, docs, sents, ents,
+                           subject_country=subject_country)
     write_table(out, "tallies", tally_rows)
-    write_table(out, "events", event_rows)
     write_table(out, "stances", stance_rows)
-    return {t: read_table(out, t) for t in ("tallies", "events", "stances")}
+    for name, rows in tables.items():
+        write_table(out, name, rows)
+    return {t: read_table(out, t) for t in ("tallies", "stances", *tables)}
