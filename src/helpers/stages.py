@@ -16,7 +16,6 @@ import pandas as pd
 from helpers.contract import COLUMNS, EXTRA_COLUMNS, atomic_write_text, read_table, write_table
 from helpers.text import Mention, sentences_from_rows
 
-
 # What a Tally contributes to tallies.csv: the contract's columns and the cue.
 TALLY_COLUMNS = (*COLUMNS["tallies"], *EXTRA_COLUMNS["tallies"])
 
