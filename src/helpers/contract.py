@@ -59,6 +59,8 @@ EXTRA_COLUMNS: dict[str, list[str]] = {
     "tallies": ["cue"],
     "events": ["sentence_ids", "notes", "outlet", "subject_country"],
     "event_summary": ["notes"],
+    "actor_record": ["stances"],
+    "speakers": ["speaker_text"],
     "stances": ["bloc_members"],
 }
 

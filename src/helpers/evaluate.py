@@ -333,7 +333,7 @@ def evaluate_run(out_dir: str | Path, gold_dir: str | Path,
         ctx["actors"][r.doc_id].add(r.canonical)
     pred = predicted_items(ents, tallies, stances, table("events"))
     scores, errors = compare(gold, pred, ok, fields=fields, context=ctx)
-    if "event_summary" in fields:
+    if "event_summary" in fields and any("events" in gold[d] for d in ok if d in gold):
         row, errs = score_event_summary(gold, table("event_summary"), ok)
         scores = pd.concat([scores, pd.DataFrame([row])], ignore_index=True)
         errors = pd.concat([errors, pd.DataFrame(errs, columns=ERROR_COLUMNS)],
