@@ -595,7 +595,12 @@ def clean_corpus(corpus_dir: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
     for doc_id in tqdm(sorted(cleaned), desc="01 clean: sentences", disable=not progress,
                        unit="doc"):
         cd = cleaned[doc_id]
-        spans = split_sentences(cd, splitter)
+        try:
+            spans = split_sentences(cd, splitter)
+        except Exception as exc:  # e.g. NLTK's regex time limit on a huge paragraph
+            docs[doc_id]["status"] = (f"rejected: sentence splitting failed "
+                                      f"({type(exc).__name__}: {str(exc)[:200]})")
+            continue
         docs[doc_id]["n_sentences"] = len(spans)
         if doc_id in dup:
             continue

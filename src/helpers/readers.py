@@ -56,6 +56,7 @@ import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +105,7 @@ _WESTERN_SINGLE_BYTE = {
 
 # A text with a few stray NUL bytes (a damaged copy) is kept with the NULs dropped; more than
 # this share of NULs (and not UTF-16) means a binary file.
-STRAY_NUL_SHARE = 0.001
+STRAY_NUL_SHARE = 0.01
 
 
 @dataclass
@@ -184,7 +185,7 @@ def decode_bytes(data: bytes) -> Decoded:
             except UnicodeDecodeError:
                 pass
         nuls = data.count(0)
-        if nuls > max(1, len(data) * STRAY_NUL_SHARE):
+        if nuls > max(8, len(data) * STRAY_NUL_SHARE):
             return Decoded(None, "", "rejected: binary file (contains NUL bytes)")
     nuls = data.count(0)
     if nuls:
@@ -446,6 +447,23 @@ _PAGE_NUMBER = re.compile(r"(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?|[-–�
 _LINE_END_SENTENCE = re.compile(r"[.!?…:][\"'”’)\]]*$")
 # A word broken by a hyphen at the end of a line, continued in lower case on the next.
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
+# The word before such a hyphen.
+_LAST_WORD = re.compile(r"[^\W\d_]+$")
+
+
+@lru_cache(maxsize=1)
+def hyphen_prefixes() -> frozenset[str]:
+    """Words that keep their hyphen across a PDF line break (``data/hyphen_prefixes.txt``)."""
+    from helpers.refdata import words
+
+    return frozenset(w.lower() for w in words("hyphen_prefixes.txt"))
+
+
+def _furniture_key(line: str) -> str:
+    """Short lines (running heads, "GE.22-123 3") match across pages whatever their numbers."""
+    if len(line.split()) <= 8 and not _LINE_END_SENTENCE.search(line):
+        return re.sub(r"\d+", "#", line)
+    return line
 
 
 def _page_furniture(pages: list[list[str]]) -> set[str]:
@@ -456,7 +474,7 @@ def _page_furniture(pages: list[list[str]]) -> set[str]:
     for lines in pages:
         edge = {ln for ln in lines[:3] + lines[-3:] if ln}
         for ln in edge:
-            key = re.sub(r"\d+", "#", ln)
+            key = _furniture_key(ln)
             counts[key] = counts.get(key, 0) + 1
     return {k for k, n in counts.items() if n >= max(2, (len(pages) + 1) // 2)}
 
@@ -479,7 +497,7 @@ def pdf_pages_to_text(pages: list[str]) -> tuple[str, int]:
         body = [ln for ln in p if ln]
         for i, ln in enumerate(body):
             at_edge = i < 2 or i >= len(body) - 2
-            if (at_edge and _PAGE_NUMBER.fullmatch(ln)) or re.sub(r"\d+", "#", ln) in furniture:
+            if (at_edge and _PAGE_NUMBER.fullmatch(ln)) or _furniture_key(ln) in furniture:
                 removed += len(ln)
                 continue
             lines.append(ln)
@@ -494,7 +512,9 @@ def pdf_pages_to_text(pages: list[str]) -> tuple[str, int]:
         if not current:
             current = ln
         elif _HYPHEN_END.search(current) and ln[:1].islower():
-            current = current[:-1] + ln
+            word = _LAST_WORD.search(current[:-1])
+            keep = word is not None and word.group(0).lower() in hyphen_prefixes()
+            current = (current if keep else current[:-1]) + ln
         elif _LINE_END_SENTENCE.search(current) or len(last) < 0.6 * width:
             paragraphs.append(current)
             current = ln
