@@ -94,8 +94,15 @@ def test_pdf_running_head_repeated_on_pages_is_dropped():
     pages = [f"A/HRC/99/L.{n}\nText of page {n} ends here.\n{n}" for n in (1, 2, 3)]
     text, removed = pdf_pages_to_text(pages)
     assert "A/HRC" not in text
-    assert text == "Text of page 1 ends here.\n\nText of page 2 ends here.\n\nText of page 3 ends here."
+    assert text == "\n\n".join(f"Text of page {n} ends here." for n in (1, 2, 3))
     assert removed == 3 * len("A/HRC/99/L.1") + 3
+
+
+def test_pdf_hyphenation_across_lines():
+    text, _ = pdf_pages_to_text(["The delegates were criti-\ncal of the twenty-\n"
+                                 "four non-\naligned members and the long list."])
+    assert text == ("The delegates were critical of the twenty-four non-aligned members and the "
+                    "long list.")
 
 
 def test_pdf_without_text_layer_and_broken_pdf():
