@@ -301,3 +301,24 @@ def test_extension_case_is_ignored(tmp_path: Path, name: str):
     (tmp_path / name).write_bytes(data)
     (doc,) = read_input(tmp_path / name)
     assert doc.status == "ok" and "Upper case extension works." in (doc.text or "")
+
+
+def test_csv_in_cp1252_with_a_multiline_quoted_text(tmp_path: Path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("id,text,outlet\n"
+                     "1,\"The “Kingdom’s” envoy spoke.\r\nNine states – all Asian – agreed.\","
+                     "Café Press\n".encode("cp1252"))
+    (doc,) = read_input(path)
+    assert doc.encoding == "cp1252" and doc.status == "ok"
+    assert doc.text == "The “Kingdom’s” envoy spoke.\r\nNine states – all Asian – agreed."
+    assert doc.metadata == {"outlet": "Café Press"}
+
+
+def test_metadata_file_name_in_other_case(tmp_path: Path):
+    from helpers.clean import clean_corpus
+
+    (tmp_path / "a.txt").write_text("Ten delegations spoke.", encoding="utf-8")
+    (tmp_path / "Metadata.CSV").write_text("doc_id,outlet\na,The Daily\n", encoding="utf-8")
+    res = clean_corpus(tmp_path, progress=False)
+    assert [(d["doc_id"], d["outlet"], d["status"]) for d in res.documents] == [
+        ("a", "The Daily", "ok")]

@@ -30,6 +30,7 @@ from helpers.readers import (  # noqa: F401  (intake, re-exported for callers of
     METADATA_FIELDS,
     Decoded,
     RawDocument,
+    config_file,
     decode_bytes,
     list_corpus,
     list_inputs,
@@ -522,7 +523,7 @@ def clean_corpus(corpus_dir: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
 
     corpus_dir = Path(corpus_dir)
     files, skipped = list_inputs(corpus_dir)
-    columns, column_warnings = read_columns(corpus_dir / "columns.json")
+    columns, column_warnings = read_columns(config_file(corpus_dir, "columns.json"))
     warnings = [{"stage": "01_clean", "doc_id": "", "source_file": name, "message": msg}
                 for name, msg in skipped]
     warnings += [{"stage": "01_clean", "doc_id": "", "source_file": "columns.json",
@@ -536,7 +537,7 @@ def clean_corpus(corpus_dir: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
                  for d, m in unique_ids(raws)]
     doc_ids = [r.doc_id for r in raws]
     meta, meta_warnings = read_metadata(
-        corpus_dir / "metadata.csv", doc_ids,
+        config_file(corpus_dir, "metadata.csv"), doc_ids,
         expect_rows=[r.doc_id for r in raws if r.fmt not in ("csv", "jsonl")])
     warnings += [{"stage": "01_clean", "doc_id": d, "source_file": "metadata.csv",
                   "message": w} for d, w in meta_warnings]

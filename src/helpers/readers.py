@@ -285,6 +285,19 @@ def is_config_file(name: str) -> bool:
     return low in CONFIG_FILES or low.endswith(".columns.json")
 
 
+def config_file(corpus_dir: Path, name: str) -> Path:
+    """``corpus_dir/name``, or the one entry whose name differs only in case
+    (``Metadata.CSV``); the exact name when there is none."""
+    exact = corpus_dir / name
+    if exact.exists():
+        return exact
+    try:
+        found = sorted(p for p in corpus_dir.iterdir() if p.name.lower() == name)
+    except OSError:
+        found = []
+    return found[0] if found else exact
+
+
 def list_inputs(corpus_dir: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     """Entries of a corpus folder that stage 01 reads, sorted by name (not recursive).
 
