@@ -292,3 +292,23 @@ def test_metadata_that_is_not_csv(tmp_path: Path):
     meta, warns = read_metadata(tmp_path / "metadata.csv", ["a"])
     assert warns == [("", "metadata.csv has no doc_id column (header: outlet, url); "
                           "metadata ignored")]
+
+
+def test_long_row_ids_become_short_stable_file_names(tmp_path: Path):
+    from helpers.stages import run_clean
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    long_id = "https://example.org/news/" + "very-long-slug-" * 30
+    (corpus / "feed.jsonl").write_text(
+        json.dumps({"id": long_id, "text": "Five delegations spoke."}) + "\n"
+        + json.dumps({"id": "a/b/../c", "text": "Six delegations spoke."}) + "\n",
+        encoding="utf-8")
+    run_clean(corpus, tmp_path / "out", progress=False)
+    docs = pd.read_csv(tmp_path / "out" / "tables" / "documents.csv", dtype=str)
+    ids = list(docs["doc_id"])
+    assert ids[0] == "feed-a_b_.._c"
+    assert ids[1].startswith("feed-https:_example.org_news_very-long-slug-")
+    assert len(ids[1].encode()) <= 5 + 60 and (docs["status"] == "ok").all()
+    for doc_id in ids:
+        assert (tmp_path / "out" / "texts" / f"{doc_id}.txt").exists()

@@ -273,10 +273,19 @@ def display_name(name: str) -> str:
 _UNSAFE_ID = re.compile(r"[\\/\x00-\x1f\x7f]+")  # path separators and controls in an id
 
 
-def safe_id(value: str) -> str:
-    """A doc_id usable as a file name under ``OUT/texts``: NFC, no slashes or controls."""
+MAX_ID_BYTES = 120  # ids become file names (OUT/texts/<doc_id>.txt; 255 bytes at most)
+
+
+def safe_id(value: str, *, max_bytes: int = MAX_ID_BYTES) -> str:
+    """A doc_id usable as a file name under ``OUT/texts``: NFC, no slashes or controls,
+    at most ``max_bytes`` UTF-8 bytes (a longer one keeps its start plus a short hash)."""
     value = _UNSAFE_ID.sub("_", unicodedata.normalize("NFC", value).strip())
-    return value.lstrip(".") or "_"
+    value = value.lstrip(".") or "_"
+    if len(value.encode("utf-8", "surrogatepass")) > max_bytes:
+        digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        head = value.encode("utf-8", "surrogatepass")[:max_bytes - 11]
+        value = f"{head.decode('utf-8', 'ignore')}-{digest}"
+    return value
 
 
 def is_config_file(name: str) -> bool:
@@ -681,7 +690,8 @@ def _clean_fields(rec: dict[str, str], where: str) -> tuple[dict[str, str], list
 def _row_document(stem: str, name: str, fmt: str, n: int, rec: dict[str, str], *,
                   text_col: str, id_col: str | None, columns: dict[str, str], encoding: str,
                   max_bytes: int) -> RawDocument:
-    row_id = safe_id(rec.get(id_col, "")) if id_col and rec.get(id_col, "").strip() else str(n)
+    given = rec.get(id_col, "").strip() if id_col else ""
+    row_id = safe_id(given, max_bytes=60) if given else str(n)
     doc = RawDocument(f"{stem}-{row_id}", f"{name}#row={n}", fmt, encoding=encoding)
     meta = {f: rec.get(columns.get(f, f), "").strip() for f in TABLE_FIELDS}
     meta, notes = _clean_fields(meta, f"row {n}")
