@@ -543,7 +543,7 @@ def clean_corpus(corpus_dir: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
                   "message": w} for d, w in meta_warnings]
     docs: dict[str, dict[str, object]] = {}
     cleaned: dict[str, CleanedDocument] = {}
-    for raw in raws:
+    for raw in tqdm(raws, desc="01 clean: cleaning", disable=not progress, unit="doc"):
         doc_id = raw.doc_id
         row: dict[str, object] = {"doc_id": doc_id, "source_file": raw.source_file,
                                   "sha256": raw.sha256, "encoding": raw.encoding,
