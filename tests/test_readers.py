@@ -322,3 +322,14 @@ def test_metadata_file_name_in_other_case(tmp_path: Path):
     res = clean_corpus(tmp_path, progress=False)
     assert [(d["doc_id"], d["outlet"], d["status"]) for d in res.documents] == [
         ("a", "The Daily", "ok")]
+
+
+def test_pdf_and_docx_saved_under_a_txt_name_are_read_as_such(tmp_path: Path):
+    (tmp_path / "download.txt").write_bytes(make_pdf([["Sixteen delegations spoke."]]))
+    make_docx(tmp_path / "real.docx", ["Statement Title", "Nine delegations spoke."])
+    (tmp_path / "real.docx").rename(tmp_path / "note.txt")
+    (pdf,) = read_input(tmp_path / "download.txt")
+    (word,) = read_input(tmp_path / "note.txt")
+    assert (pdf.fmt, pdf.status, pdf.text) == ("pdf", "ok", "Sixteen delegations spoke.")
+    assert pdf.notes[0] == "a PDF file named .txt: read as PDF"
+    assert (word.fmt, word.text) == ("docx", "Statement Title\n\nNine delegations spoke.")

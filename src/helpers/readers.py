@@ -9,7 +9,8 @@ file                           ``format``  how it is read
 =============================  ==========  ==================================================
 ``.txt``                       ``text``    bytes → :func:`decode_bytes` (BOM, UTF-8,
                                            charset-normalizer); an HTML page saved as
-                                           ``.txt`` is still recognised (``html``)
+                                           ``.txt`` is still recognised (``html``), and a
+                                           PDF or DOCX under a text name is read as such
 ``.html`` / ``.htm``           ``html``    decoded, then the article is extracted with
                                            BeautifulSoup (:func:`helpers.clean.html_to_text`)
 ``.pdf``                       ``pdf``     pypdf, page by page; page numbers and running
@@ -420,12 +421,16 @@ def read_input(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
             return docs
         data = _read_bytes(path, limit)
         sha = hashlib.sha256(data).hexdigest()
-        if fmt == "pdf":
+        misnamed = _sniff_container(data) if fmt in ("text", "html") else ""
+        if fmt == "pdf" or misnamed == "pdf":
             doc = read_pdf(data)
-        elif fmt == "docx":
+        elif fmt == "docx" or misnamed == "docx":
             doc = read_docx(data)
         else:
             doc = read_text(data, html=(fmt == "html"))
+        if misnamed:
+            doc.notes.insert(0, f"a {misnamed.upper()} file named {path.suffix}: read as "
+                                f"{misnamed.upper()}")
         doc.doc_id, doc.source_file, doc.sha256 = doc_id, name, sha
         if doc.text is not None and len(doc.text) > max_bytes:
             doc.text, doc.status = None, (f"rejected: too much text ({len(doc.text):,} "
@@ -440,6 +445,15 @@ def read_input(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
     except Exception as exc:  # defensive: a reader bug must not stop the run
         status = f"rejected: could not be read ({type(exc).__name__}: {exc})"
     return [RawDocument(doc_id, name, fmt, status=status)]
+
+
+def _sniff_container(data: bytes) -> str:
+    """``pdf`` or ``docx`` when a file's bytes are one of those whatever its name, else ``""``."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") and b"word/" in data[:65536]:
+        return "docx"
+    return ""
 
 
 def read_text(data: bytes, *, html: bool = False) -> RawDocument:
