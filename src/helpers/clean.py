@@ -12,23 +12,36 @@ Offsets are exact: for every sentence, ``cleaned_text[start:end] == text``.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
-import io
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 
+from helpers.readers import (  # noqa: F401  (intake, re-exported for callers of clean)
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_CONTAINER_BYTES,
+    DEFAULT_MAX_TABLE_BYTES,
+    METADATA_FIELDS,
+    Decoded,
+    RawDocument,
+    config_file,
+    decode_bytes,
+    list_corpus,
+    list_inputs,
+    normalise_session,
+    read_columns,
+    read_input,
+    read_metadata,
+    unique_ids,
+)
 from helpers.refdata import words
 
-DEFAULT_MAX_BYTES = 2_000_000
 NEAR_DUPLICATE_JACCARD = 0.9
 SHINGLE_SIZE = 5
 
@@ -47,146 +60,7 @@ def furniture_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in words("boilerplate.txt"))
 
 
-# --------------------------------------------------------------------------- decoding
-
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF87a", "GIF image"),
-    (b"GIF89a", "GIF image"),
-    (b"%PDF-", "PDF document"),
-    (b"PK\x03\x04", "ZIP archive (or DOCX/XLSX)"),
-    (b"\x1f\x8b", "gzip archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office document"),
-    (b"RIFF", "RIFF media (WEBP/WAV/AVI)"),
-    (b"\x7fELF", "executable"),
-    (b"BZh", "bzip2 archive"),
-    (b"\xfd7zXZ\x00", "xz archive"),
-    (b"7z\xbc\xaf\x27\x1c", "7-zip archive"),
-    (b"II*\x00", "TIFF image"),
-    (b"MM\x00*", "TIFF image"),
-)
-
-_WESTERN_SINGLE_BYTE = {
-    "cp1252", "windows-1252", "latin_1", "iso8859_1", "iso-8859-1", "iso8859_15", "cp1250",
-    "cp1254", "cp1257", "iso8859_2", "iso8859_9", "iso8859_13", "mac_roman", "cp850", "cp437",
-    "mac_latin2", "cp858", "iso8859_3", "iso8859_4", "iso8859_10", "iso8859_14", "iso8859_16",
-    "cp775", "cp852", "cp1258", "cp860", "cp863", "cp865",
-}
-
-
-@dataclass
-class Decoded:
-    """Result of :func:`decode_bytes`. ``text`` is ``None`` when the file is rejected."""
-
-    text: str | None
-    encoding: str
-    status: str = "ok"
-    notes: list[str] = field(default_factory=list)
-
-
-def _control_ratio(text: str) -> float:
-    if not text:
-        return 0.0
-    bad = sum(
-        1 for ch in text
-        if (unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\r\t\f\v")
-    )
-    return bad / len(text)
-
-
-def _utf8_errors(data: bytes) -> tuple[str, int]:
-    errors = 0
-
-    def handler(exc: UnicodeDecodeError) -> tuple[str, int]:
-        nonlocal errors
-        errors += 1
-        return ("", exc.end)
-
-    name = f"tallybook-count-{id(handler)}"
-    codecs.register_error(name, handler)
-    text = data.decode("utf-8", errors=name)
-    return text, errors
-
-
-def decode_bytes(data: bytes) -> Decoded:
-    """Decode a file's bytes, or say why they cannot be text.
-
-    Order: byte-order marks (UTF-8, UTF-16, UTF-32); known binary signatures; UTF-16 without
-    a BOM (NUL bytes in alternate positions); strict UTF-8; UTF-8 with a handful of stray
-    bytes (dropped and reported); otherwise charset-normalizer. Among the Western single-byte
-    code pages, bytes 0x80–0x9F decide between cp1252 (curly quotes, dashes) and latin-1.
-
-    Returns:
-        A :class:`Decoded`; ``status`` is ``ok`` or starts with ``rejected:``.
-    """
-    if not data:
-        return Decoded(None, "", "rejected: empty file")
-    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            try:
-                return Decoded(data.decode(enc), enc)
-            except UnicodeDecodeError:
-                break
-    for sig, kind in _SIGNATURES:
-        if data.startswith(sig):
-            return Decoded(None, "", f"rejected: binary file ({kind})")
-    if b"\x00" in data[:65536]:
-        head = data[:65536]
-        even, odd = head[0::2], head[1::2]
-        even_nul = even.count(0) / max(len(even), 1)
-        odd_nul = odd.count(0) / max(len(odd), 1)
-        enc = None
-        if odd_nul > 0.3 and even_nul < 0.05:
-            enc = "utf-16-le"
-        elif even_nul > 0.3 and odd_nul < 0.05:
-            enc = "utf-16-be"
-        if enc:
-            try:
-                text = data.decode(enc)
-                if _control_ratio(text) < 0.01:
-                    return Decoded(text, enc)
-            except UnicodeDecodeError:
-                pass
-        return Decoded(None, "", "rejected: binary file (contains NUL bytes)")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        if _control_ratio(text) > 0.05:
-            return Decoded(None, "", "rejected: binary file (control characters)")
-        return Decoded(text, "utf-8")
-    # Mostly UTF-8 with a few broken bytes: keep it, drop the bytes, say so.
-    text, errors = _utf8_errors(data)
-    multibyte = sum(1 for ch in text if ord(ch) > 0x7F)
-    if multibyte >= 3 * errors and errors <= max(3, len(data) // 1000):
-        return Decoded(text, "utf-8", notes=[f"{errors} undecodable byte(s) dropped"])
-    from charset_normalizer import from_bytes
-
-    matches = list(from_bytes(data))
-    if not matches:
-        return Decoded(None, "", "rejected: undecodable bytes (no text encoding fits)")
-    best = matches[0]
-    # Short English texts with a few accented letters or curly quotes leave the detector
-    # torn between single-byte code pages (cp775 vs cp1252 ...). Among the plausible
-    # candidates, a Western one wins; bytes 0x80-0x9F then decide cp1252 over latin-1.
-    plausible = [m for m in matches if m.percent_chaos <= best.percent_chaos + 1.0]
-    names = {n.lower() for m in plausible for n in (m.encoding, *m.could_be_from_charset)}
-    if names & _WESTERN_SINGLE_BYTE:
-        has_c1 = any(0x80 <= b <= 0x9F for b in data)
-        enc = "cp1252" if has_c1 else "latin-1"
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            enc, text = "latin-1", data.decode("latin-1")
-    else:
-        enc, text = best.encoding.lower(), str(best)
-    if _control_ratio(text) > 0.01:
-        return Decoded(None, "", "rejected: undecodable bytes (decodes only to control characters)")
-    return Decoded(text, enc)
+# Decoding lives in helpers.readers (intake); re-exported here for callers of clean.
 
 
 # --------------------------------------------------------------------------- HTML
@@ -553,121 +427,6 @@ def split_sentences(doc: CleanedDocument,
     return out
 
 
-# --------------------------------------------------------------------------- metadata
-
-_SESSION = re.compile(r"^\s*(?:HRC)?\s*-?\s*(\d{1,3})(?:st|nd|rd|th)?\s*(?:session)?\s*$",
-                      re.IGNORECASE)
-_DATE_FULL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATE_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-METADATA_FIELDS = ("outlet", "url", "published", "hrc_session", "event_date")
-
-
-# special sessions ("HRC S-35", "S-35") and UPR Working Group sessions ("UPR32")
-_SESSION_OTHER = re.compile(r"^\s*(?:HRC\s*-?\s*)?(S)\s*-?\s*(\d{1,2})\s*$"
-                            r"|^\s*(UPR)\s*-?\s*(\d{1,2})\s*$", re.IGNORECASE)
-
-
-def normalise_session(value: str) -> str | None:
-    """``"HRC49"``, ``"HRC 49"``, ``"49"``, ``"49th session"`` → ``"HRC49"``; ``"HRC S-35"``
-    → ``"HRC S-35"``; ``"UPR32"`` → ``"UPR32"``; else None."""
-    m = _SESSION.match(value or "")
-    if m:
-        return f"HRC{int(m.group(1))}"
-    m = _SESSION_OTHER.match(value or "")
-    if m:
-        return f"HRC S-{int(m.group(2))}" if m.group(1) else f"UPR{int(m.group(4))}"
-    return None
-
-
-def _valid_date(value: str, full: bool) -> bool:
-    import datetime as dt
-
-    if not (_DATE_FULL if full else _DATE_PARTIAL).match(value):
-        return False
-    parts = [int(x) for x in value.split("-")]
-    try:
-        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except ValueError:
-        return False
-    return True
-
-
-def read_metadata(path: Path, doc_ids: Iterable[str]
-                  ) -> tuple[dict[str, dict[str, str]], list[tuple[str, str]]]:
-    """Read an optional ``metadata.csv`` joined on ``doc_id``; never raises.
-
-    Unknown columns are kept. Malformed rows (too many fields, no doc_id, duplicate doc_id),
-    malformed dates and sessions, rows naming absent files and files with no row are
-    reported as warnings.
-
-    Returns:
-        ``({doc_id: {column: value}}, warnings)``; each warning is ``(doc_id, message)``,
-        with ``doc_id`` empty when the warning is about the file as a whole.
-    """
-    warnings: list[tuple[str, str]] = []
-    ids = set(doc_ids)
-    if not path.exists():
-        return {}, []
-    try:
-        decoded = decode_bytes(path.read_bytes())
-    except OSError as exc:
-        return {}, [("", f"metadata.csv could not be read ({exc}); metadata ignored")]
-    if decoded.text is None:
-        return {}, [("", f"metadata.csv {decoded.status.removeprefix('rejected: ')}; ignored")]
-    text = normalise_text(decoded.text)
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error as exc:
-        return {}, [("", f"metadata.csv is not valid CSV ({exc}); metadata ignored")]
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if not rows:
-        return {}, [("", "metadata.csv is empty; metadata ignored")]
-    header = [h.strip().lower().replace(" ", "_") for h in rows[0]]
-    if "doc_id" not in header:
-        return {}, [("", "metadata.csv has no doc_id column; metadata ignored")]
-    out: dict[str, dict[str, str]] = {}
-    for n, row in enumerate(rows[1:], start=2):
-        if len(row) > len(header):
-            warnings.append(("", f"metadata.csv line {n}: {len(row)} fields but the header "
-                                 f"has {len(header)}; row skipped"))
-            continue
-        if len(row) < len(header):
-            warnings.append(("", f"metadata.csv line {n}: {len(row)} fields but the header "
-                                 f"has {len(header)}; missing fields left empty"))
-            row = row + [""] * (len(header) - len(row))
-        rec = {h: v.strip() for h, v in zip(header, row, strict=True) if h}
-        doc_id = rec.get("doc_id", "").removesuffix(".txt")
-        if not doc_id:
-            warnings.append(("", f"metadata.csv line {n}: no doc_id; row skipped"))
-            continue
-        rec["doc_id"] = doc_id
-        if doc_id in out:
-            warnings.append((doc_id, f"metadata.csv line {n}: doc_id {doc_id} repeated; "
-                                     "first row kept"))
-            continue
-        if doc_id not in ids:
-            warnings.append((doc_id, f"metadata.csv line {n}: doc_id {doc_id} names no file "
-                                     "in the corpus"))
-        sess = rec.get("hrc_session", "")
-        if sess:
-            norm = normalise_session(sess)
-            if norm is None:
-                warnings.append((doc_id, f"metadata.csv line {n}: hrc_session {sess!r} is "
-                                         "not a session number; left empty"))
-            rec["hrc_session"] = norm or ""
-        for col, full in (("event_date", True), ("published", False)):
-            val = rec.get(col, "")
-            if val and not _valid_date(val, full):
-                want = "YYYY-MM-DD" if full else "YYYY, YYYY-MM or YYYY-MM-DD"
-                warnings.append((doc_id, f"metadata.csv line {n}: {col} {val!r} is not "
-                                         f"{want}; left empty"))
-                rec[col] = ""
-        out[doc_id] = rec
-    for doc_id in sorted(ids - set(out)):
-        warnings.append((doc_id, f"{doc_id}: no row in metadata.csv"))
-    return out, warnings
-
-
 # --------------------------------------------------------------------------- duplicates
 
 
@@ -734,89 +493,95 @@ class CorpusResult:
     texts: dict[str, str]
 
 
-def list_corpus(corpus_dir: Path) -> list[Path]:
-    """The ``.txt`` files of a corpus folder (not recursive), sorted by name."""
-    return sorted((p for p in corpus_dir.iterdir()
-                   if p.is_file() and p.suffix.lower() == ".txt" and not p.name.startswith(".")),
-                  key=lambda p: p.name)
-
-
 def clean_corpus(corpus_dir: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
                  near_duplicate: float = NEAR_DUPLICATE_JACCARD,
-                 progress: bool = True) -> CorpusResult:
-    """Run stage 01 over a folder of ``.txt`` files (with optional ``metadata.csv``).
+                 progress: bool = True,
+                 max_container_bytes: int = DEFAULT_MAX_CONTAINER_BYTES,
+                 max_table_bytes: int = DEFAULT_MAX_TABLE_BYTES) -> CorpusResult:
+    """Run stage 01 over a corpus folder (with optional ``metadata.csv``).
 
-    One bad file never stops the run: each file gets a documents row whose ``status`` is
-    ``ok``, ``rejected: <why>``, ``duplicate of <doc_id>`` or ``near-duplicate of ...``.
-    Only ``ok`` documents get sentences.
+    The folder may hold ``.txt``, ``.html``/``.htm``, ``.pdf``, ``.docx`` files and
+    ``.csv``/``.tsv``/``.jsonl``/``.ndjson`` exports with one article per row; see
+    :mod:`helpers.readers` for how each is read and how table columns are named
+    (``columns.json``). One bad file or row never stops the run: each document gets a
+    documents row whose ``status`` is ``ok``, ``rejected: <why>``, ``duplicate of <doc_id>``
+    or ``near-duplicate of ...``. Only ``ok`` documents get sentences.
+
+    Metadata of a document: its own (a table row's columns), overridden by a non-empty
+    value in ``metadata.csv``.
 
     Args:
         corpus_dir: the folder.
-        max_bytes: files larger than this are rejected unread.
+        max_bytes: ``.txt``/``.html`` files larger than this are rejected unread; so is any
+            one document's text (a table row, a PDF's text) longer than this.
         near_duplicate: Jaccard threshold for near duplicates.
         progress: show a tqdm progress bar.
+        max_container_bytes: ``.pdf``/``.docx`` files larger than this are rejected unread.
+        max_table_bytes: ``.csv``/``.jsonl`` exports larger than this are rejected unread.
     """
     from tqdm.auto import tqdm
 
     corpus_dir = Path(corpus_dir)
-    files = list_corpus(corpus_dir)
-    doc_ids = [p.stem for p in files]
-    meta, meta_warnings = read_metadata(corpus_dir / "metadata.csv", doc_ids)
-    warnings = [{"stage": "01_clean", "doc_id": d, "source_file": "metadata.csv",
-                 "message": w} for d, w in meta_warnings]
+    files, skipped = list_inputs(corpus_dir)
+    columns, column_warnings = read_columns(config_file(corpus_dir, "columns.json"))
+    warnings = [{"stage": "01_clean", "doc_id": "", "source_file": name, "message": msg}
+                for name, msg in skipped]
+    warnings += [{"stage": "01_clean", "doc_id": "", "source_file": "columns.json",
+                  "message": msg} for msg in column_warnings]
+    raws: list[RawDocument] = []
+    for path in tqdm(files, desc="01 clean: reading", disable=not progress, unit="file"):
+        raws.extend(read_input(path, max_bytes=max_bytes,
+                               max_container_bytes=max_container_bytes,
+                               max_table_bytes=max_table_bytes, columns=columns))
+    warnings += [{"stage": "01_clean", "doc_id": d, "source_file": "", "message": m}
+                 for d, m in unique_ids(raws)]
+    doc_ids = [r.doc_id for r in raws]
+    meta, meta_warnings = read_metadata(
+        config_file(corpus_dir, "metadata.csv"), doc_ids,
+        expect_rows=[r.doc_id for r in raws if r.fmt not in ("csv", "jsonl")])
+    warnings += [{"stage": "01_clean", "doc_id": d, "source_file": "metadata.csv",
+                  "message": w} for d, w in meta_warnings]
     docs: dict[str, dict[str, object]] = {}
     cleaned: dict[str, CleanedDocument] = {}
-    for path in tqdm(files, desc="01 clean: reading", disable=not progress, unit="file"):
-        doc_id = path.stem
-        row: dict[str, object] = {"doc_id": doc_id, "source_file": path.name, "sha256": "",
-                                  "encoding": "", "status": "ok", "dateline": "",
+    for raw in tqdm(raws, desc="01 clean: cleaning", disable=not progress, unit="doc"):
+        doc_id = raw.doc_id
+        row: dict[str, object] = {"doc_id": doc_id, "source_file": raw.source_file,
+                                  "sha256": raw.sha256, "encoding": raw.encoding,
+                                  "status": raw.status, "dateline": "",
                                   "n_chars": 0, "n_sentences": 0, "boilerplate_chars": 0,
-                                  "title": "", "format": "", "notes": ""}
+                                  "title": "", "format": raw.fmt, "notes": ""}
+        given = {**raw.metadata, **{k: v for k, v in meta.get(doc_id, {}).items() if v}}
         for col in METADATA_FIELDS:
-            row[col] = meta.get(doc_id, {}).get(col, "")
-        for col, val in meta.get(doc_id, {}).items():
+            row[col] = given.get(col, "")
+        for col, val in given.items():
             if col not in row:
                 row[col] = val
         docs[doc_id] = row
-        try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                row["status"] = (f"rejected: too large ({size:,} bytes > limit "
-                                 f"{max_bytes:,})")
-                with path.open("rb") as fh:
-                    digest = hashlib.sha256()
-                    for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                        digest.update(chunk)
-                row["sha256"] = digest.hexdigest()
-                continue
-            data = path.read_bytes()
-        except OSError as exc:
-            row["status"] = f"rejected: unreadable ({exc.strerror or exc})"
+        warnings += [{"stage": "01_clean", "doc_id": doc_id, "source_file": raw.source_file,
+                      "message": m} for m in raw.warnings]
+        notes = list(raw.notes)
+        row["notes"] = "; ".join(notes)
+        if raw.text is None:
             continue
-        row["sha256"] = hashlib.sha256(data).hexdigest()
-        dec = decode_bytes(data)
-        row["encoding"] = dec.encoding
-        notes = list(dec.notes)
-        if dec.text is None:
-            row["status"] = dec.status
-            continue
-        if "\ufffd" in dec.text:
-            notes.append(f"{dec.text.count(chr(0xFFFD))} U+FFFD replacement character(s) "
+        if "\ufffd" in raw.text:
+            notes.append(f"{raw.text.count(chr(0xFFFD))} U+FFFD replacement character(s) "
                          "removed")
-        if not dec.text.strip() or not normalise_text(dec.text).strip():
+        if not raw.text.strip() or not normalise_text(raw.text).strip():
             row["status"] = "rejected: whitespace only"
             row["notes"] = "; ".join(notes)
             continue
         try:
-            cd = clean_text(dec.text)
+            cd = clean_text(raw.text)
         except Exception as exc:  # defensive: record and go on
             row["status"] = f"rejected: cleaning failed ({type(exc).__name__}: {exc})"
             continue
-        if cd.fmt == "html":
+        if cd.fmt == "html" and raw.fmt != "html":
             notes.append("HTML page: article text extracted")
         row.update({"dateline": cd.dateline, "n_chars": len(cd.text),
-                    "boilerplate_chars": cd.boilerplate_chars, "title": cd.title,
-                    "format": cd.fmt, "notes": "; ".join(notes)})
+                    "boilerplate_chars": cd.boilerplate_chars + raw.removed_chars,
+                    "title": given.get("title") or cd.title,
+                    "format": cd.fmt if raw.fmt == "text" else raw.fmt,
+                    "notes": "; ".join(notes)})
         if not cd.text.strip():
             row["status"] = "rejected: no article text after cleaning"
             continue
@@ -831,7 +596,12 @@ def clean_corpus(corpus_dir: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
     for doc_id in tqdm(sorted(cleaned), desc="01 clean: sentences", disable=not progress,
                        unit="doc"):
         cd = cleaned[doc_id]
-        spans = split_sentences(cd, splitter)
+        try:
+            spans = split_sentences(cd, splitter)
+        except Exception as exc:  # e.g. NLTK's regex time limit on a huge paragraph
+            docs[doc_id]["status"] = (f"rejected: sentence splitting failed "
+                                      f"({type(exc).__name__}: {str(exc)[:200]})")
+            continue
         docs[doc_id]["n_sentences"] = len(spans)
         if doc_id in dup:
             continue
