@@ -52,9 +52,6 @@ REPORTING_VERBS = frozenset(
     "denounces called calls expressed expresses told recalled recalls pointed lamented "
     "praised praises criticised criticized welcomed welcomes rejected rejects dismissed "
     "dismisses concluded concludes presented presents made took raised raises also who".split())
-TITLES = frozenset("Mr Mrs Ms Miss Dr Prof Professor Sir Dame Lord Lady Samdech Oknha H.E. "
-                   "Excellency Madam Mister Rev Father Sister Judge Senator Gen General Colonel "
-                   "Col Captain Capt".split())
 NAME_PARTICLES = frozenset("bin binti ibn van von de der den da das dos du del della di al el le "
                            "la".split())
 # Short capitalised words that are never a name part, even before another name-like word.
@@ -167,12 +164,6 @@ def common_words(texts: Iterable[str]) -> frozenset[str]:
 _HAS_DIGIT = re.compile(r"\d").search
 
 
-def _name_like(tok: str) -> bool:
-    if not tok or not tok[0].isupper() or not tok[0].isalpha() or _HAS_DIGIT(tok):
-        return False
-    return not (len(tok) > 1 and tok.isupper())  # acronyms: UN, SR, NGO
-
-
 class EntityTagger:
     """Tag countries, blocs, persons, roles, organisations and dates in one document.
 
@@ -190,6 +181,10 @@ class EntityTagger:
         self.stop = name_stopwords()
         self.demonyms = demonyms()
         self.common = common
+        self.titles = titles()
+        self.heads, self.heads_after = name_heads()
+        self.aliases = person_aliases()
+        self.demonym_index = demonym_index()
         self.kingdom_ok = False
         if subject_country:
             import pycountry
@@ -197,12 +192,6 @@ class EntityTagger:
             c = pycountry.countries.get(alpha_3=subject_country)
             official = (getattr(c, "official_name", "") or "") if c else ""
             self.kingdom_ok = "Kingdom" in official
-
-    # -- helpers ----------------------------------------------------------
-    def _excluded(self, tok: str) -> bool:
-        low = tok.lower().replace("’", "'")
-        return (low in self.stop or low in self.common or tok in self.demonyms
-                or tok in TITLES)
 
     def tag(self, doc_id: str, sentences: Sequence[Sentence], *,
             year: int | None = None) -> list[Mention]:
@@ -331,30 +320,78 @@ class EntityTagger:
                                "DATE", canonical))
 
     # -- persons ------------------------------------------------------------
+    #
+    # Rule kinds, each a small method: _person_runs (the shape of a name: capitalised words,
+    # particles, initials, an upper-case family name, a suffix), _trim_run (titles and
+    # non-name words off the edges, split at non-name words inside), _cue / _title_cued
+    # (context: titles, roles, appositions, reporting verbs), _not_a_person (organisation and
+    # place chains, determiners, portfolios), _resolve_persons (partial and reordered
+    # mentions to the document's fullest form, then the alias table).
+
+    def _person_blocked(self, s: Sentence, blocked: list[bool]) -> list[bool]:
+        """Tokens no person may use: geo/org/role tokens and demonyms ("Sri Lankan")."""
+        pb = list(blocked)
+        for m in self.demonym_index.find(s.keys):
+            for x in range(m.i, m.j):
+                pb[x] = True
+        return pb
+
     def _person_runs(self, s: Sentence, blocked: list[bool],
                      role_at: dict[int, int]) -> list[tuple[Sentence, int, int, bool]]:
         toks, n = s.toks, len(s.toks)
+        pb = self._person_blocked(s, blocked)
         runs: list[tuple[Sentence, int, int, bool]] = []
         i = 0
         while i < n:
-            if blocked[i] or not toks[i][:1].isupper() or not _name_like(toks[i]):
+            if pb[i] or _kind(toks[i]) not in (NAME, CAPS, INITIALS):
                 i += 1
                 continue
-            j = i
+            j = i + 1
             while j < n:
                 t = toks[j]
-                particle = (t.lower() in NAME_PARTICLES and j + 1 < n and not blocked[j + 1]
-                            and _name_like(toks[j + 1]) and j > i)
-                if (not blocked[j] and _name_like(t)) or particle:
+                nxt_ok = j + 1 < n and not pb[j + 1] and _kind(toks[j + 1]) != ""
+                if not pb[j] and _kind(t) in (NAME, CAPS, INITIALS, PREFIXED):
+                    if t in NAME_SUFFIXES and j - i >= 2:
+                        j += 1  # "Teodoro Locsin Jr." ends the name
+                        if t in ("Jr", "Sr") and j < n and toks[j] == ".":
+                            j += 1
+                        break
                     j += 1
-                elif (t == "." and j > i and len(toks[j - 1]) == 1 and toks[j - 1].isupper()
-                      and j + 1 < n and not blocked[j + 1] and _name_like(toks[j + 1])):
+                elif t.lower() in NAME_PARTICLES and nxt_ok:
+                    j += 1  # "Ursula von der Leyen", "Paulo Sérgio Pinheiro da Silva"
+                elif t == "." and len(toks[j - 1]) == 1 and toks[j - 1].isupper() and nxt_ok:
                     j += 1  # a middle initial: "John F. Kennedy", "Volker T. Türk"
                 else:
                     break
             runs.extend(self._trim_run(s, i, j, role_at))
             i = j
         return runs
+
+    def _is_title_at(self, toks: Sequence[str], a: int, b: int) -> bool:
+        """Tokens ``[a, b)`` spell a title, dots aside ("Mr", "Mr .", "H.E.", "H . E .")."""
+        return 0 <= a < b <= len(toks) and "".join(toks[a:b]).replace(".", "") in self.titles
+
+    def _title_span_at(self, toks: Sequence[str], a: int, limit: int) -> int:
+        """Length of the longest title starting at ``a`` (0 if none)."""
+        for k in (4, 3, 2, 1):
+            if a + k <= limit and self._is_title_at(toks, a, a + k) and (
+                    k == 1 or toks[a + 1] == "."):
+                return k
+        return 0
+
+    def _title_before(self, toks: Sequence[str], i: int) -> bool:
+        """A title ends right before token ``i``: "Mr Tan", "Mr. Tan", "H. E. Ouch Borith"."""
+        return any(self._is_title_at(toks, i - k, i) and (k == 1 or toks[i - k + 1] == ".")
+                   for k in (1, 2, 3, 4) if i - k >= 0)
+
+    def _title_cued(self, s: Sentence, i: int, role_at: dict[int, int]) -> bool:
+        """A title or a role stands right before token ``i`` ("Minister In Dara")."""
+        return i > 0 and (self._title_before(s.toks, i) or (i - 1) in role_at)
+
+    def _excluded(self, tok: str) -> bool:
+        low = tok.lower().replace("’", "'")
+        return (low in self.stop or low in self.common or tok in self.demonyms
+                or tok.replace(".", "") in self.titles)
 
     def _may_be_surname(self, tok: str) -> bool:
         """A short word excluded only for being common English ("An", "Long"), not one the
@@ -372,7 +409,7 @@ class EntityTagger:
         toks, lk, n = s.toks, s.lkeys, len(s.toks)
         # title or role right before ("Mr", "representative Chen Cheng", "head, An ...")
         if i > 0:
-            if _after_title(toks, i) or (i - 1) in role_at:
+            if self._title_cued(s, i, role_at):
                 return True
             if toks[i - 1] == "," and i > 1 and ((i - 2) in role_at):
                 return True
@@ -396,30 +433,42 @@ class EntityTagger:
     def _trim_run(self, s: Sentence, i: int, j: int,
                   role_at: dict[int, int]) -> list[tuple[Sentence, int, int, bool]]:
         toks = s.toks
-        # strip excluded words at the edges; keep a short family name ("An", "Sam") that
-        # directly precedes a name-like word mid-sentence
         start = i
+        # titles and honorifics come off the front ("H. E. Ouch Borith", "Samdech Techo ...")
+        while start < j and (k := self._title_span_at(toks, start, j)):
+            start += k
+        # strip excluded words at the edges; keep a short family name ("An", "Sam") that
+        # directly precedes a name-like word mid-sentence, and a short given name right
+        # after a title or role ("Minister In Dara")
         while start < j and self._excluded(toks[start]):
-            short_ok = (self._may_be_surname(toks[start])
-                        and start + 1 < j and not self._excluded(toks[start + 1]))
+            nxt_name = start + 1 < j and not self._excluded(toks[start + 1]) and _kind(
+                toks[start + 1]) in (NAME, CAPS)
+            if nxt_name and len(toks[start]) <= SHORT_SURNAME and toks[start].isalpha() \
+                    and self._title_cued(s, start, role_at):
+                break
+            short_ok = self._may_be_surname(toks[start]) and nxt_name
             if short_ok and not self._at_sentence_start(s, start):
                 break
             if short_ok and self._cue(s, start, j, role_at):
                 break
             start += 1
         end = j
-        while end > start and self._excluded(toks[end - 1]):
+        while end > start and self._excluded(toks[end - 1]) and toks[end - 1] != ".":
             end -= 1
         if end <= start:
             return []
-        # split a run at any excluded word inside it ("Geneva An Sokkhoeurn" is handled by
-        # blocking places; "Foreign Minister Prak Sokhonn" by roles)
+        # split a run at any excluded word inside it, and at an upper-case word that stands
+        # next to no ordinary name part ("UNDP Chen" keeps nothing of "UNDP")
         pieces: list[tuple[int, int]] = []
         a = start
         for x in range(start, end):
             tok = toks[x]
-            keep_short = self._may_be_surname(tok) and x + 1 < end
-            if self._excluded(tok) and not keep_short:
+            keep_short = (self._may_be_surname(tok) and x + 1 < end) or x == start
+            bad = self._excluded(tok) and not keep_short and tok != "."
+            if not bad and _kind(tok) == CAPS:
+                bad = not any(a <= y < end and y != x and _kind(toks[y]) == NAME
+                              and not self._excluded(toks[y]) for y in (x - 1, x + 1))
+            if bad:
                 if x > a:
                     pieces.append((a, x))
                 a = x + 1
@@ -427,11 +476,76 @@ class EntityTagger:
             pieces.append((a, end))
         out = []
         for a, b in pieces:
+            if not any(_kind(t) == NAME and len(t) > 1 and not self._excluded(t)
+                       for t in toks[a:b]):
+                continue  # initials, titles or acronyms alone ("H. E", "G.L.") are no name
             cued = self._cue(s, a, b, role_at)
             if not cued and self._continues_a_name(s, a):
                 continue  # "Committee to Protect Journalists": the tail of an organisation
+            if self._not_a_person(s, a, b, role_at, cued):
+                continue
             out.append((s, a, b, cued))
         return out
+
+    def _chain(self, s: Sentence, a: int, b: int, role_at: dict[int, int],
+               cross_and: bool) -> tuple[int, int]:
+        """The chain of capitalised words around tokens ``[a, b)``, joined by of/for/and/on/
+        in/the/&: ("Extraordinary Chambers in the Courts of Cambodia"); titles and roles end
+        it."""
+        toks, lk, n = s.toks, s.lkeys, len(s.toks)
+
+        def cap(x: int) -> bool:
+            t = toks[x]
+            return (t[:1].isupper() and x not in role_at
+                    and t.replace(".", "") not in self.titles)
+
+        def joiner(x: int) -> bool:
+            return lk[x] in CHAIN_JOINERS and (cross_and or lk[x] != "and")
+
+        lo = a
+        while lo > 0:
+            if cap(lo - 1):
+                lo -= 1
+            elif lo > 1 and joiner(lo - 1) and cap(lo - 2):
+                lo -= 2
+            elif lo > 2 and joiner(lo - 1) and lk[lo - 2] == "the" and joiner(lo - 3) \
+                    and lo > 3 and cap(lo - 4):
+                lo -= 4  # "Courts of the Kingdom"
+            else:
+                break
+        hi = b
+        while hi < n:
+            if cap(hi):
+                hi += 1
+            elif hi + 1 < n and joiner(hi) and cap(hi + 1):
+                hi += 2
+            elif hi + 2 < n and joiner(hi) and lk[hi + 1] == "the" and cap(hi + 2):
+                hi += 3
+            else:
+                break
+        return lo, hi
+
+    def _not_a_person(self, s: Sentence, a: int, b: int, role_at: dict[int, int],
+                      cued: bool) -> bool:
+        """Name-shaped words that context shows are not a person.
+
+        * inside a chain of capitalised words holding an organisation, place or document
+          head ("Front Line Defenders", "World Uyghur Congress", "Autonomous Region"), or
+          right before a lower-case head ("the Nexta Telegram channel");
+        * right before a capitalised role: a portfolio ("Plantation Industries Minister").
+        A title or role right before the name overrides the first ("Minister Chen Xu" of the
+        "Foreign Ministry" chain is still a person: titles and roles end a chain).
+        """
+        toks, lk, n = s.toks, s.lkeys, len(s.toks)
+        if b < n and b in role_at and toks[b][:1].isupper() and not self._title_cued(s, a,
+                                                                                     role_at):
+            return True  # "Plantation Industries Minister Mahinda Samarasinghe"
+        if self._title_cued(s, a, role_at):
+            return False
+        lo, hi = self._chain(s, a, b, role_at, cross_and=not cued)
+        if any(lk[x] in self.heads for x in range(lo, hi) if toks[x][:1].isupper()):
+            return True
+        return bool(hi < n and lk[hi] in self.heads_after and toks[hi].islower())
 
     def _continues_a_name(self, s: Sentence, i: int) -> bool:
         """True when a run follows "<Capitalised word> of/to/for/on/and (the)", i.e. it goes
@@ -446,10 +560,13 @@ class EntityTagger:
 
     def _resolve_persons(self, doc_id: str, sents: Sequence[Sentence],
                          runs: Sequence[tuple[Sentence, int, int, bool]]) -> list[Mention]:
+        def key(s: Sentence, i: int, j: int) -> tuple[str, ...]:
+            return tuple(_norm_name_tok(t) for t in s.toks[i:j])
+
         full: list[tuple[str, ...]] = []
         for s, i, j, _cued in runs:
-            if j - i >= 2:
-                name = tuple(s.toks[i:j])
+            if _n_parts(s.toks[i:j]) >= 2:
+                name = key(s, i, j)
                 if name not in full:
                     full.append(name)
         # fullest form: a name contained in a longer one (in order or reversed) maps to it
@@ -466,20 +583,26 @@ class EntityTagger:
         part_of: dict[str, tuple[str, ...]] = {}
         for name in full:
             for tok in name:
-                if (len(tok) > 1 and tok.lower() not in NAME_PARTICLES
+                if (len(tok) > 1 and tok.lower() not in NAME_PARTICLES and tok != "."
                         and not self._excluded(tok)):
                     part_of.setdefault(tok, canon[name])
         out: list[Mention] = []
         covered: set[tuple[int, int]] = set()
         for s, i, j, cued in runs:
-            if j - i >= 2:
-                c = canon[tuple(s.toks[i:j])]
-                self._emit_person(out, doc_id, s, i, j, _join_name(c), covered)
-            elif s.toks[i] in part_of:
-                self._emit_person(out, doc_id, s, i, j, _join_name(part_of[s.toks[i]]), covered)
-            elif cued and _after_title(s.toks, i):
-                self._emit_person(out, doc_id, s, i, j, s.toks[i], covered)
+            if _n_parts(s.toks[i:j]) >= 2:
+                c = canon[key(s, i, j)]
+                self._emit_person(out, doc_id, s, i, j, self._alias(c), covered)
+            elif _norm_name_tok(s.toks[i]) in part_of:
+                c = part_of[_norm_name_tok(s.toks[i])]
+                self._emit_person(out, doc_id, s, i, j, self._alias(c), covered)
+            elif cued and j - i == 1 and self._title_before(s.toks, i):
+                self._emit_person(out, doc_id, s, i, j, _norm_name_tok(s.toks[i]), covered)
         return out
+
+    def _alias(self, name: tuple[str, ...]) -> str:
+        """The canonical text of a name: joined, then through ``person_aliases.csv``."""
+        text = _join_name(name)
+        return self.aliases.get(fold_name(text), text)
 
     def _emit_person(self, out: list[Mention], doc_id: str, s: Sentence, i: int, j: int,
                      canonical: str, covered: set[tuple[int, int]]) -> None:
@@ -490,12 +613,81 @@ class EntityTagger:
         self._emit(out, doc_id, s, i, j, "PERSON", canonical)
 
 
-def _after_title(toks: Sequence[str], i: int) -> bool:
-    """Token ``i`` follows a title: "Mr Tan", "Mr. Tan", "H.E. Ouch Borith"."""
-    if i < 1:
-        return False
-    return toks[i - 1].rstrip(".") in TITLES or (toks[i - 1] == "." and i > 1
-                                                  and toks[i - 2] in TITLES)
+# token kinds for the shape of a name
+NAME, CAPS, INITIALS, PREFIXED = "name", "caps", "initials", "prefixed"
+# "G.L.", "H.E.": initials written as one token
+_INITIALS_RE = re.compile(r"(?:[A-Z]\.){2,}")
+# "al-Assad", "el-Sisi", "bin-Salman", "d'Estaing": a lower-case particle glued to a name
+_PREFIXED_RE = re.compile(r"(?:al|el|ad|as|ash|at|az|ibn|bin|abu|d)[-‐'’][A-Z][\w'’-]*")
+# an upper-case word of letters (and hyphens): "CHEN", "PRAK", "SAM-OL"; also acronyms
+_CAPS_RE = re.compile(r"[A-Z][A-Z'’-]*[A-Z]")
+NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
+# words that join the parts of an organisation or place name
+CHAIN_JOINERS = frozenset({"of", "for", "and", "on", "in", "the", "&", "de", "du", "des",
+                           "to"})
+
+
+def _kind(tok: str) -> str:
+    """The kind of name part a token can be ("" when none)."""
+    if not tok or not tok[0].isupper():
+        return PREFIXED if _PREFIXED_RE.fullmatch(tok) else ""
+    if _INITIALS_RE.fullmatch(tok):
+        return INITIALS
+    if _HAS_DIGIT(tok) or not tok[0].isalpha():
+        return ""
+    if len(tok) > 1 and tok.isupper():
+        return CAPS if _CAPS_RE.fullmatch(tok) and tok not in NAME_SUFFIXES else (
+            NAME if tok in NAME_SUFFIXES else "")
+    return NAME
+
+
+def _norm_name_tok(tok: str) -> str:
+    """An upper-case family name in title case ("CHEN" → "Chen", "SAM-OL" → "Sam-Ol"), so
+    "CHEN Xu" and "Chen Xu" are one person; other tokens as written."""
+    if _kind(tok) == CAPS:
+        return "-".join(p[:1] + p[1:].lower() for p in tok.split("-"))
+    return tok
+
+
+def _n_parts(toks: Sequence[str]) -> int:
+    """Name parts in a run, dots and suffixes aside."""
+    return sum(1 for t in toks if t != "." and t not in NAME_SUFFIXES)
+
+
+def fold_name(name: str) -> str:
+    """A name compared without case, accents, hyphens or extra spaces (alias look-ups)."""
+    import unicodedata
+
+    t = unicodedata.normalize("NFKD", name)
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[-‐‑.]", " ", t).lower().split())
+
+
+@lru_cache(maxsize=1)
+def person_aliases() -> dict[str, str]:
+    """``{folded alias: canonical}`` from ``data/person_aliases.csv``."""
+    return {fold_name(r["alias"]): r["canonical"] for r in rows("person_aliases.csv")}
+
+
+@lru_cache(maxsize=1)
+def titles() -> frozenset[str]:
+    """Titles and honorifics from ``data/titles.txt``, without dots ("HE" for "H.E.")."""
+    return frozenset(w.replace(".", "") for w in words("titles.txt"))
+
+
+@lru_cache(maxsize=1)
+def name_heads() -> tuple[frozenset[str], frozenset[str]]:
+    """(all heads, heads that also count in lower case after a chain), ``name_heads.csv``."""
+    heads = rows("name_heads.csv")
+    return (frozenset(r["head"].lower() for r in heads),
+            frozenset(r["head"].lower() for r in heads if r.get("after") == "yes"))
+
+
+@lru_cache(maxsize=1)
+def demonym_index() -> PhraseIndex:
+    """Demonyms as phrases ("Sri Lankan", "SRI LANKAN"): never a person."""
+    return PhraseIndex(((d, "DEMONYM", iso) for d, iso in demonym_states().items()),
+                       upper_variants=True)
 
 
 def _join_name(toks: Sequence[str]) -> str:
@@ -506,6 +698,7 @@ def _join_name(toks: Sequence[str]) -> str:
 def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
     k = len(small)
     return any(big[x:x + k] == small for x in range(len(big) - k + 1))
+
 
 
 # --------------------------------------------------------------------------- corpus level
