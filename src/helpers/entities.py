@@ -18,6 +18,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from helpers.lexicon import (
     bloc_names,
@@ -164,6 +165,21 @@ def common_words(texts: Iterable[str]) -> frozenset[str]:
 _HAS_DIGIT = re.compile(r"\d").search
 
 
+class Run(NamedTuple):
+    """A name-shaped run of tokens ``[i, j)`` of a sentence, before resolution.
+
+    ``cued``: context says a person (title, role, apposition, reporting verb). ``weak``: in a
+    headline written in title case, where every word is capitalised; such a run counts only
+    as a name the document gives elsewhere, unless a title or role stands before it.
+    """
+
+    s: Sentence
+    i: int
+    j: int
+    cued: bool
+    weak: bool = False
+
+
 class EntityTagger:
     """Tag countries, blocs, persons, roles, organisations and dates in one document.
 
@@ -207,7 +223,7 @@ class EntityTagger:
         """
         sents = list(sentences)
         out: list[Mention] = []
-        person_runs: list[tuple[Sentence, int, int, bool]] = []  # (sent, i, j, cued)
+        person_runs: list[Run] = []
         for s in sents:
             blocked = [False] * len(s.toks)
             role_at: dict[int, int] = {}
@@ -337,10 +353,11 @@ class EntityTagger:
         return pb
 
     def _person_runs(self, s: Sentence, blocked: list[bool],
-                     role_at: dict[int, int]) -> list[tuple[Sentence, int, int, bool]]:
+                     role_at: dict[int, int]) -> list[Run]:
         toks, n = s.toks, len(s.toks)
         pb = self._person_blocked(s, blocked)
-        runs: list[tuple[Sentence, int, int, bool]] = []
+        headline = _title_case_line(s)
+        runs: list[Run] = []
         i = 0
         while i < n:
             if pb[i] or _kind(toks[i]) not in (NAME, CAPS, INITIALS):
@@ -363,7 +380,8 @@ class EntityTagger:
                     j += 1  # a middle initial: "John F. Kennedy", "Volker T. Türk"
                 else:
                     break
-            runs.extend(self._trim_run(s, i, j, role_at))
+            for r in self._trim_run(s, i, j, role_at):
+                runs.append(r._replace(weak=headline and not self._title_cued(s, r.i, role_at)))
             i = j
         return runs
 
@@ -431,7 +449,7 @@ class EntityTagger:
                                                        for x in range(max(0, i - 9), i - 1)))
 
     def _trim_run(self, s: Sentence, i: int, j: int,
-                  role_at: dict[int, int]) -> list[tuple[Sentence, int, int, bool]]:
+                  role_at: dict[int, int]) -> list[Run]:
         toks = s.toks
         start = i
         # titles and honorifics come off the front ("H. E. Ouch Borith", "Samdech Techo ...")
@@ -444,7 +462,7 @@ class EntityTagger:
             nxt_name = start + 1 < j and not self._excluded(toks[start + 1]) and _kind(
                 toks[start + 1]) in (NAME, CAPS)
             if nxt_name and len(toks[start]) <= SHORT_SURNAME and toks[start].isalpha() \
-                    and self._title_cued(s, start, role_at):
+                    and self._title_cued(s, start, role_at) and not _title_case_line(s):
                 break
             short_ok = self._may_be_surname(toks[start]) and nxt_name
             if short_ok and not self._at_sentence_start(s, start):
@@ -457,6 +475,8 @@ class EntityTagger:
             end -= 1
         if end <= start:
             return []
+        if self._caps_name(s, start, end, role_at):
+            return [Run(s, start, end, True)]
         # split a run at any excluded word inside it, and at an upper-case word that stands
         # next to no ordinary name part ("UNDP Chen" keeps nothing of "UNDP")
         pieces: list[tuple[int, int]] = []
@@ -484,8 +504,19 @@ class EntityTagger:
                 continue  # "Committee to Protect Journalists": the tail of an organisation
             if self._not_a_person(s, a, b, role_at, cued):
                 continue
-            out.append((s, a, b, cued))
+            out.append(Run(s, a, b, cued))
         return out
+
+    def _caps_name(self, s: Sentence, a: int, b: int, role_at: dict[int, int]) -> bool:
+        """A name written all in capitals ("VITIT MUNTARBHORN, Special Rapporteur", "Mr. KAO
+        KIM HOURN"): two to four upper-case words, none a known word or acronym, with a title
+        or role right before or a role in apposition right after."""
+        toks, n = s.toks, len(s.toks)
+        if not 2 <= b - a <= 4 or not all(_kind(t) == CAPS and not self._excluded(t)
+                                           for t in toks[a:b]):
+            return False
+        return self._title_cued(s, a, role_at) or (b + 1 < n and toks[b] == ","
+                                                     and (b + 1) in role_at)
 
     def _chain(self, s: Sentence, a: int, b: int, role_at: dict[int, int],
                cross_and: bool) -> tuple[int, int]:
@@ -559,17 +590,19 @@ class EntityTagger:
         return prev[:1].isupper() and prev.isalpha() and self._excluded(prev)
 
     def _resolve_persons(self, doc_id: str, sents: Sequence[Sentence],
-                         runs: Sequence[tuple[Sentence, int, int, bool]]) -> list[Mention]:
-        def key(s: Sentence, i: int, j: int) -> tuple[str, ...]:
-            return tuple(_norm_name_tok(t) for t in s.toks[i:j])
+                         runs: Sequence[Run]) -> list[Mention]:
+        """Each run to the fullest form of its name in the document, then the alias table.
 
+        A name of two or more parts is contained in a longer one (in order or reversed) →
+        the longer; one part alone ("Sokkhoeurn") → the name it belongs to; one part after a
+        title ("Mr Tan") → itself. Weak runs (title-case headlines) count only when the name
+        is given elsewhere.
+        """
         full: list[tuple[str, ...]] = []
-        for s, i, j, _cued in runs:
-            if _n_parts(s.toks[i:j]) >= 2:
-                name = key(s, i, j)
-                if name not in full:
-                    full.append(name)
-        # fullest form: a name contained in a longer one (in order or reversed) maps to it
+        for r in runs:
+            name = _name_key(r.s.toks[r.i:r.j])
+            if len(name) >= 2 and not r.weak and name not in full:
+                full.append(name)
         canon: dict[tuple[str, ...], tuple[str, ...]] = {}
         for n_, name in enumerate(full):
             best = name
@@ -583,20 +616,24 @@ class EntityTagger:
         part_of: dict[str, tuple[str, ...]] = {}
         for name in full:
             for tok in name:
-                if (len(tok) > 1 and tok.lower() not in NAME_PARTICLES and tok != "."
+                if (len(tok) > 1 and tok.lower() not in NAME_PARTICLES and "." not in tok
                         and not self._excluded(tok)):
                     part_of.setdefault(tok, canon[name])
         out: list[Mention] = []
         covered: set[tuple[int, int]] = set()
-        for s, i, j, cued in runs:
-            if _n_parts(s.toks[i:j]) >= 2:
-                c = canon[key(s, i, j)]
-                self._emit_person(out, doc_id, s, i, j, self._alias(c), covered)
-            elif _norm_name_tok(s.toks[i]) in part_of:
-                c = part_of[_norm_name_tok(s.toks[i])]
-                self._emit_person(out, doc_id, s, i, j, self._alias(c), covered)
-            elif cued and j - i == 1 and self._title_before(s.toks, i):
-                self._emit_person(out, doc_id, s, i, j, _norm_name_tok(s.toks[i]), covered)
+        for r in runs:
+            name = _name_key(r.s.toks[r.i:r.j])
+            c: tuple[str, ...] | None = None
+            if len(name) >= 2:
+                c = canon.get(name) or next(
+                    (canon[f] for f in full if _contains(f, name) or _contains(f, name[::-1])),
+                    None)
+            elif name[0] in part_of:
+                c = part_of[name[0]]
+            elif r.cued and not r.weak and r.j - r.i == 1 and self._title_before(r.s.toks, r.i):
+                c = name
+            if c is not None:
+                self._emit_person(out, doc_id, r.s, r.i, r.j, self._alias(c), covered)
         return out
 
     def _alias(self, name: tuple[str, ...]) -> str:
@@ -649,9 +686,38 @@ def _norm_name_tok(tok: str) -> str:
     return tok
 
 
-def _n_parts(toks: Sequence[str]) -> int:
-    """Name parts in a run, dots and suffixes aside."""
-    return sum(1 for t in toks if t != "." and t not in NAME_SUFFIXES)
+def _name_key(toks: Sequence[str]) -> tuple[str, ...]:
+    """A run's tokens as name parts: upper-case family names in title case, initials
+    merged ("G", ".", "L", "." → "G.L."), a dot kept after a single initial or a suffix
+    ("Volker T. Türk", "Locsin Jr.")."""
+    out: list[str] = []
+    k, n = 0, len(toks)
+    while k < n:
+        t = toks[k]
+        if len(t) == 1 and t.isupper() and k + 1 < n and toks[k + 1] == ".":
+            k2 = k
+            while k2 + 1 < n and len(toks[k2]) == 1 and toks[k2].isupper() and toks[k2 + 1] == ".":
+                k2 += 2
+            if k2 - k >= 4:  # two or more initials
+                out.append("".join(toks[k:k2]))
+                k = k2
+                continue
+        if t == "." and out and not out[-1].endswith("."):
+            out[-1] += "."
+        elif t != ".":
+            out.append(_norm_name_tok(t))
+        k += 1
+    return tuple(out)
+
+
+def _title_case_line(s: Sentence) -> bool:
+    """A headline in title case: no closing punctuation and three in four words of four or
+    more letters capitalised ("Cambodia Rejects Biased Report At Geneva Meeting")."""
+    if s.text.rstrip()[-1:] in ".!?…\"”’)":
+        return False
+    long_words = [t for t in s.toks if len(t) >= 4 and t.isalpha()]
+    caps = sum(1 for t in long_words if t[0].isupper())
+    return len(long_words) >= 3 and caps >= 0.75 * len(long_words)
 
 
 def fold_name(name: str) -> str:
@@ -691,7 +757,7 @@ def demonym_index() -> PhraseIndex:
 
 
 def _join_name(toks: Sequence[str]) -> str:
-    """Name tokens back to text: "John", "F", ".", "Kennedy" → "John F. Kennedy"."""
+    """Name parts back to text: ("John", "F.", "Kennedy") → "John F. Kennedy"."""
     return " ".join(toks).replace(" .", ".")
 
 
