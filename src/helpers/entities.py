@@ -199,7 +199,6 @@ class EntityTagger:
         self.common = common
         self.titles = titles()
         self.heads, self.heads_after = name_heads()
-        self.aliases = person_aliases()
         self.demonym_index = demonym_index()
         self.kingdom_ok = False
         if subject_country:
@@ -638,8 +637,7 @@ class EntityTagger:
 
     def _alias(self, name: tuple[str, ...]) -> str:
         """The canonical text of a name: joined, then through ``person_aliases.csv``."""
-        text = _join_name(name)
-        return self.aliases.get(fold_name(text), text)
+        return person_alias(_join_name(name))
 
     def _emit_person(self, out: list[Mention], doc_id: str, s: Sentence, i: int, j: int,
                      canonical: str, covered: set[tuple[int, int]]) -> None:
@@ -733,6 +731,12 @@ def fold_name(name: str) -> str:
 def person_aliases() -> dict[str, str]:
     """``{folded alias: canonical}`` from ``data/person_aliases.csv``."""
     return {fold_name(r["alias"]): r["canonical"] for r in rows("person_aliases.csv")}
+
+
+def person_alias(name: str) -> str:
+    """The canonical spelling of a person's name from ``data/person_aliases.csv`` (the name
+    itself when it has no entry): "Ney Samol" → "Ney Sam Ol"."""
+    return person_aliases().get(fold_name(name), name)
 
 
 @lru_cache(maxsize=1)

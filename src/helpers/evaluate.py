@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.entities import person_alias
+
 FIELDS = ("countries", "blocs", "persons", "tallies", "votes", "stances", "sources", "events",
           "event_summary")
 Item = tuple[str, ...] | str
@@ -86,6 +88,8 @@ def gold_items(g: dict, field: str) -> tuple[set[Item], set[Item]]:
             elif field == "events":
                 out.add(event_item(it.get("kind"), it.get("hrc_session"), it.get("event_date"),
                                    it.get("total"), (it.get(p) for p in PARTS)))
+            elif field == "persons":
+                out.add(person_alias(str(it)))  # one person, one name: data/person_aliases.csv
             else:
                 out.add(str(it))
         return out
