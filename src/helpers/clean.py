@@ -322,11 +322,68 @@ def is_ticker(line: str) -> bool:
     return all(len(_WORD.findall(p)) <= 6 for p in parts) and not _TERMINAL.search(line)
 
 
+# A breadcrumb: short parts joined by "›", "»", ">", ">>", "→" or " / " ("Home › World ›
+# Asia", "WORLD >> Asia in Focus", "Asia> Asia News", "Home / News / Asia Pacific").
+_CRUMB_SEP = re.compile(r"\s*(?:›|»|>>?|→|⟩)\s*|\s+[/\\]\s+")
+# A photo credit closing a caption: "... Photo: Supplied", "... PHOTO SUPPLIED", "... File
+# photo", "... Photo by Jane Doe/AFP", "... (Photo courtesy of the ministry)".
+_CREDIT_END = re.compile(
+    r"(?:^|[.!?”\"’)\]]\s*|\s)\(?(?-i:Photo|PHOTO|Photograph|Picture|Image|File photo|FILE PHOTO|"
+    r"Photo credit|Credit)s?\b(?:\s*(?:[:/|-]|by|courtesy(?:\s+of)?)\s*[^.!?]{1,60}|"
+    r"\s+(?:supplied|courtesy(?:\s+of)?[^.!?]{0,50}|file))\.?\)?\s*$"
+    r"|(?:^|[.!?]\s+|\s)(?-i:File photo|FILE PHOTO)\.?\s*$", re.IGNORECASE)
+# A caption that opens with a marker: "[Photo] ...", "Photo: ...", "Caption: ...", "Image: ...".
+_CAPTION_START = re.compile(r"^(?:\[(?:photo|image|picture|video)\]|(?:caption|image|photo|"
+                            r"picture)\s*:)", re.IGNORECASE)
+# A credit in brackets closing a short caption: "(Tran Techseng/VOD)", "(National Election
+# Committee's Facebook page)"; or "Jane Doe/AFP" as the last words.
+_CREDIT_AGENCY = re.compile(
+    r"(?:\((?:[A-Z][\w.'’-]*\s?){1,4}/\s?[A-Z][\w.-]{1,15}\)|\([^()]{0,60}(?:Facebook|"
+    r"Twitter|Telegram|Instagram) (?:page|account)\)|(?<=[a-z.] )(?:[A-Z][\w'’-]+ ){1,3}"
+    r"[A-Z][\w'’-]+\s?/\s?(?:[A-Z]{2,10}|Reuters|Xinhua|Getty(?: Images)?))\s*$")
+# Skip links in the UN's six languages and a few more ("Skip to main content", "Aller au
+# contenu principal", "Pasar al contenido principal", "Перейти к основному содержанию",
+# "跳转到主要内容", "تخطي إلى المحتوى الرئيسي", "Zum Hauptinhalt springen" ...).
+_SKIP_LINK = re.compile(
+    r"^(?:skip\s+(?:to|navigation)|jump\s+to|aller\s+(?:au|à\s+la)|passer\s+au|"
+    r"(?:pasar|saltar|ir)\s+(?:al|a\s+la)|перейти\s+к|к\s+основному|跳(?:转)?(?:到|至)|"
+    r"(?:تخطي|تجاوز|انتقل|الانتقال)\s+(?:إلى|الى)|zum\s+(?:haupt)?inhalt|direkt\s+zum|"
+    r"(?:pular|ir)\s+para|vai\s+al).{0,40}$", re.IGNORECASE)
+# An image file name on its own line: "hrc45-geneva-0110.jpg", "IMG_2041.JPG".
+_IMAGE_FILE = re.compile(r"^[\w .()-]{1,120}\.(?:jpe?g|png|gif|webp|svg|tiff?|bmp|heic)"
+                         r"(?:\?\S*)?$", re.IGNORECASE)
+
+
+def is_breadcrumb(line: str) -> bool:
+    """A navigation trail: two to six short parts joined by "›", "»", ">", "→" or " / ",
+    without closing punctuation ("Home › World › Asia-Pacific", "WORLD >> Asia in Focus")."""
+    if _TERMINAL.search(line) or not _CRUMB_SEP.search(line):
+        return False
+    parts = [p.strip() for p in _CRUMB_SEP.split(line)]
+    if not 2 <= len(parts) <= 6 or not all(parts):
+        return False
+    return all(len(_WORD.findall(p)) <= 4 and not any(c.isdigit() for c in p) for p in parts)
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption or credit: a line that ends in a photo credit ("... Photo:
+    Supplied", "... File photo", "(Jane Doe/AFP)") or opens with "[Photo]" / "Caption:";
+    at most 60 words."""
+    if len(_WORD.findall(line)) > 60:
+        return False
+    return bool(_CAPTION_START.match(line) or _CREDIT_END.search(line)
+                or _CREDIT_AGENCY.search(line))
+
+
 def is_furniture(line: str) -> bool:
-    """True when a (normalised, trimmed) line is page furniture rather than article text."""
+    """True when a (normalised, trimmed) line is page furniture rather than article text:
+    a ticker, a breadcrumb, a skip link, a caption or credit, an image file name, or a line
+    matching ``data/boilerplate.txt``."""
     if not line:
         return False
-    if is_ticker(line):
+    if is_ticker(line) or is_breadcrumb(line) or is_caption(line):
+        return True
+    if _SKIP_LINK.match(line) or _IMAGE_FILE.match(line):
         return True
     if len(_WORD.findall(line)) > 20:
         return False
@@ -337,8 +394,20 @@ def _looks_like_link_text(line: str) -> bool:
     return len(_WORD.findall(line)) <= 25 and not _TERMINAL.search(line)
 
 
+def _is_repeat(line: str, seen: set[str]) -> bool:
+    """A short line without closing punctuation seen before in the document (a logo, a
+    repeated headline or menu): the first copy stays, later ones are furniture."""
+    key = " ".join(line.lower().split())
+    if key in seen:
+        return True
+    if 3 <= len(_WORD.findall(line)) <= 25 and not _TERMINAL.search(line):
+        seen.add(key)
+    return False
+
+
 def strip_furniture(lines: Sequence[str]) -> tuple[list[str], int]:
-    """Remove furniture lines; a "Related ..." header also takes the link lines under it.
+    """Remove furniture lines; a "Related ..." header also takes the link lines under it,
+    and a short unpunctuated line seen before (a repeated headline or logo) goes too.
 
     Returns:
         The kept lines (blank lines kept, so paragraph breaks survive) and the number of
@@ -347,6 +416,7 @@ def strip_furniture(lines: Sequence[str]) -> tuple[list[str], int]:
     kept: list[str] = []
     removed = 0
     in_block = False
+    seen: set[str] = set()
     for line in lines:
         if not line:
             kept.append(line)
@@ -355,7 +425,7 @@ def strip_furniture(lines: Sequence[str]) -> tuple[list[str], int]:
             removed += len(line)
             continue
         in_block = False
-        if is_furniture(line):
+        if is_furniture(line) or _is_repeat(line, seen):
             removed += len(line)
             if _BLOCK_HEADER.match(line):
                 in_block = True
