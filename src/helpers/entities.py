@@ -380,7 +380,7 @@ class EntityTagger:
                 else:
                     break
             for r in self._trim_run(s, i, j, role_at):
-                runs.append(r._replace(weak=headline and not self._title_cued(s, r.i, role_at)))
+                runs.append(r._replace(weak=headline and not self._title_before(toks, r.i)))
             i = j
         return runs
 
@@ -572,7 +572,11 @@ class EntityTagger:
             return True  # "Plantation Industries Minister Mahinda Samarasinghe"
         if self._title_cued(s, a, role_at):
             return False
-        lo, hi = self._chain(s, a, b, role_at, cross_and=not cued)
+        lo, hi = self._chain(s, a, b, role_at, cross_and=False)
+        if not cued and lo > 0 and lk[lo - 1] in DETERMINERS:
+            # "its own Truth and Reconciliation Commission": after a determiner the chain
+            # goes on across "and" ("Rosa Ilves and Front Line Defenders" does not)
+            lo, hi = self._chain(s, a, b, role_at, cross_and=True)
         if any(lk[x] in self.heads for x in range(lo, hi) if toks[x][:1].isupper()):
             return True
         return bool(hi < n and lk[hi] in self.heads_after and toks[hi].islower())
@@ -623,6 +627,11 @@ class EntityTagger:
         for r in runs:
             name = _name_key(r.s.toks[r.i:r.j])
             c: tuple[str, ...] | None = None
+            if r.weak and name not in canon and len(name) == r.j - r.i:
+                r = self._known_inside(r, name, full)  # "Sok Vanna Urges Calm" → "Sok Vanna"
+                if r is None:
+                    continue
+                name = _name_key(r.s.toks[r.i:r.j])
             if len(name) >= 2:
                 c = canon.get(name) or next(
                     (canon[f] for f in full if _contains(f, name) or _contains(f, name[::-1])),
@@ -634,6 +643,17 @@ class EntityTagger:
             if c is not None:
                 self._emit_person(out, doc_id, r.s, r.i, r.j, self._alias(c), covered)
         return out
+
+    @staticmethod
+    def _known_inside(r: Run, name: tuple[str, ...],
+                      full: Sequence[tuple[str, ...]]) -> Run | None:
+        """The longest name the document gives elsewhere inside a weak run (None if none)."""
+        for f in sorted(full, key=len, reverse=True):
+            k = len(f)
+            for x in range(len(name) - k + 1):
+                if name[x:x + k] == f:
+                    return r._replace(i=r.i + x, j=r.i + x + k)
+        return None
 
     def _alias(self, name: tuple[str, ...]) -> str:
         """The canonical text of a name: joined, then through ``person_aliases.csv``."""
@@ -656,10 +676,14 @@ _INITIALS_RE = re.compile(r"(?:[A-Z]\.){2,}")
 _PREFIXED_RE = re.compile(r"(?:al|el|ad|as|ash|at|az|ibn|bin|abu|d)[-‐'’][A-Z][\w'’-]*")
 # an upper-case word of letters (and hyphens): "CHEN", "PRAK", "SAM-OL"; also acronyms
 _CAPS_RE = re.compile(r"[A-Z][A-Z'’-]*[A-Z]")
+# regular demonym endings added to a state's name ("Sierra Leone-an", "Sri Lanka-n")
+_DEMONYM_SUFFIXES = ("n", "an", "ian", "ean", "ese", "er")
 NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
 # words that join the parts of an organisation or place name
 CHAIN_JOINERS = frozenset({"of", "for", "and", "on", "in", "the", "&", "de", "du", "des",
                            "to"})
+# a person's name does not follow these directly; an organisation's often does
+DETERMINERS = frozenset({"the", "its", "their", "our", "own", "this", "these", "those"})
 
 
 def _kind(tok: str) -> str:
@@ -755,9 +779,18 @@ def name_heads() -> tuple[frozenset[str], frozenset[str]]:
 
 @lru_cache(maxsize=1)
 def demonym_index() -> PhraseIndex:
-    """Demonyms as phrases ("Sri Lankan", "SRI LANKAN"): never a person."""
-    return PhraseIndex(((d, "DEMONYM", iso) for d, iso in demonym_states().items()),
-                       upper_variants=True)
+    """Demonyms as phrases ("Sri Lankan", "SRI LANKAN"): never a person. Besides
+    ``demonyms.csv``, the regular forms of every state name ("Sierra Leone" + "an", "Sri
+    Lanka" + "n", "Jordan" + "ian", "Sudan" + "ese") are included."""
+    entries = [(d, "DEMONYM", iso) for d, iso in demonym_states().items()]
+    for name, iso in state_names().items():
+        if iso == "-" or not name[-1:].isalpha():
+            continue
+        multiword = " " in name
+        for suffix in _DEMONYM_SUFFIXES:
+            if multiword or len(suffix) >= 2:  # "Mali" + "n" would block "Malin"
+                entries.append((name + suffix, "DEMONYM", iso))
+    return PhraseIndex(entries, upper_variants=True)
 
 
 def _join_name(toks: Sequence[str]) -> str:
