@@ -185,6 +185,8 @@ def persons(text: str, *, common_from: str | None = None) -> list[tuple[str, str
     # a short given name that is also an English word, right after a title or role
     ("Minister In Sophal told the press the law was fair.", [("In Sophal", "In Sophal")]),
     ("Mr. On Vichet left early.", [("On Vichet", "On Vichet")]),
+    ("In Sophal said the law was fair.", [("In Sophal", "In Sophal")]),
+    ("But Sophal said nothing more.", []),  # never "But Sophal"; one part alone is no name
 ])
 def test_titles_are_stripped_and_short_given_names_kept(text, expected):
     assert persons(text) == expected

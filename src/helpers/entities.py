@@ -69,6 +69,10 @@ NEVER_NAME_SHORT = NEVER_NAME_SHORT | frozenset(
     "Some Many Most Each Both Such Much Even Only Last Next Thus Here They Them Were Have Been "
     "Will Said Says Told Like Just Very More Less Once Over Upon Amid Near Past Like Your Mine "
     "Ours Whom Whose What".split())
+# Prepositions that are also given names ("In Dara", "On Sophal"): "In X said" cannot be a
+# prepositional phrase, so before a reporting verb the word is a name part ("As X said",
+# "But X said" are clauses, so "As" and "But" are not here).
+GIVEN_NAME_PREPOSITIONS = frozenset({"In", "On", "At"})
 QUOTE_OPENERS = frozenset("“\"‘'([")
 
 
@@ -463,6 +467,10 @@ class EntityTagger:
             if nxt_name and len(toks[start]) <= SHORT_SURNAME and toks[start].isalpha() \
                     and self._title_cued(s, start, role_at) and not _title_case_line(s):
                 break
+            if nxt_name and start + 2 == j and toks[start] in GIVEN_NAME_PREPOSITIONS \
+                    and j < len(toks) \
+                    and s.lkeys[j] in REPORTING_VERBS and s.lkeys[j] not in ("also", "who"):
+                break  # "In Dara said": a short given name before a reporting verb
             short_ok = self._may_be_surname(toks[start]) and nxt_name
             if short_ok and not self._at_sentence_start(s, start):
                 break
@@ -514,8 +522,8 @@ class EntityTagger:
         if not 2 <= b - a <= 4 or not all(_kind(t) == CAPS and not self._excluded(t)
                                            for t in toks[a:b]):
             return False
-        return self._title_cued(s, a, role_at) or (b + 1 < n and toks[b] == ","
-                                                     and (b + 1) in role_at)
+        return self._title_cued(s, a, role_at) or (b + 1 < n and toks[b] == "," and any(
+            x in role_at for x in range(b + 1, min(n, b + 7))))
 
     def _chain(self, s: Sentence, a: int, b: int, role_at: dict[int, int],
                cross_and: bool) -> tuple[int, int]:
@@ -674,8 +682,9 @@ NAME, CAPS, INITIALS, PREFIXED = "name", "caps", "initials", "prefixed"
 _INITIALS_RE = re.compile(r"(?:[A-Z]\.){2,}")
 # "al-Assad", "el-Sisi", "bin-Salman", "d'Estaing": a lower-case particle glued to a name
 _PREFIXED_RE = re.compile(r"(?:al|el|ad|as|ash|at|az|ibn|bin|abu|d)[-‐'’][A-Z][\w'’-]*")
-# an upper-case word of letters (and hyphens): "CHEN", "PRAK", "SAM-OL"; also acronyms
-_CAPS_RE = re.compile(r"[A-Z][A-Z'’-]*[A-Z]")
+# an upper-case word of letters (and hyphens, apostrophes): "CHEN", "TÜRK", "SAM-OL"; also
+# acronyms
+_CAPS_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*[^\W\d_]")
 # regular demonym endings added to a state's name ("Sierra Leone-an", "Sri Lanka-n")
 _DEMONYM_SUFFIXES = ("n", "an", "ian", "ean", "ese", "er")
 NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
