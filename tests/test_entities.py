@@ -235,6 +235,8 @@ def test_a_person_after_an_organisation_is_still_found():
     text = ("Amnesty International's Rosa Ilves and Front Line Defenders director Omar Haddad "
             "said the verdict was unjust.")
     assert persons(text) == [("Rosa Ilves", "Rosa Ilves"), ("Omar Haddad", "Omar Haddad")]
+    text = "Jonas Berg of Human Rights Watch and Mira Sand of Denmark said it was a setback."
+    assert persons(text) == [("Jonas Berg", "Jonas Berg"), ("Mira Sand", "Mira Sand")]
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -527,9 +527,9 @@ class EntityTagger:
 
     def _chain(self, s: Sentence, a: int, b: int, role_at: dict[int, int],
                cross_and: bool) -> tuple[int, int]:
-        """The chain of capitalised words around tokens ``[a, b)``, joined by of/for/and/on/
-        in/the/&: ("Extraordinary Chambers in the Courts of Cambodia"); titles and roles end
-        it."""
+        """The chain of capitalised words around tokens ``[a, b)``: to the left joined by
+        of/for/and/on/in/the/& ("... Courts of Cambodia", "Tigers of Tamil Eelam"), to the right
+        by "&" (and "and" when ``cross_and``); titles and roles end it."""
         toks, lk, n = s.toks, s.lkeys, len(s.toks)
 
         def cap(x: int) -> bool:
@@ -551,14 +551,14 @@ class EntityTagger:
                 lo -= 4  # "Courts of the Kingdom"
             else:
                 break
+        # to the right only "and"/"&" join: "Phil Robertson of Human Rights Watch" is a
+        # person of an organisation, not a part of its name
         hi = b
         while hi < n:
             if cap(hi):
                 hi += 1
-            elif hi + 1 < n and joiner(hi) and cap(hi + 1):
+            elif hi + 1 < n and lk[hi] in ("and", "&") and joiner(hi) and cap(hi + 1):
                 hi += 2
-            elif hi + 2 < n and joiner(hi) and lk[hi + 1] == "the" and cap(hi + 2):
-                hi += 3
             else:
                 break
         return lo, hi
