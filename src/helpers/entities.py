@@ -590,12 +590,12 @@ class EntityTagger:
         return bool(hi < n and lk[hi] in self.heads_after and toks[hi].islower())
 
     def _continues_a_name(self, s: Sentence, i: int) -> bool:
-        """True when a run follows "<Capitalised word> of/to/for/on/and (the)", i.e. it goes
+        """True when a run follows "<Capitalised word> of/to/for/on (the)", i.e. it goes
         on a name that started before it ("Office of the High Commissioner ...")."""
         k = i - 1
         if k >= 0 and s.lkeys[k] == "the":
             k -= 1
-        if k < 1 or s.lkeys[k] not in ("of", "to", "for", "on", "and", "against", "de"):
+        if k < 1 or s.lkeys[k] not in ("of", "to", "for", "on", "against", "de"):
             return False
         prev = s.toks[k - 1]
         return prev[:1].isupper() and prev.isalpha() and self._excluded(prev)
