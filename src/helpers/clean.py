@@ -47,6 +47,13 @@ def furniture_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in words("boilerplate.txt"))
 
 
+@lru_cache(maxsize=1)
+def _furniture_re() -> re.Pattern[str]:
+    """All of ``data/boilerplate.txt`` as one alternation (one pass over a line)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in furniture_patterns()),
+                      re.IGNORECASE)
+
+
 # --------------------------------------------------------------------------- decoding
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -341,6 +348,8 @@ _CREDIT_AGENCY = re.compile(
     r"(?:\((?:[A-Z][\w.'’-]*\s?){1,4}/\s?[A-Z][\w.-]{1,15}\)|\([^()]{0,60}(?:Facebook|"
     r"Twitter|Telegram|Instagram) (?:page|account)\)|(?<=[a-z.] )(?:[A-Z][\w'’-]+ ){1,3}"
     r"[A-Z][\w'’-]+\s?/\s?(?:[A-Z]{2,10}|Reuters|Xinhua|Getty(?: Images)?))\s*$")
+# Every caption pattern holds one of these (a cheap pre-check before the patterns above).
+_CAPTION_HINT = re.compile(r"photo|image|picture|credit|caption|/", re.IGNORECASE)
 # Skip links in the UN's six languages and a few more ("Skip to main content", "Aller au
 # contenu principal", "Pasar al contenido principal", "Перейти к основному содержанию",
 # "跳转到主要内容", "تخطي إلى المحتوى الرئيسي", "Zum Hauptinhalt springen" ...).
@@ -369,7 +378,7 @@ def is_caption(line: str) -> bool:
     """A photo caption or credit: a line that ends in a photo credit ("... Photo:
     Supplied", "... File photo", "(Jane Doe/AFP)") or opens with "[Photo]" / "Caption:";
     at most 60 words."""
-    if len(_WORD.findall(line)) > 60:
+    if not _CAPTION_HINT.search(line) or len(_WORD.findall(line)) > 60:
         return False
     return bool(_CAPTION_START.match(line) or _CREDIT_END.search(line)
                 or _CREDIT_AGENCY.search(line))
@@ -387,7 +396,7 @@ def is_furniture(line: str) -> bool:
         return True
     if len(_WORD.findall(line)) > 20:
         return False
-    return any(p.fullmatch(line) for p in furniture_patterns())
+    return _furniture_re().fullmatch(line) is not None
 
 
 def _looks_like_link_text(line: str) -> bool:

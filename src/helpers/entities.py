@@ -695,11 +695,12 @@ CHAIN_JOINERS = frozenset({"of", "for", "and", "on", "in", "the", "&", "de", "du
 DETERMINERS = frozenset({"the", "its", "their", "our", "own", "this", "these", "those"})
 
 
+@lru_cache(maxsize=65536)
 def _kind(tok: str) -> str:
-    """The kind of name part a token can be ("" when none)."""
+    """The kind of name part a token can be ("" when none); cached, tokens repeat."""
     if not tok or not tok[0].isupper():
-        return PREFIXED if _PREFIXED_RE.fullmatch(tok) else ""
-    if _INITIALS_RE.fullmatch(tok):
+        return PREFIXED if tok[:1].isalpha() and _PREFIXED_RE.fullmatch(tok) else ""
+    if "." in tok and _INITIALS_RE.fullmatch(tok):
         return INITIALS
     if _HAS_DIGIT(tok) or not tok[0].isalpha():
         return ""
