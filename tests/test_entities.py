@@ -221,6 +221,7 @@ def test_demonyms_are_not_persons(text):
     "The Liberation Tigers of Tamil Eelam were defeated in 2009.",
     "Reporters followed the Kolbari Telegram channel and Dhamma Sangha practitioners.",
     "The Livestock Fisheries Minister did not attend.",
+    "Floods reached Srae Ambel district and Tbong Roka province.",
 ])
 def test_organisation_place_and_movement_names_are_not_persons(text):
     assert persons(text) == []
