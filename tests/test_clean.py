@@ -348,3 +348,13 @@ def test_page_furniture_removed_counted_and_offsets_exact(tmp_path):
     assert res.documents[0]["boilerplate_chars"] == cd.boilerplate_chars
     for s in res.sentences:
         assert res.texts["page"][s["start"]:s["end"]] == s["text"]
+
+
+def test_page_title_line_and_wire_sign_off_removed():
+    raw = ("Council renews rapporteur mandate | The Example Herald\n"
+           "Council renews rapporteur mandate\n\n"
+           "The Council renewed the mandate on Friday.\n\nENDITEM")
+    cd = clean_text(raw)
+    assert cd.text == ("Council renews rapporteur mandate\n\n"
+                       "The Council renewed the mandate on Friday.")
+    assert cd.boilerplate_chars == len("Council renews rapporteur mandate | The Example Herald") + 7

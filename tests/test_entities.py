@@ -222,9 +222,16 @@ def test_demonyms_are_not_persons(text):
     "Reporters followed the Kolbari Telegram channel and Dhamma Sangha practitioners.",
     "The Livestock Fisheries Minister did not attend.",
     "Floods reached Srae Ambel district and Tbong Roka province.",
+    "Its president, the head of the Mekong Rivers Congress, resigned.",
 ])
 def test_organisation_place_and_movement_names_are_not_persons(text):
     assert persons(text) == []
+
+
+def test_an_organisation_that_completes_a_role_keeps_the_holder():
+    text = ("Permanent Representative to the UN Office in Geneva Lina Ortiz and the head of "
+            "the Extraordinary Chambers in the Courts of Cambodia Chea Leang spoke.")
+    assert persons(text) == [("Lina Ortiz", "Lina Ortiz"), ("Chea Leang", "Chea Leang")]
 
 
 def test_a_portfolio_before_a_role_is_not_part_of_the_name():

@@ -414,9 +414,24 @@ def _is_repeat(line: str, seen: set[str]) -> bool:
     return False
 
 
+# "Headline | Outlet", "Headline - Outlet": the page's <title> line
+_TITLE_SEP = re.compile(r"\s+(?:\||-|–|—|::)\s+")
+
+
+def _is_page_title(line: str, all_lines: set[str]) -> bool:
+    """A "Headline | Outlet" line whose headline is also a line of its own: the page title
+    printed above the article's own headline."""
+    parts = _TITLE_SEP.split(line)
+    if len(parts) < 2 or len(_WORD.findall(parts[-1])) > 6:
+        return False
+    head = " ".join(_TITLE_SEP.split(line, maxsplit=len(parts) - 2)[0].lower().split())
+    return head != " ".join(line.lower().split()) and head in all_lines
+
+
 def strip_furniture(lines: Sequence[str]) -> tuple[list[str], int]:
     """Remove furniture lines; a "Related ..." header also takes the link lines under it,
-    and a short unpunctuated line seen before (a repeated headline or logo) goes too.
+    a short unpunctuated line seen before (a repeated headline or logo) goes too, and so
+    does a "Headline | Outlet" page title when the headline stands on its own line.
 
     Returns:
         The kept lines (blank lines kept, so paragraph breaks survive) and the number of
@@ -426,6 +441,7 @@ def strip_furniture(lines: Sequence[str]) -> tuple[list[str], int]:
     removed = 0
     in_block = False
     seen: set[str] = set()
+    all_lines = {" ".join(ln.lower().split()) for ln in lines if ln}
     for line in lines:
         if not line:
             kept.append(line)
@@ -434,7 +450,7 @@ def strip_furniture(lines: Sequence[str]) -> tuple[list[str], int]:
             removed += len(line)
             continue
         in_block = False
-        if is_furniture(line) or _is_repeat(line, seen):
+        if is_furniture(line) or _is_repeat(line, seen) or _is_page_title(line, all_lines):
             removed += len(line)
             if _BLOCK_HEADER.match(line):
                 in_block = True

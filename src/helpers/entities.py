@@ -546,9 +546,8 @@ class EntityTagger:
                 lo -= 1
             elif lo > 1 and joiner(lo - 1) and cap(lo - 2):
                 lo -= 2
-            elif lo > 2 and joiner(lo - 1) and lk[lo - 2] == "the" and joiner(lo - 3) \
-                    and lo > 3 and cap(lo - 4):
-                lo -= 4  # "Courts of the Kingdom"
+            elif lo > 2 and lk[lo - 1] == "the" and joiner(lo - 2) and cap(lo - 3):
+                lo -= 3  # "Courts of the Kingdom"
             else:
                 break
         # to the right only "and"/"&" join: "Phil Robertson of Human Rights Watch" is a
@@ -581,6 +580,11 @@ class EntityTagger:
         if self._title_cued(s, a, role_at):
             return False
         lo, hi = self._chain(s, a, b, role_at, cross_and=False)
+        if lo < a and hi == b and self._role_before(s, lo, role_at) and not any(
+                lk[x] in self.heads for x in range(a, b)):
+            # "Permanent Representative to the UN Office in Geneva Gennady Gatilov": the
+            # chain completes the role; the name after it is the person who holds it
+            return False
         if not cued and lo > 0 and lk[lo - 1] in DETERMINERS:
             # "its own Truth and Reconciliation Commission": after a determiner the chain
             # goes on across "and" ("Rosa Ilves and Front Line Defenders" does not)
@@ -588,6 +592,17 @@ class EntityTagger:
         if any(lk[x] in self.heads for x in range(lo, hi) if toks[x][:1].isupper()):
             return True
         return bool(hi < n and lk[hi] in self.heads_after and toks[hi].islower())
+
+    @staticmethod
+    def _role_before(s: Sentence, i: int, role_at: dict[int, int]) -> bool:
+        """A role ends right before token ``i``, but for "of/to/for/at/in (the)"
+        ("ambassador to the ...", "head of ...")."""
+        k = i - 1
+        if k >= 0 and s.lkeys[k] == "the":
+            k -= 1
+        if k >= 0 and s.lkeys[k] in ("of", "to", "for", "at", "in", "on"):
+            k -= 1
+        return k >= 0 and k in role_at
 
     def _continues_a_name(self, s: Sentence, i: int) -> bool:
         """True when a run follows "<Capitalised word> of/to/for/on (the)", i.e. it goes
