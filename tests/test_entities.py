@@ -325,3 +325,11 @@ def test_devset_persons_and_countries_stay_above_the_floor(devset_run, root):
     # measured on this branch: persons 1.00 (128 of 128), countries 1.00, blocs 1.00
     assert f1["persons"] >= 0.98, errors[errors["field"] == "persons"]
     assert f1["countries"] >= 0.99 and f1["blocs"] >= 0.99, errors
+
+
+def test_items_of_a_speakers_list_of_bodies_are_not_persons():
+    text = ("Also speaking were Amnesty International, Mekong Solidarity Worldwide, UN Watch, "
+            "Kolbari Direitos Humanos, Elda Relief Foundation and China, Cuba and Japan.")
+    assert persons(text) == []
+    text = "Rosa Ilves, Omar Haddad and Lina Ortiz were convicted in absentia."
+    assert [c for _, c in persons(text)] == ["Rosa Ilves", "Omar Haddad", "Lina Ortiz"]

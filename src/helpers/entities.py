@@ -383,7 +383,7 @@ class EntityTagger:
                     j += 1  # a middle initial: "John F. Kennedy", "Volker T. Türk"
                 else:
                     break
-            for r in self._trim_run(s, i, j, role_at):
+            for r in self._trim_run(s, i, j, role_at, pb):
                 runs.append(r._replace(weak=headline and not self._title_before(toks, r.i)))
             i = j
         return runs
@@ -451,8 +451,8 @@ class EntityTagger:
         return bool(i > 0 and toks[i - 1] == "," and any(x in role_at
                                                        for x in range(max(0, i - 9), i - 1)))
 
-    def _trim_run(self, s: Sentence, i: int, j: int,
-                  role_at: dict[int, int]) -> list[Run]:
+    def _trim_run(self, s: Sentence, i: int, j: int, role_at: dict[int, int],
+                  pb: Sequence[bool] = ()) -> list[Run]:
         toks = s.toks
         start = i
         # titles and honorifics come off the front ("H. E. Ouch Borith", "Samdech Techo ...")
@@ -510,6 +510,8 @@ class EntityTagger:
             if not cued and self._continues_a_name(s, a):
                 continue  # "Committee to Protect Journalists": the tail of an organisation
             if self._not_a_person(s, a, b, role_at, cued):
+                continue
+            if not cued and pb and self._in_list_of_bodies(s, a, b, role_at, pb):
                 continue
             out.append(Run(s, a, b, cued))
         return out
@@ -592,6 +594,32 @@ class EntityTagger:
         if any(lk[x] in self.heads for x in range(lo, hi) if toks[x][:1].isupper()):
             return True
         return bool(hi < n and lk[hi] in self.heads_after and toks[hi].islower())
+
+    def _in_list_of_bodies(self, s: Sentence, a: int, b: int, role_at: dict[int, int],
+                           pb: Sequence[bool]) -> bool:
+        """An uncued run that is one item of a list whose item before or after it is a
+        state, bloc or organisation: a speakers' list ("..., Jubilee Campaign, Christian
+        Solidarity Worldwide, UN Watch, ...")."""
+        toks, lk, n = s.toks, s.lkeys, len(s.toks)
+        lo, hi = self._chain(s, a, b, role_at, cross_and=False)
+
+        def body_at(x: int, step: int) -> bool:
+            # the item across the separator at x: its nearest capitalised chain
+            y = x + step
+            if 0 <= y < n and lk[y] == "and" and step > 0:
+                y += 1
+            if not 0 <= y < n or not toks[y][:1].isupper():
+                return False
+            c_lo, c_hi = self._chain(s, y, y + 1, role_at, cross_and=False)
+            return any(pb[z] or lk[z] in self.heads for z in range(c_lo, c_hi))
+
+        before = (lo > 0 and toks[lo - 1] in (",", ";")) or (
+            lo > 1 and lk[lo - 1] == "and" and toks[lo - 2] == ",")
+        after = hi < n and toks[hi] in (",", ";")
+        if not (before or after):
+            return False
+        sep_before = lo - 1 if toks[lo - 1] in (",", ";") else lo - 2
+        return (before and body_at(sep_before, -1)) or (after and body_at(hi, 1))
 
     @staticmethod
     def _role_before(s: Sentence, i: int, role_at: dict[int, int]) -> bool:
