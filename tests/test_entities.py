@@ -185,6 +185,8 @@ def persons(text: str, *, common_from: str | None = None) -> list[tuple[str, str
     # a short given name that is also an English word, right after a title or role
     ("Minister In Sophal told the press the law was fair.", [("In Sophal", "In Sophal")]),
     ("Mr. On Vichet left early.", [("On Vichet", "On Vichet")]),
+    ("Thai PM Anan Srisuk met FM Keo Sothea; Hun Sen said so.",
+     [("Anan Srisuk", "Anan Srisuk"), ("Keo Sothea", "Keo Sothea"), ("Hun Sen", "Hun Sen")]),
     ("In Sophal said the law was fair.", [("In Sophal", "In Sophal")]),
     ("But Sophal said nothing more.", []),  # never "But Sophal"; one part alone is no name
 ])
