@@ -195,6 +195,8 @@ def test_titles_are_stripped_and_short_given_names_kept(text, expected):
 
 
 @pytest.mark.parametrize("text", [
+    "The General Debate and the High Level Segment began.",
+    "Delegates discussed Technical Assistance and Capacity Building on Monday.",
     "H. E. opened the session and thanked everyone.",
     "The Ambassador and Dr. arrived; Mr. left.",
     "Skip",

@@ -202,6 +202,7 @@ class EntityTagger:
         self.demonyms = demonyms()
         self.common = common
         self.titles = titles()
+        self.honorifics = honorifics()
         self.heads, self.heads_after = name_heads()
         self.demonym_index = demonym_index()
         self.kingdom_ok = False
@@ -400,9 +401,13 @@ class EntityTagger:
                 return k
         return 0
 
-    def _title_before(self, toks: Sequence[str], i: int) -> bool:
-        """A title ends right before token ``i``: "Mr Tan", "Mr. Tan", "H. E. Ouch Borith"."""
-        return any(self._is_title_at(toks, i - k, i) and (k == 1 or toks[i - k + 1] == ".")
+    def _title_before(self, toks: Sequence[str], i: int,
+                      among: frozenset[str] | None = None) -> bool:
+        """A title (one of ``among``, default any) ends right before token ``i``: "Mr Tan",
+        "Mr. Tan", "H. E. Ouch Borith"."""
+        among = self.titles if among is None else among
+        return any("".join(toks[i - k:i]).replace(".", "") in among
+                   and (k == 1 or toks[i - k + 1] == ".")
                    for k in (1, 2, 3, 4) if i - k >= 0)
 
     def _title_cued(self, s: Sentence, i: int, role_at: dict[int, int]) -> bool:
@@ -689,7 +694,8 @@ class EntityTagger:
                     None)
             elif name[0] in part_of:
                 c = part_of[name[0]]
-            elif r.cued and not r.weak and r.j - r.i == 1 and self._title_before(r.s.toks, r.i):
+            elif r.cued and not r.weak and r.j - r.i == 1 and self._title_before(
+                    r.s.toks, r.i, self.honorifics):
                 c = name
             if c is not None:
                 self._emit_person(out, doc_id, r.s, r.i, r.j, self._alias(c), covered)
@@ -818,8 +824,15 @@ def person_alias(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def titles() -> frozenset[str]:
-    """Titles and honorifics from ``data/titles.txt``, without dots ("HE" for "H.E.")."""
-    return frozenset(w.replace(".", "") for w in words("titles.txt"))
+    """Titles and honorifics from ``data/titles.csv``, without dots ("HE" for "H.E.")."""
+    return frozenset(r["title"].replace(".", "") for r in rows("titles.csv"))
+
+
+@lru_cache(maxsize=1)
+def honorifics() -> frozenset[str]:
+    """The titles after which one word is a person ("Mr Tan"): ``alone`` = yes."""
+    return frozenset(r["title"].replace(".", "") for r in rows("titles.csv")
+                     if r.get("alone") == "yes")
 
 
 @lru_cache(maxsize=1)
