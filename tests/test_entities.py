@@ -337,3 +337,11 @@ def test_items_of_a_speakers_list_of_bodies_are_not_persons():
     assert persons(text) == []
     text = "Rosa Ilves, Omar Haddad and Lina Ortiz were convicted in absentia."
     assert [c for _, c in persons(text)] == ["Rosa Ilves", "Omar Haddad", "Lina Ortiz"]
+
+
+def test_a_line_that_is_only_a_name_is_a_byline_unless_named_elsewhere():
+    sents = [Sentence(1, 0, "Chea Vannak"), Sentence(2, 20, "Lina Ortiz"),
+             Sentence(3, 40, "Special Rapporteur Lina Ortiz said the vote was fair.")]
+    ms = EntityTagger(subject_country="KHM").tag("d", sents)
+    assert [(m.sentence_id, m.canonical) for m in ms if m.label == "PERSON"] == [
+        (2, "Lina Ortiz"), (3, "Lina Ortiz")]

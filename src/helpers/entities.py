@@ -173,8 +173,9 @@ class Run(NamedTuple):
     """A name-shaped run of tokens ``[i, j)`` of a sentence, before resolution.
 
     ``cued``: context says a person (title, role, apposition, reporting verb). ``weak``: in a
-    headline written in title case, where every word is capitalised; such a run counts only
-    as a name the document gives elsewhere, unless a title or role stands before it.
+    headline written in title case, or a line that is nothing but the name (a byline); such
+    a run counts only as a name the document gives elsewhere, unless a title stands before
+    it.
     """
 
     s: Sentence
@@ -385,7 +386,11 @@ class EntityTagger:
                 else:
                     break
             for r in self._trim_run(s, i, j, role_at, pb):
-                runs.append(r._replace(weak=headline and not self._title_before(toks, r.i)))
+                # a line that is nothing but a name is a byline or a credit unless the
+                # text names the person elsewhere ("Taing Rinith" above a story)
+                alone = r.i == 0 and all(t in ".,;:|" for t in toks[r.j:])
+                runs.append(r._replace(weak=(headline or alone)
+                                       and not self._title_before(toks, r.i)))
             i = j
         return runs
 
