@@ -346,8 +346,10 @@ class EntityTagger:
     # particles, initials, an upper-case family name, a suffix), _trim_run (titles and
     # non-name words off the edges, split at non-name words inside), _cue / _title_cued
     # (context: titles, roles, appositions, reporting verbs), _not_a_person (organisation and
-    # place chains, determiners, portfolios), _resolve_persons (partial and reordered
-    # mentions to the document's fullest form, then the alias table).
+    # place chains, portfolios), _in_list_of_bodies (speakers' lists), _resolve_persons
+    # (partial and reordered mentions to the document's fullest form, then the alias table).
+    # Word lists: data/titles.csv, name_heads.csv, name_stopwords.txt, roles.csv,
+    # person_aliases.csv.
 
     def _person_blocked(self, s: Sentence, blocked: list[bool]) -> list[bool]:
         """Tokens no person may use: geo/org/role tokens and demonyms ("Sri Lankan")."""
@@ -359,6 +361,7 @@ class EntityTagger:
 
     def _person_runs(self, s: Sentence, blocked: list[bool],
                      role_at: dict[int, int]) -> list[Run]:
+        """Name-shaped runs of one sentence, trimmed and judged (see :meth:`_trim_run`)."""
         toks, n = s.toks, len(s.toks)
         pb = self._person_blocked(s, blocked)
         headline = _title_case_line(s)
@@ -420,6 +423,8 @@ class EntityTagger:
         return i > 0 and (self._title_before(s.toks, i) or (i - 1) in role_at)
 
     def _excluded(self, tok: str) -> bool:
+        """Never a name part on its own: a stopword, a word the corpus writes in lower case,
+        a demonym or a title."""
         low = tok.lower().replace("’", "'")
         return (low in self.stop or low in self.common or tok in self.demonyms
                 or tok.replace(".", "") in self.titles)
@@ -437,6 +442,8 @@ class EntityTagger:
         return k < 0 or s.toks[k] in (":", ";", "—", "–")
 
     def _cue(self, s: Sentence, i: int, j: int, role_at: dict[int, int]) -> bool:
+        """Context says tokens ``[i, j)`` are a person: a title or role before, a role in
+        apposition after, a reporting verb before or after."""
         toks, lk, n = s.toks, s.lkeys, len(s.toks)
         # title or role right before ("Mr", "representative Chen Cheng", "head, An ...")
         if i > 0:
@@ -463,6 +470,8 @@ class EntityTagger:
 
     def _trim_run(self, s: Sentence, i: int, j: int, role_at: dict[int, int],
                   pb: Sequence[bool] = ()) -> list[Run]:
+        """Titles and non-name words off a run's edges, the run split at non-name words
+        inside it, and the pieces that context shows are no person dropped."""
         toks = s.toks
         start = i
         # titles and honorifics come off the front ("H. E. Ouch Borith", "Samdech Techo ...")
