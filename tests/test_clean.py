@@ -302,6 +302,7 @@ def test_breadcrumbs(line):
     "The Palais des Nations seen from the lake. File photo",
     "Riot police stand outside the court on Tuesday. (Sok Dara/XYZ)",
     "Protesters gather outside the court. Jane Roe/AFP",
+    "Delegates arrive at the ministry on Monday. KT/Sok Dara",
     "[Photo] A view of the Council chamber",
     "Caption: the delegation arrives in Geneva",
 ])

@@ -343,11 +343,12 @@ _CREDIT_END = re.compile(
 _CAPTION_START = re.compile(r"^(?:\[(?:photo|image|picture|video)\]|(?:caption|image|photo|"
                             r"picture)\s*:)", re.IGNORECASE)
 # A credit in brackets closing a short caption: "(Tran Techseng/VOD)", "(National Election
-# Committee's Facebook page)"; or "Jane Doe/AFP" as the last words.
+# Committee's Facebook page)"; or "Jane Doe/AFP" or "KT/Jane Doe" as the last words.
 _CREDIT_AGENCY = re.compile(
     r"(?:\((?:[A-Z][\w.'’-]*\s?){1,4}/\s?[A-Z][\w.-]{1,15}\)|\([^()]{0,60}(?:Facebook|"
     r"Twitter|Telegram|Instagram) (?:page|account)\)|(?<=[a-z.] )(?:[A-Z][\w'’-]+ ){1,3}"
-    r"[A-Z][\w'’-]+\s?/\s?(?:[A-Z]{2,10}|Reuters|Xinhua|Getty(?: Images)?))\s*$")
+    r"[A-Z][\w'’-]+\s?/\s?(?:[A-Z]{2,10}|Reuters|Xinhua|Getty(?: Images)?)"
+    r"|(?<=[.!?] )[A-Z]{2,6}\s?/\s?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3})\s*$")
 # Every caption pattern holds one of these (a cheap pre-check before the patterns above).
 _CAPTION_HINT = re.compile(r"photo|image|picture|credit|caption|/", re.IGNORECASE)
 # Skip links in the UN's six languages and a few more ("Skip to main content", "Aller au
