@@ -359,3 +359,14 @@ def test_page_title_line_and_wire_sign_off_removed():
     assert cd.text == ("Council renews rapporteur mandate\n\n"
                        "The Council renewed the mandate on Friday.")
     assert cd.boilerplate_chars == len("Council renews rapporteur mandate | The Example Herald") + 7
+
+
+@pytest.mark.parametrize("line", [
+    "For more information and media requests, please contact: Jane Roe",
+    "Media contacts:",
+    "Jane Roe - +41 22 917 0000 / jane.roe@example.org",
+])
+def test_press_release_contact_blocks(line):
+    from helpers.clean import is_furniture
+
+    assert is_furniture(line)
