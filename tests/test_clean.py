@@ -270,3 +270,103 @@ def test_bytes_to_sentences_never_raise_and_stay_clean(data):
     for _, s, e in split_sentences(cd, train_sentence_splitter([cd.text])):
         seg = cd.text[s:e]
         assert seg and "\ufffd" not in seg and "\r" not in seg
+
+
+# --------------------------------------------------------------------------- furniture kinds
+# Lines written for these tests in the shapes news and UN pages use.
+
+
+@pytest.mark.parametrize("line", [
+    "Skip to main content", "Aller au contenu principal", "Saltar al contenido principal",
+    "Перейти к основному содержанию", "跳转到主要内容", "Zum Hauptinhalt springen",
+])
+def test_skip_links_in_any_language(line):
+    from helpers.clean import is_furniture
+
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Home › News › National", "REGION >> South-East Asia", "Asia> Cambodia News",
+    "Home / World / Asia Pacific",
+])
+def test_breadcrumbs(line):
+    from helpers.clean import is_breadcrumb
+
+    assert is_breadcrumb(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Delegates take their seats in Geneva. Photo: Supplied",
+    "The minister speaks to reporters at the ministry. PHOTO SUPPLIED",
+    "The Palais des Nations seen from the lake. File photo",
+    "Riot police stand outside the court on Tuesday. (Sok Dara/XYZ)",
+    "Protesters gather outside the court. Jane Roe/AFP",
+    "Delegates arrive at the ministry on Monday. KT/Sok Dara",
+    "[Photo] A view of the Council chamber",
+    "Caption: the delegation arrives in Geneva",
+])
+def test_captions_and_photo_credits(line):
+    from helpers.clean import is_caption
+
+    assert is_caption(line)
+
+
+@pytest.mark.parametrize("line", [
+    "The photo showed the delegation arriving in Geneva on Monday.",
+    "The Council voted 24 to 14, with 9 abstaining, the mission said.",
+    "In favour (24): Argentina, Austria, Brazil",
+    "HRC52 | Resolution 52/1 adopted after a recorded vote",
+    "Updated figures were published by the ministry on Friday.",
+    "Search for the missing activist continued, the group said.",
+    "Sri Lanka/Maldives talks resumed in Colombo on Monday.",
+])
+def test_article_lines_are_not_furniture(line):
+    from helpers.clean import is_furniture
+
+    assert not is_furniture(line)
+
+
+def test_page_furniture_removed_counted_and_offsets_exact(tmp_path):
+    furniture = ["Skip to main content", "Home › World › Asia", "un-council-vote_0031.jpg",
+                 "Diplomats leave the chamber after the vote. Photo: Supplied",
+                 "Written by Chea Vannak", "Share on Facebook | Twitter | WhatsApp",
+                 "Search form"]
+    headline = "Council Renews Monitoring Mandate"
+    body = ["The Council renewed the mandate by 25 votes to 12, with 10 abstentions.",
+            "Ambassador Lina Sok called the result unfair."]
+    raw = "\n\n".join([furniture[0], furniture[1], headline, furniture[2], furniture[3],
+                       furniture[4], body[0], headline, body[1], furniture[5],
+                       furniture[6]])
+    cd = clean_text(raw)
+    assert cd.text == "\n\n".join([headline, *body])
+    assert cd.title == headline
+    assert cd.boilerplate_chars == sum(len(x) for x in furniture) + len(headline)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "page.txt").write_text(raw, encoding="utf-8")
+    res = clean_corpus(corpus, progress=False)
+    assert res.documents[0]["boilerplate_chars"] == cd.boilerplate_chars
+    for s in res.sentences:
+        assert res.texts["page"][s["start"]:s["end"]] == s["text"]
+
+
+def test_page_title_line_and_wire_sign_off_removed():
+    raw = ("Council renews rapporteur mandate | The Example Herald\n"
+           "Council renews rapporteur mandate\n\n"
+           "The Council renewed the mandate on Friday.\n\nENDITEM")
+    cd = clean_text(raw)
+    assert cd.text == ("Council renews rapporteur mandate\n\n"
+                       "The Council renewed the mandate on Friday.")
+    assert cd.boilerplate_chars == len("Council renews rapporteur mandate | The Example Herald") + 7
+
+
+@pytest.mark.parametrize("line", [
+    "For more information and media requests, please contact: Jane Roe",
+    "Media contacts:",
+    "Jane Roe - +41 22 917 0000 / jane.roe@example.org",
+])
+def test_press_release_contact_blocks(line):
+    from helpers.clean import is_furniture
+
+    assert is_furniture(line)

@@ -41,9 +41,10 @@ def test_documents(run: Path):
 def test_persons(run: Path):
     e = read_table(run, "entities")
     persons = e[e.label == "PERSON"].groupby("doc_id")["canonical"].agg(lambda s: set(s))
-    assert persons.to_dict() == {"a_khmertimes": {"Vitit Muntarbhorn", "Ney Samol"},
+    # "Ney Samol" is written "Ney Sam Ol" through data/person_aliases.csv
+    assert persons.to_dict() == {"a_khmertimes": {"Vitit Muntarbhorn", "Ney Sam Ol"},
                                  "b_afp_cp1252": {"Volker Türk", "Tom Andrews"},
-                                 "c_lankan": {"Ali Sabry"}, "d_xinhua": {"Ney Samol"},
+                                 "c_lankan": {"Ali Sabry"}, "d_xinhua": {"Ney Sam Ol"},
                                  "e_belarus": {"Anaïs Marin"}, "f_ministry": {"Chum Sounry"}}
 
 

@@ -60,6 +60,13 @@ def furniture_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in words("boilerplate.txt"))
 
 
+@lru_cache(maxsize=1)
+def _furniture_re() -> re.Pattern[str]:
+    """All of ``data/boilerplate.txt`` as one alternation (one pass over a line)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in furniture_patterns()),
+                      re.IGNORECASE)
+
+
 # Decoding lives in helpers.readers (intake); re-exported here for callers of clean.
 
 
@@ -196,23 +203,110 @@ def is_ticker(line: str) -> bool:
     return all(len(_WORD.findall(p)) <= 6 for p in parts) and not _TERMINAL.search(line)
 
 
+# A breadcrumb: short parts joined by "›", "»", ">", ">>", "→" or " / " ("Home › World ›
+# Asia", "WORLD >> Asia in Focus", "Asia> Asia News", "Home / News / Asia Pacific").
+_CRUMB_SEP = re.compile(r"\s*(?:›|»|>>?|→|⟩)\s*|\s+[/\\]\s+")
+# A photo credit closing a caption: "... Photo: Supplied", "... PHOTO SUPPLIED", "... File
+# photo", "... Photo by Jane Doe/AFP", "... (Photo courtesy of the ministry)".
+_CREDIT_END = re.compile(
+    r"(?:^|[.!?”\"’)\]]\s*|\s)\(?(?-i:Photo|PHOTO|Photograph|Picture|Image|File photo|FILE PHOTO|"
+    r"Photo credit|Credit)s?\b(?:\s*(?:[:/|-]|by|courtesy(?:\s+of)?)\s*[^.!?]{1,60}|"
+    r"\s+(?:supplied|courtesy(?:\s+of)?[^.!?]{0,50}|file))\.?\)?\s*$"
+    r"|(?:^|[.!?]\s+|\s)(?-i:File photo|FILE PHOTO)\.?\s*$", re.IGNORECASE)
+# A caption that opens with a marker: "[Photo] ...", "Photo: ...", "Caption: ...", "Image: ...".
+_CAPTION_START = re.compile(r"^(?:\[(?:photo|image|picture|video)\]|(?:caption|image|photo|"
+                            r"picture)\s*:)", re.IGNORECASE)
+# A credit in brackets closing a short caption: "(Tran Techseng/VOD)", "(National Election
+# Committee's Facebook page)"; or "Jane Doe/AFP" or "KT/Jane Doe" as the last words.
+_CREDIT_AGENCY = re.compile(
+    r"(?:\((?:[A-Z][\w.'’-]*\s?){1,4}/\s?[A-Z][\w.-]{1,15}\)|\([^()]{0,60}(?:Facebook|"
+    r"Twitter|Telegram|Instagram) (?:page|account)\)|(?<=[a-z.] )(?:[A-Z][\w'’-]+ ){1,3}"
+    r"[A-Z][\w'’-]+\s?/\s?(?:[A-Z]{2,10}|Reuters|Xinhua|Getty(?: Images)?)"
+    r"|(?<=[.!?] )[A-Z]{2,6}\s?/\s?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3})\s*$")
+# Every caption pattern holds one of these (a cheap pre-check before the patterns above).
+_CAPTION_HINT = re.compile(r"photo|image|picture|credit|caption|/", re.IGNORECASE)
+# Skip links in the UN's six languages and a few more ("Skip to main content", "Aller au
+# contenu principal", "Pasar al contenido principal", "Перейти к основному содержанию",
+# "跳转到主要内容", "تخطي إلى المحتوى الرئيسي", "Zum Hauptinhalt springen" ...).
+_SKIP_LINK = re.compile(
+    r"^(?:skip\s+(?:to|navigation)|jump\s+to|aller\s+(?:au|à\s+la)|passer\s+au|"
+    r"(?:pasar|saltar|ir)\s+(?:al|a\s+la)|перейти\s+к|к\s+основному|跳(?:转)?(?:到|至)|"
+    r"(?:تخطي|تجاوز|انتقل|الانتقال)\s+(?:إلى|الى)|zum\s+(?:haupt)?inhalt|direkt\s+zum|"
+    r"(?:pular|ir)\s+para|vai\s+al).{0,40}$", re.IGNORECASE)
+# An image file name on its own line: "hrc45-geneva-0110.jpg", "IMG_2041.JPG".
+_IMAGE_FILE = re.compile(r"^[\w .()-]{1,120}\.(?:jpe?g|png|gif|webp|svg|tiff?|bmp|heic)"
+                         r"(?:\?\S*)?$", re.IGNORECASE)
+
+
+def is_breadcrumb(line: str) -> bool:
+    """A navigation trail: two to six short parts joined by "›", "»", ">", "→" or " / ",
+    without closing punctuation ("Home › World › Asia-Pacific", "WORLD >> Asia in Focus")."""
+    if _TERMINAL.search(line) or not _CRUMB_SEP.search(line):
+        return False
+    parts = [p.strip() for p in _CRUMB_SEP.split(line)]
+    if not 2 <= len(parts) <= 6 or not all(parts):
+        return False
+    return all(len(_WORD.findall(p)) <= 4 and not any(c.isdigit() for c in p) for p in parts)
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption or credit: a line that ends in a photo credit ("... Photo:
+    Supplied", "... File photo", "(Jane Doe/AFP)") or opens with "[Photo]" / "Caption:";
+    at most 60 words."""
+    if not _CAPTION_HINT.search(line) or len(_WORD.findall(line)) > 60:
+        return False
+    return bool(_CAPTION_START.match(line) or _CREDIT_END.search(line)
+                or _CREDIT_AGENCY.search(line))
+
+
 def is_furniture(line: str) -> bool:
-    """True when a (normalised, trimmed) line is page furniture rather than article text."""
+    """True when a (normalised, trimmed) line is page furniture rather than article text:
+    a ticker, a breadcrumb, a skip link, a caption or credit, an image file name, or a line
+    matching ``data/boilerplate.txt``."""
     if not line:
         return False
-    if is_ticker(line):
+    if is_ticker(line) or is_breadcrumb(line) or is_caption(line):
+        return True
+    if _SKIP_LINK.match(line) or _IMAGE_FILE.match(line):
         return True
     if len(_WORD.findall(line)) > 20:
         return False
-    return any(p.fullmatch(line) for p in furniture_patterns())
+    return _furniture_re().fullmatch(line) is not None
 
 
 def _looks_like_link_text(line: str) -> bool:
     return len(_WORD.findall(line)) <= 25 and not _TERMINAL.search(line)
 
 
+def _is_repeat(line: str, seen: set[str]) -> bool:
+    """A short line without closing punctuation seen before in the document (a logo, a
+    repeated headline or menu): the first copy stays, later ones are furniture."""
+    key = " ".join(line.lower().split())
+    if key in seen:
+        return True
+    if 3 <= len(_WORD.findall(line)) <= 25 and not _TERMINAL.search(line):
+        seen.add(key)
+    return False
+
+
+# "Headline | Outlet", "Headline - Outlet": the page's <title> line
+_TITLE_SEP = re.compile(r"\s+(?:\||-|–|—|::)\s+")
+
+
+def _is_page_title(line: str, all_lines: set[str]) -> bool:
+    """A "Headline | Outlet" line whose headline is also a line of its own: the page title
+    printed above the article's own headline."""
+    parts = _TITLE_SEP.split(line)
+    if len(parts) < 2 or len(_WORD.findall(parts[-1])) > 6:
+        return False
+    head = " ".join(_TITLE_SEP.split(line, maxsplit=len(parts) - 2)[0].lower().split())
+    return head != " ".join(line.lower().split()) and head in all_lines
+
+
 def strip_furniture(lines: Sequence[str]) -> tuple[list[str], int]:
-    """Remove furniture lines; a "Related ..." header also takes the link lines under it.
+    """Remove furniture lines; a "Related ..." header also takes the link lines under it,
+    a short unpunctuated line seen before (a repeated headline or logo) goes too, and so
+    does a "Headline | Outlet" page title when the headline stands on its own line.
 
     Returns:
         The kept lines (blank lines kept, so paragraph breaks survive) and the number of
@@ -221,6 +315,8 @@ def strip_furniture(lines: Sequence[str]) -> tuple[list[str], int]:
     kept: list[str] = []
     removed = 0
     in_block = False
+    seen: set[str] = set()
+    all_lines = {" ".join(ln.lower().split()) for ln in lines if ln}
     for line in lines:
         if not line:
             kept.append(line)
@@ -229,7 +325,7 @@ def strip_furniture(lines: Sequence[str]) -> tuple[list[str], int]:
             removed += len(line)
             continue
         in_block = False
-        if is_furniture(line):
+        if is_furniture(line) or _is_repeat(line, seen) or _is_page_title(line, all_lines):
             removed += len(line)
             if _BLOCK_HEADER.match(line):
                 in_block = True

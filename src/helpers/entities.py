@@ -18,6 +18,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from helpers.lexicon import (
     bloc_names,
@@ -52,9 +53,6 @@ REPORTING_VERBS = frozenset(
     "denounces called calls expressed expresses told recalled recalls pointed lamented "
     "praised praises criticised criticized welcomed welcomes rejected rejects dismissed "
     "dismisses concluded concludes presented presents made took raised raises also who".split())
-TITLES = frozenset("Mr Mrs Ms Miss Dr Prof Professor Sir Dame Lord Lady Samdech Oknha H.E. "
-                   "Excellency Madam Mister Rev Father Sister Judge Senator Gen General Colonel "
-                   "Col Captain Capt".split())
 NAME_PARTICLES = frozenset("bin binti ibn van von de der den da das dos du del della di al el le "
                            "la".split())
 # Short capitalised words that are never a name part, even before another name-like word.
@@ -71,6 +69,10 @@ NEVER_NAME_SHORT = NEVER_NAME_SHORT | frozenset(
     "Some Many Most Each Both Such Much Even Only Last Next Thus Here They Them Were Have Been "
     "Will Said Says Told Like Just Very More Less Once Over Upon Amid Near Past Like Your Mine "
     "Ours Whom Whose What".split())
+# Prepositions that are also given names ("In Dara", "On Sophal"): "In X said" cannot be a
+# prepositional phrase, so before a reporting verb the word is a name part ("As X said",
+# "But X said" are clauses, so "As" and "But" are not here).
+GIVEN_NAME_PREPOSITIONS = frozenset({"In", "On", "At"})
 QUOTE_OPENERS = frozenset("“\"‘'([")
 
 
@@ -167,10 +169,20 @@ def common_words(texts: Iterable[str]) -> frozenset[str]:
 _HAS_DIGIT = re.compile(r"\d").search
 
 
-def _name_like(tok: str) -> bool:
-    if not tok or not tok[0].isupper() or not tok[0].isalpha() or _HAS_DIGIT(tok):
-        return False
-    return not (len(tok) > 1 and tok.isupper())  # acronyms: UN, SR, NGO
+class Run(NamedTuple):
+    """A name-shaped run of tokens ``[i, j)`` of a sentence, before resolution.
+
+    ``cued``: context says a person (title, role, apposition, reporting verb). ``weak``: in a
+    headline written in title case, or a line that is nothing but the name (a byline); such
+    a run counts only as a name the document gives elsewhere, unless a title stands before
+    it.
+    """
+
+    s: Sentence
+    i: int
+    j: int
+    cued: bool
+    weak: bool = False
 
 
 class EntityTagger:
@@ -190,6 +202,10 @@ class EntityTagger:
         self.stop = name_stopwords()
         self.demonyms = demonyms()
         self.common = common
+        self.titles = titles()
+        self.honorifics = honorifics()
+        self.heads, self.heads_after = name_heads()
+        self.demonym_index = demonym_index()
         self.kingdom_ok = False
         if subject_country:
             import pycountry
@@ -197,12 +213,6 @@ class EntityTagger:
             c = pycountry.countries.get(alpha_3=subject_country)
             official = (getattr(c, "official_name", "") or "") if c else ""
             self.kingdom_ok = "Kingdom" in official
-
-    # -- helpers ----------------------------------------------------------
-    def _excluded(self, tok: str) -> bool:
-        low = tok.lower().replace("’", "'")
-        return (low in self.stop or low in self.common or tok in self.demonyms
-                or tok in TITLES)
 
     def tag(self, doc_id: str, sentences: Sequence[Sentence], *,
             year: int | None = None) -> list[Mention]:
@@ -218,7 +228,7 @@ class EntityTagger:
         """
         sents = list(sentences)
         out: list[Mention] = []
-        person_runs: list[tuple[Sentence, int, int, bool]] = []  # (sent, i, j, cued)
+        person_runs: list[Run] = []
         for s in sents:
             blocked = [False] * len(s.toks)
             role_at: dict[int, int] = {}
@@ -331,30 +341,93 @@ class EntityTagger:
                                "DATE", canonical))
 
     # -- persons ------------------------------------------------------------
+    #
+    # Rule kinds, each a small method: _person_runs (the shape of a name: capitalised words,
+    # particles, initials, an upper-case family name, a suffix), _trim_run (titles and
+    # non-name words off the edges, split at non-name words inside), _cue / _title_cued
+    # (context: titles, roles, appositions, reporting verbs), _not_a_person (organisation and
+    # place chains, portfolios), _in_list_of_bodies (speakers' lists), _resolve_persons
+    # (partial and reordered mentions to the document's fullest form, then the alias table).
+    # Word lists: data/titles.csv, name_heads.csv, name_stopwords.txt, roles.csv,
+    # person_aliases.csv.
+
+    def _person_blocked(self, s: Sentence, blocked: list[bool]) -> list[bool]:
+        """Tokens no person may use: geo/org/role tokens and demonyms ("Sri Lankan")."""
+        pb = list(blocked)
+        for m in self.demonym_index.find(s.keys):
+            for x in range(m.i, m.j):
+                pb[x] = True
+        return pb
+
     def _person_runs(self, s: Sentence, blocked: list[bool],
-                     role_at: dict[int, int]) -> list[tuple[Sentence, int, int, bool]]:
+                     role_at: dict[int, int]) -> list[Run]:
+        """Name-shaped runs of one sentence, trimmed and judged (see :meth:`_trim_run`)."""
         toks, n = s.toks, len(s.toks)
-        runs: list[tuple[Sentence, int, int, bool]] = []
+        pb = self._person_blocked(s, blocked)
+        headline = _title_case_line(s)
+        runs: list[Run] = []
         i = 0
         while i < n:
-            if blocked[i] or not toks[i][:1].isupper() or not _name_like(toks[i]):
+            if pb[i] or _kind(toks[i]) not in (NAME, CAPS, INITIALS):
                 i += 1
                 continue
-            j = i
+            j = i + 1
             while j < n:
                 t = toks[j]
-                particle = (t.lower() in NAME_PARTICLES and j + 1 < n and not blocked[j + 1]
-                            and _name_like(toks[j + 1]) and j > i)
-                if (not blocked[j] and _name_like(t)) or particle:
+                nxt_ok = j + 1 < n and not pb[j + 1] and _kind(toks[j + 1]) != ""
+                if not pb[j] and _kind(t) in (NAME, CAPS, INITIALS, PREFIXED):
+                    if t in NAME_SUFFIXES and j - i >= 2:
+                        j += 1  # "Teodoro Locsin Jr." ends the name
+                        if t in ("Jr", "Sr") and j < n and toks[j] == ".":
+                            j += 1
+                        break
                     j += 1
-                elif (t == "." and j > i and len(toks[j - 1]) == 1 and toks[j - 1].isupper()
-                      and j + 1 < n and not blocked[j + 1] and _name_like(toks[j + 1])):
+                elif t.lower() in NAME_PARTICLES and nxt_ok:
+                    j += 1  # "Ursula von der Leyen", "Paulo Sérgio Pinheiro da Silva"
+                elif t == "." and len(toks[j - 1]) == 1 and toks[j - 1].isupper() and nxt_ok:
                     j += 1  # a middle initial: "John F. Kennedy", "Volker T. Türk"
                 else:
                     break
-            runs.extend(self._trim_run(s, i, j, role_at))
+            for r in self._trim_run(s, i, j, role_at, pb):
+                # a line that is nothing but a name is a byline or a credit unless the
+                # text names the person elsewhere ("Taing Rinith" above a story)
+                alone = r.i == 0 and all(t in ".,;:|" for t in toks[r.j:])
+                runs.append(r._replace(weak=(headline or alone)
+                                       and not self._title_before(toks, r.i)))
             i = j
         return runs
+
+    def _is_title_at(self, toks: Sequence[str], a: int, b: int) -> bool:
+        """Tokens ``[a, b)`` spell a title, dots aside ("Mr", "Mr .", "H.E.", "H . E .")."""
+        return 0 <= a < b <= len(toks) and "".join(toks[a:b]).replace(".", "") in self.titles
+
+    def _title_span_at(self, toks: Sequence[str], a: int, limit: int) -> int:
+        """Length of the longest title starting at ``a`` (0 if none)."""
+        for k in (4, 3, 2, 1):
+            if a + k <= limit and self._is_title_at(toks, a, a + k) and (
+                    k == 1 or toks[a + 1] == "."):
+                return k
+        return 0
+
+    def _title_before(self, toks: Sequence[str], i: int,
+                      among: frozenset[str] | None = None) -> bool:
+        """A title (one of ``among``, default any) ends right before token ``i``: "Mr Tan",
+        "Mr. Tan", "H. E. Ouch Borith"."""
+        among = self.titles if among is None else among
+        return any("".join(toks[i - k:i]).replace(".", "") in among
+                   and (k == 1 or toks[i - k + 1] == ".")
+                   for k in (1, 2, 3, 4) if i - k >= 0)
+
+    def _title_cued(self, s: Sentence, i: int, role_at: dict[int, int]) -> bool:
+        """A title or a role stands right before token ``i`` ("Minister In Dara")."""
+        return i > 0 and (self._title_before(s.toks, i) or (i - 1) in role_at)
+
+    def _excluded(self, tok: str) -> bool:
+        """Never a name part on its own: a stopword, a word the corpus writes in lower case,
+        a demonym or a title."""
+        low = tok.lower().replace("’", "'")
+        return (low in self.stop or low in self.common or tok in self.demonyms
+                or tok.replace(".", "") in self.titles)
 
     def _may_be_surname(self, tok: str) -> bool:
         """A short word excluded only for being common English ("An", "Long"), not one the
@@ -369,10 +442,12 @@ class EntityTagger:
         return k < 0 or s.toks[k] in (":", ";", "—", "–")
 
     def _cue(self, s: Sentence, i: int, j: int, role_at: dict[int, int]) -> bool:
+        """Context says tokens ``[i, j)`` are a person: a title or role before, a role in
+        apposition after, a reporting verb before or after."""
         toks, lk, n = s.toks, s.lkeys, len(s.toks)
         # title or role right before ("Mr", "representative Chen Cheng", "head, An ...")
         if i > 0:
-            if _after_title(toks, i) or (i - 1) in role_at:
+            if self._title_cued(s, i, role_at):
                 return True
             if toks[i - 1] == "," and i > 1 and ((i - 2) in role_at):
                 return True
@@ -393,33 +468,53 @@ class EntityTagger:
         return bool(i > 0 and toks[i - 1] == "," and any(x in role_at
                                                        for x in range(max(0, i - 9), i - 1)))
 
-    def _trim_run(self, s: Sentence, i: int, j: int,
-                  role_at: dict[int, int]) -> list[tuple[Sentence, int, int, bool]]:
+    def _trim_run(self, s: Sentence, i: int, j: int, role_at: dict[int, int],
+                  pb: Sequence[bool] = ()) -> list[Run]:
+        """Titles and non-name words off a run's edges, the run split at non-name words
+        inside it, and the pieces that context shows are no person dropped."""
         toks = s.toks
-        # strip excluded words at the edges; keep a short family name ("An", "Sam") that
-        # directly precedes a name-like word mid-sentence
         start = i
+        # titles and honorifics come off the front ("H. E. Ouch Borith", "Samdech Techo ...")
+        while start < j and (k := self._title_span_at(toks, start, j)):
+            start += k
+        # strip excluded words at the edges; keep a short family name ("An", "Sam") that
+        # directly precedes a name-like word mid-sentence, and a short given name right
+        # after a title or role ("Minister In Dara")
         while start < j and self._excluded(toks[start]):
-            short_ok = (self._may_be_surname(toks[start])
-                        and start + 1 < j and not self._excluded(toks[start + 1]))
+            nxt_name = start + 1 < j and not self._excluded(toks[start + 1]) and _kind(
+                toks[start + 1]) in (NAME, CAPS)
+            if nxt_name and len(toks[start]) <= SHORT_SURNAME and toks[start].isalpha() \
+                    and self._title_cued(s, start, role_at) and not _title_case_line(s):
+                break
+            if nxt_name and start + 2 == j and toks[start] in GIVEN_NAME_PREPOSITIONS \
+                    and j < len(toks) \
+                    and s.lkeys[j] in REPORTING_VERBS and s.lkeys[j] not in ("also", "who"):
+                break  # "In Dara said": a short given name before a reporting verb
+            short_ok = self._may_be_surname(toks[start]) and nxt_name
             if short_ok and not self._at_sentence_start(s, start):
                 break
             if short_ok and self._cue(s, start, j, role_at):
                 break
             start += 1
         end = j
-        while end > start and self._excluded(toks[end - 1]):
+        while end > start and self._excluded(toks[end - 1]) and toks[end - 1] != ".":
             end -= 1
         if end <= start:
             return []
-        # split a run at any excluded word inside it ("Geneva An Sokkhoeurn" is handled by
-        # blocking places; "Foreign Minister Prak Sokhonn" by roles)
+        if self._caps_name(s, start, end, role_at):
+            return [Run(s, start, end, True)]
+        # split a run at any excluded word inside it, and at an upper-case word that stands
+        # next to no ordinary name part ("UNDP Chen" keeps nothing of "UNDP")
         pieces: list[tuple[int, int]] = []
         a = start
         for x in range(start, end):
             tok = toks[x]
-            keep_short = self._may_be_surname(tok) and x + 1 < end
-            if self._excluded(tok) and not keep_short:
+            keep_short = (self._may_be_surname(tok) and x + 1 < end) or x == start
+            bad = self._excluded(tok) and not keep_short and tok != "."
+            if not bad and _kind(tok) == CAPS:
+                bad = not any(a <= y < end and y != x and _kind(toks[y]) == NAME
+                              and not self._excluded(toks[y]) for y in (x - 1, x + 1))
+            if bad:
                 if x > a:
                     pieces.append((a, x))
                 a = x + 1
@@ -427,32 +522,160 @@ class EntityTagger:
             pieces.append((a, end))
         out = []
         for a, b in pieces:
+            if not any(_kind(t) == NAME and len(t) > 1 and not self._excluded(t)
+                       for t in toks[a:b]):
+                continue  # initials, titles or acronyms alone ("H. E", "G.L.") are no name
             cued = self._cue(s, a, b, role_at)
             if not cued and self._continues_a_name(s, a):
                 continue  # "Committee to Protect Journalists": the tail of an organisation
-            out.append((s, a, b, cued))
+            if self._not_a_person(s, a, b, role_at, cued):
+                continue
+            if not cued and pb and self._in_list_of_bodies(s, a, b, role_at, pb):
+                continue
+            out.append(Run(s, a, b, cued))
         return out
 
+    def _caps_name(self, s: Sentence, a: int, b: int, role_at: dict[int, int]) -> bool:
+        """A name written all in capitals ("VITIT MUNTARBHORN, Special Rapporteur", "Mr. KAO
+        KIM HOURN"): two to four upper-case words, none a known word or acronym, with a title
+        or role right before or a role in apposition right after."""
+        toks, n = s.toks, len(s.toks)
+        if not 2 <= b - a <= 4 or not all(_kind(t) == CAPS and not self._excluded(t)
+                                           for t in toks[a:b]):
+            return False
+        return self._title_cued(s, a, role_at) or (b + 1 < n and toks[b] == "," and any(
+            x in role_at for x in range(b + 1, min(n, b + 7))))
+
+    def _chain(self, s: Sentence, a: int, b: int, role_at: dict[int, int],
+               cross_and: bool) -> tuple[int, int]:
+        """The chain of capitalised words around tokens ``[a, b)``: to the left joined by
+        of/for/and/on/in/the/& ("... Courts of Cambodia", "Tigers of Tamil Eelam"), to the right
+        by "&" (and "and" when ``cross_and``); titles and roles end it."""
+        toks, lk, n = s.toks, s.lkeys, len(s.toks)
+
+        def cap(x: int) -> bool:
+            t = toks[x]
+            return (t[:1].isupper() and x not in role_at
+                    and t.replace(".", "") not in self.titles)
+
+        def joiner(x: int) -> bool:
+            return lk[x] in CHAIN_JOINERS and (cross_and or lk[x] != "and")
+
+        lo = a
+        while lo > 0:
+            if cap(lo - 1):
+                lo -= 1
+            elif lo > 1 and joiner(lo - 1) and cap(lo - 2):
+                lo -= 2
+            elif lo > 2 and lk[lo - 1] == "the" and joiner(lo - 2) and cap(lo - 3):
+                lo -= 3  # "Courts of the Kingdom"
+            else:
+                break
+        # to the right only "and"/"&" join: "Phil Robertson of Human Rights Watch" is a
+        # person of an organisation, not a part of its name
+        hi = b
+        while hi < n:
+            if cap(hi):
+                hi += 1
+            elif hi + 1 < n and lk[hi] in ("and", "&") and joiner(hi) and cap(hi + 1):
+                hi += 2
+            else:
+                break
+        return lo, hi
+
+    def _not_a_person(self, s: Sentence, a: int, b: int, role_at: dict[int, int],
+                      cued: bool) -> bool:
+        """Name-shaped words that context shows are not a person.
+
+        * inside a chain of capitalised words holding an organisation, place or document
+          head ("Front Line Defenders", "World Uyghur Congress", "Autonomous Region"), or
+          right before a lower-case head ("the Nexta Telegram channel");
+        * right before a capitalised role: a portfolio ("Plantation Industries Minister").
+        A title or role right before the name overrides the first ("Minister Chen Xu" of the
+        "Foreign Ministry" chain is still a person: titles and roles end a chain).
+        """
+        toks, lk, n = s.toks, s.lkeys, len(s.toks)
+        if b < n and b in role_at and toks[b][:1].isupper() and not self._title_cued(s, a,
+                                                                                     role_at):
+            return True  # "Plantation Industries Minister Mahinda Samarasinghe"
+        if self._title_cued(s, a, role_at):
+            return False
+        lo, hi = self._chain(s, a, b, role_at, cross_and=False)
+        if lo < a and hi == b and self._role_before(s, lo, role_at) and not any(
+                lk[x] in self.heads for x in range(a, b)):
+            # "Permanent Representative to the UN Office in Geneva Gennady Gatilov": the
+            # chain completes the role; the name after it is the person who holds it
+            return False
+        if not cued and lo > 0 and lk[lo - 1] in DETERMINERS:
+            # "its own Truth and Reconciliation Commission": after a determiner the chain
+            # goes on across "and" ("Rosa Ilves and Front Line Defenders" does not)
+            lo, hi = self._chain(s, a, b, role_at, cross_and=True)
+        if any(lk[x] in self.heads for x in range(lo, hi) if toks[x][:1].isupper()):
+            return True
+        return bool(hi < n and lk[hi] in self.heads_after and toks[hi].islower())
+
+    def _in_list_of_bodies(self, s: Sentence, a: int, b: int, role_at: dict[int, int],
+                           pb: Sequence[bool]) -> bool:
+        """An uncued run that is one item of a list whose item before or after it is a
+        state, bloc or organisation: a speakers' list ("..., Jubilee Campaign, Christian
+        Solidarity Worldwide, UN Watch, ...")."""
+        toks, lk, n = s.toks, s.lkeys, len(s.toks)
+        lo, hi = self._chain(s, a, b, role_at, cross_and=False)
+
+        def body_at(x: int, step: int) -> bool:
+            # the item across the separator at x: its nearest capitalised chain
+            y = x + step
+            if 0 <= y < n and lk[y] == "and" and step > 0:
+                y += 1
+            if not 0 <= y < n or not toks[y][:1].isupper():
+                return False
+            c_lo, c_hi = self._chain(s, y, y + 1, role_at, cross_and=False)
+            return any(pb[z] or lk[z] in self.heads for z in range(c_lo, c_hi))
+
+        before = (lo > 0 and toks[lo - 1] in (",", ";")) or (
+            lo > 1 and lk[lo - 1] == "and" and toks[lo - 2] == ",")
+        after = hi < n and toks[hi] in (",", ";")
+        if not (before or after):
+            return False
+        sep_before = lo - 1 if toks[lo - 1] in (",", ";") else lo - 2
+        return (before and body_at(sep_before, -1)) or (after and body_at(hi, 1))
+
+    @staticmethod
+    def _role_before(s: Sentence, i: int, role_at: dict[int, int]) -> bool:
+        """A role ends right before token ``i``, but for "of/to/for/at/in (the)"
+        ("ambassador to the ...", "head of ...")."""
+        k = i - 1
+        if k >= 0 and s.lkeys[k] == "the":
+            k -= 1
+        if k >= 0 and s.lkeys[k] in ("of", "to", "for", "at", "in", "on"):
+            k -= 1
+        return k >= 0 and k in role_at
+
     def _continues_a_name(self, s: Sentence, i: int) -> bool:
-        """True when a run follows "<Capitalised word> of/to/for/on/and (the)", i.e. it goes
+        """True when a run follows "<Capitalised word> of/to/for/on (the)", i.e. it goes
         on a name that started before it ("Office of the High Commissioner ...")."""
         k = i - 1
         if k >= 0 and s.lkeys[k] == "the":
             k -= 1
-        if k < 1 or s.lkeys[k] not in ("of", "to", "for", "on", "and", "against", "de"):
+        if k < 1 or s.lkeys[k] not in ("of", "to", "for", "on", "against", "de"):
             return False
         prev = s.toks[k - 1]
         return prev[:1].isupper() and prev.isalpha() and self._excluded(prev)
 
     def _resolve_persons(self, doc_id: str, sents: Sequence[Sentence],
-                         runs: Sequence[tuple[Sentence, int, int, bool]]) -> list[Mention]:
+                         runs: Sequence[Run]) -> list[Mention]:
+        """Each run to the fullest form of its name in the document, then the alias table.
+
+        A name of two or more parts is contained in a longer one (in order or reversed) →
+        the longer; one part alone ("Sokkhoeurn") → the name it belongs to; one part after a
+        title ("Mr Tan") → itself. Weak runs (title-case headlines) count only when the name
+        is given elsewhere.
+        """
         full: list[tuple[str, ...]] = []
-        for s, i, j, _cued in runs:
-            if j - i >= 2:
-                name = tuple(s.toks[i:j])
-                if name not in full:
-                    full.append(name)
-        # fullest form: a name contained in a longer one (in order or reversed) maps to it
+        for r in runs:
+            name = _name_key(r.s.toks[r.i:r.j])
+            if len(name) >= 2 and not r.weak and name not in full:
+                full.append(name)
         canon: dict[tuple[str, ...], tuple[str, ...]] = {}
         for n_, name in enumerate(full):
             best = name
@@ -466,20 +689,46 @@ class EntityTagger:
         part_of: dict[str, tuple[str, ...]] = {}
         for name in full:
             for tok in name:
-                if (len(tok) > 1 and tok.lower() not in NAME_PARTICLES
+                if (len(tok) > 1 and tok.lower() not in NAME_PARTICLES and "." not in tok
                         and not self._excluded(tok)):
                     part_of.setdefault(tok, canon[name])
         out: list[Mention] = []
         covered: set[tuple[int, int]] = set()
-        for s, i, j, cued in runs:
-            if j - i >= 2:
-                c = canon[tuple(s.toks[i:j])]
-                self._emit_person(out, doc_id, s, i, j, _join_name(c), covered)
-            elif s.toks[i] in part_of:
-                self._emit_person(out, doc_id, s, i, j, _join_name(part_of[s.toks[i]]), covered)
-            elif cued and _after_title(s.toks, i):
-                self._emit_person(out, doc_id, s, i, j, s.toks[i], covered)
+        for r in runs:
+            name = _name_key(r.s.toks[r.i:r.j])
+            c: tuple[str, ...] | None = None
+            if r.weak and name not in canon and len(name) == r.j - r.i:
+                r = self._known_inside(r, name, full)  # "Sok Vanna Urges Calm" → "Sok Vanna"
+                if r is None:
+                    continue
+                name = _name_key(r.s.toks[r.i:r.j])
+            if len(name) >= 2:
+                c = canon.get(name) or next(
+                    (canon[f] for f in full if _contains(f, name) or _contains(f, name[::-1])),
+                    None)
+            elif name[0] in part_of:
+                c = part_of[name[0]]
+            elif r.cued and not r.weak and r.j - r.i == 1 and self._title_before(
+                    r.s.toks, r.i, self.honorifics):
+                c = name
+            if c is not None:
+                self._emit_person(out, doc_id, r.s, r.i, r.j, self._alias(c), covered)
         return out
+
+    @staticmethod
+    def _known_inside(r: Run, name: tuple[str, ...],
+                      full: Sequence[tuple[str, ...]]) -> Run | None:
+        """The longest name the document gives elsewhere inside a weak run (None if none)."""
+        for f in sorted(full, key=len, reverse=True):
+            k = len(f)
+            for x in range(len(name) - k + 1):
+                if name[x:x + k] == f:
+                    return r._replace(i=r.i + x, j=r.i + x + k)
+        return None
+
+    def _alias(self, name: tuple[str, ...]) -> str:
+        """The canonical text of a name: joined, then through ``person_aliases.csv``."""
+        return person_alias(_join_name(name))
 
     def _emit_person(self, out: list[Mention], doc_id: str, s: Sentence, i: int, j: int,
                      canonical: str, covered: set[tuple[int, int]]) -> None:
@@ -490,22 +739,149 @@ class EntityTagger:
         self._emit(out, doc_id, s, i, j, "PERSON", canonical)
 
 
-def _after_title(toks: Sequence[str], i: int) -> bool:
-    """Token ``i`` follows a title: "Mr Tan", "Mr. Tan", "H.E. Ouch Borith"."""
-    if i < 1:
+# token kinds for the shape of a name
+NAME, CAPS, INITIALS, PREFIXED = "name", "caps", "initials", "prefixed"
+# "G.L.", "H.E.": initials written as one token
+_INITIALS_RE = re.compile(r"(?:[A-Z]\.){2,}")
+# "al-Assad", "el-Sisi", "bin-Salman", "d'Estaing": a lower-case particle glued to a name
+_PREFIXED_RE = re.compile(r"(?:al|el|ad|as|ash|at|az|ibn|bin|abu|d)[-‐'’][A-Z][\w'’-]*")
+# an upper-case word of letters (and hyphens, apostrophes): "CHEN", "TÜRK", "SAM-OL"; also
+# acronyms
+_CAPS_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*[^\W\d_]")
+# regular demonym endings added to a state's name ("Sierra Leone-an", "Sri Lanka-n")
+_DEMONYM_SUFFIXES = ("n", "an", "ian", "ean", "ese", "er")
+NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
+# words that join the parts of an organisation or place name
+CHAIN_JOINERS = frozenset({"of", "for", "and", "on", "in", "the", "&", "de", "du", "des",
+                           "to"})
+# a person's name does not follow these directly; an organisation's often does
+DETERMINERS = frozenset({"the", "its", "their", "our", "own", "this", "these", "those"})
+
+
+@lru_cache(maxsize=65536)
+def _kind(tok: str) -> str:
+    """The kind of name part a token can be ("" when none); cached, tokens repeat."""
+    if not tok or not tok[0].isupper():
+        return PREFIXED if tok[:1].isalpha() and _PREFIXED_RE.fullmatch(tok) else ""
+    if "." in tok and _INITIALS_RE.fullmatch(tok):
+        return INITIALS
+    if _HAS_DIGIT(tok) or not tok[0].isalpha():
+        return ""
+    if len(tok) > 1 and tok.isupper():
+        return CAPS if _CAPS_RE.fullmatch(tok) and tok not in NAME_SUFFIXES else (
+            NAME if tok in NAME_SUFFIXES else "")
+    return NAME
+
+
+def _norm_name_tok(tok: str) -> str:
+    """An upper-case family name in title case ("CHEN" → "Chen", "SAM-OL" → "Sam-Ol"), so
+    "CHEN Xu" and "Chen Xu" are one person; other tokens as written."""
+    if _kind(tok) == CAPS:
+        return "-".join(p[:1] + p[1:].lower() for p in tok.split("-"))
+    return tok
+
+
+def _name_key(toks: Sequence[str]) -> tuple[str, ...]:
+    """A run's tokens as name parts: upper-case family names in title case, initials
+    merged ("G", ".", "L", "." → "G.L."), a dot kept after a single initial or a suffix
+    ("Volker T. Türk", "Locsin Jr.")."""
+    out: list[str] = []
+    k, n = 0, len(toks)
+    while k < n:
+        t = toks[k]
+        if len(t) == 1 and t.isupper() and k + 1 < n and toks[k + 1] == ".":
+            k2 = k
+            while k2 + 1 < n and len(toks[k2]) == 1 and toks[k2].isupper() and toks[k2 + 1] == ".":
+                k2 += 2
+            if k2 - k >= 4:  # two or more initials
+                out.append("".join(toks[k:k2]))
+                k = k2
+                continue
+        if t == "." and out and not out[-1].endswith("."):
+            out[-1] += "."
+        elif t != ".":
+            out.append(_norm_name_tok(t))
+        k += 1
+    return tuple(out)
+
+
+def _title_case_line(s: Sentence) -> bool:
+    """A headline in title case: no closing punctuation and three in four words of four or
+    more letters capitalised ("Cambodia Rejects Biased Report At Geneva Meeting")."""
+    if s.text.rstrip()[-1:] in ".!?…\"”’)":
         return False
-    return toks[i - 1].rstrip(".") in TITLES or (toks[i - 1] == "." and i > 1
-                                                  and toks[i - 2] in TITLES)
+    long_words = [t for t in s.toks if len(t) >= 4 and t.isalpha()]
+    caps = sum(1 for t in long_words if t[0].isupper())
+    return len(long_words) >= 3 and caps >= 0.75 * len(long_words)
+
+
+def fold_name(name: str) -> str:
+    """A name compared without case, accents, hyphens or extra spaces (alias look-ups)."""
+    import unicodedata
+
+    t = unicodedata.normalize("NFKD", name)
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[-‐‑.]", " ", t).lower().split())
+
+
+@lru_cache(maxsize=1)
+def person_aliases() -> dict[str, str]:
+    """``{folded alias: canonical}`` from ``data/person_aliases.csv``."""
+    return {fold_name(r["alias"]): r["canonical"] for r in rows("person_aliases.csv")}
+
+
+def person_alias(name: str) -> str:
+    """The canonical spelling of a person's name from ``data/person_aliases.csv`` (the name
+    itself when it has no entry): "Ney Samol" → "Ney Sam Ol"."""
+    return person_aliases().get(fold_name(name), name)
+
+
+@lru_cache(maxsize=1)
+def titles() -> frozenset[str]:
+    """Titles and honorifics from ``data/titles.csv``, without dots ("HE" for "H.E.")."""
+    return frozenset(r["title"].replace(".", "") for r in rows("titles.csv"))
+
+
+@lru_cache(maxsize=1)
+def honorifics() -> frozenset[str]:
+    """The titles after which one word is a person ("Mr Tan"): ``alone`` = yes."""
+    return frozenset(r["title"].replace(".", "") for r in rows("titles.csv")
+                     if r.get("alone") == "yes")
+
+
+@lru_cache(maxsize=1)
+def name_heads() -> tuple[frozenset[str], frozenset[str]]:
+    """(all heads, heads that also count in lower case after a chain), ``name_heads.csv``."""
+    heads = rows("name_heads.csv")
+    return (frozenset(r["head"].lower() for r in heads),
+            frozenset(r["head"].lower() for r in heads if r.get("after") == "yes"))
+
+
+@lru_cache(maxsize=1)
+def demonym_index() -> PhraseIndex:
+    """Demonyms as phrases ("Sri Lankan", "SRI LANKAN"): never a person. Besides
+    ``demonyms.csv``, the regular forms of every state name ("Sierra Leone" + "an", "Sri
+    Lanka" + "n", "Jordan" + "ian", "Sudan" + "ese") are included."""
+    entries = [(d, "DEMONYM", iso) for d, iso in demonym_states().items()]
+    for name, iso in state_names().items():
+        if iso == "-" or not name[-1:].isalpha():
+            continue
+        multiword = " " in name
+        for suffix in _DEMONYM_SUFFIXES:
+            if multiword or len(suffix) >= 2:  # "Mali" + "n" would block "Malin"
+                entries.append((name + suffix, "DEMONYM", iso))
+    return PhraseIndex(entries, upper_variants=True)
 
 
 def _join_name(toks: Sequence[str]) -> str:
-    """Name tokens back to text: "John", "F", ".", "Kennedy" → "John F. Kennedy"."""
+    """Name parts back to text: ("John", "F.", "Kennedy") → "John F. Kennedy"."""
     return " ".join(toks).replace(" .", ".")
 
 
 def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
     k = len(small)
     return any(big[x:x + k] == small for x in range(len(big) - k + 1))
+
 
 
 # --------------------------------------------------------------------------- corpus level
