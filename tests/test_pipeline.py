@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -67,8 +68,15 @@ def test_figures_notebooks_and_manifest(runs, root: Path):
                       if "image/png" in o.get("data", {})]
             assert len(images) == len(FIGURES)
         assert (out / "notebooks" / nb).with_suffix(".html").stat().st_size > 10_000
+        for copy in (out / "notebooks" / nb, (out / "notebooks" / nb).with_suffix(".html")):
+            text = copy.read_text(encoding="utf-8")  # paths relative to the run, not the user's
+            for absolute in (root, out):  # as a whole path, not inside "../../tmp/run_a0"
+                assert not re.search(r"(?<![\w.~/-])" + re.escape(str(absolute)), text), copy
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert m["status"] == "ok" and m["parameters"]["corpus_dir"] == str(root / "seeds")
+    # paths as the notebooks (run from notebooks/) see them
+    assert m["status"] == "ok" and m["parameters"]["corpus_dir"] == "../seeds"
+    assert (root / "notebooks" / m["parameters"]["out_dir"]).resolve() == out.resolve()
+    assert not (out / ".tallybook.lock").exists()
     assert [n["name"] for n in m["notebooks"]] == list(NOTEBOOKS)
     assert all(n["seconds"] > 0 for n in m["notebooks"])
     seed = root / "seeds" / "003_573078b1906a0fce.txt"
