@@ -50,6 +50,34 @@ def kernel_env() -> dict[str, str]:
     return env
 
 
+# Unix socket paths hold at most 104-108 bytes; a kernel's sockets are named
+# <connection dir>/kernel-<36-character id>-ipc-<n>, 50 bytes after the folder.
+SOCKET_PATH_MAX = 100
+KERNEL_SOCKET_NAME = len("/kernel-") + 36 + len("-ipc-5")
+
+
+def ipc_env() -> dict[str, str]:
+    """Environment changes that let kernels talk to JupyterLab over IPC sockets, not TCP.
+
+    The sockets sit beside each kernel's connection file in Jupyter's runtime folder. If that
+    folder's path is too long for a socket, a short private runtime folder under ``/tmp`` is
+    used instead (``jupyter server list`` then does not list that server).
+
+    Returns:
+        ``{}`` when the runtime folder is fine, else ``{"JUPYTER_RUNTIME_DIR": <short>}``.
+    """
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    if len(jupyter_runtime_dir()) + KERNEL_SOCKET_NAME <= SOCKET_PATH_MAX:
+        return {}
+    import tempfile
+
+    for parent in ("/tmp", tempfile.gettempdir()):
+        if os.path.isdir(parent) and len(parent) + 16 + KERNEL_SOCKET_NAME <= SOCKET_PATH_MAX:
+            return {"JUPYTER_RUNTIME_DIR": tempfile.mkdtemp(prefix="tb-lab-", dir=parent)}
+    raise OSError("no folder short enough for kernel sockets")
+
+
 def lab_argv(root_dir: str | os.PathLike[str], *, port: int | None = None,
              token: str | None = None, open_browser: bool = True,
              ip: str | None = None) -> list[str]:
@@ -77,7 +105,7 @@ def lab_argv(root_dir: str | os.PathLike[str], *, port: int | None = None,
         argv.append(f"--ip={ip}")
     if not open_browser:
         argv.append("--no-browser")
-    if os.name != "nt":
+    if os.name != "nt":  # no IPC transport on Windows: TCP as before
         argv.append("--KernelManager.transport=ipc")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")  # containers often run as root
@@ -103,8 +131,11 @@ def main(argv: list[str] | None = None) -> None:
         return
     cmd = lab_argv(Path(args.root).resolve(), port=args.port, token=args.token or None,
                    open_browser=not args.no_browser, ip=args.ip)
+    env = kernel_env()
+    if os.name != "nt":
+        env.update(ipc_env())
     sys.stdout.flush()
-    os.execve(cmd[0], cmd, kernel_env())
+    os.execve(cmd[0], cmd, env)
 
 
 if __name__ == "__main__":
