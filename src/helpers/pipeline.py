@@ -391,11 +391,14 @@ def _stop_kernel(km: Any) -> None:
             proc.wait(timeout=5)
 
 
-def _recording_kernel_manager(started: list[Any]) -> type:
-    """A kernel manager class that appends every instance to ``started``.
+def _recording_kernel_manager(started: list[Any], stderr_path: Path) -> type:
+    """A kernel manager class that records its instances and sends kernel stderr to a file.
 
-    nbclient still creates, owns and shuts down the kernel as usual; the list lets the runner
-    stop the kernel itself if the run is interrupted.
+    nbclient still creates, owns and shuts down the kernel as usual; the list (of managers and
+    the log files they opened) lets the runner stop the kernel itself if the run is
+    interrupted, and close the files. The kernel's own log (stderr) goes to
+    ``stderr_path`` so the runner can show what matters and drop the noise of a normal
+    shutdown (see :func:`_kernel_log_lines`).
     """
     from jupyter_client.manager import AsyncKernelManager
 
@@ -404,7 +407,27 @@ def _recording_kernel_manager(started: list[Any]) -> type:
             super().__init__(**kwargs)
             started.append(self)
 
+        def start_kernel(self, **kw: Any) -> Any:
+            sink = stderr_path.open("ab")  # the kernel keeps its own copy of the descriptor
+            started.append(sink)
+            kw.setdefault("stderr", sink)
+            return super().start_kernel(**kw)
+
     return RecordingKernelManager
+
+
+# Kernel log lines that a normal run produces and that tell the user nothing: jupyter_client
+# interrupts a kernel before shutting it down, and ipykernel logs that interrupt.
+KERNEL_NOISE = re.compile(r"KeyboardInterrupt caught in kernel|without encryption")
+
+
+def _kernel_log_lines(path: Path) -> list[str]:
+    """What a kernel wrote to stderr, less the noise of a normal shutdown."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [ln for ln in text.splitlines() if ln.strip() and not KERNEL_NOISE.search(ln)]
 
 
 def run_notebook(src: Path, dest: Path, parameters: dict[str, Any], *, cwd: Path,
@@ -437,7 +460,8 @@ def run_notebook(src: Path, dest: Path, parameters: dict[str, Any], *, cwd: Path
             pm.execute_notebook(str(src), tmp, parameters=parameters, kernel_name=kernel_name,
                                 cwd=str(cwd), progress_bar=False, log_output=False,
                                 config=_kernel_config(kdir),
-                                kernel_manager_class=_recording_kernel_manager(kernels))
+                                kernel_manager_class=_recording_kernel_manager(
+                                    kernels, kdir / "kernel.log"))
         except BaseException as exc:
             outcome["error"] = exc
 
@@ -451,9 +475,17 @@ def run_notebook(src: Path, dest: Path, parameters: dict[str, Any], *, cwd: Path
         for km in kernels:
             _stop_kernel(km)
         worker.join(10)
+        for fh in kernels:
+            if hasattr(fh, "close"):
+                fh.close()
         Path(tmp).unlink(missing_ok=True)
         shutil.rmtree(kdir, ignore_errors=True)
         raise
+    for fh in kernels:
+        if hasattr(fh, "close"):
+            fh.close()
+    for line in _kernel_log_lines(kdir / "kernel.log"):
+        print(f"tallybook: {src.name} kernel: {line}", file=sys.stderr)
     shutil.rmtree(kdir, ignore_errors=True)
     exc = outcome.get("error")
     if isinstance(exc, PapermillExecutionError):
