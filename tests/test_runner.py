@@ -315,3 +315,31 @@ def test_error_names_notebook_cell_and_input_file(tmp_path: Path, capsys):
     assert not (out / "notebooks" / "03_never.ipynb").exists()
     executed = (out / "notebooks" / "02_bad.ipynb").read_text()
     assert str(tmp_path) not in executed  # the traceback's path was made relative
+
+
+@pytest.mark.slow
+def test_ctrl_c_marks_the_run_interrupted(waiting):
+    nbs, corpus, out = waiting
+    proc = _start(nbs, corpus, out)
+    try:
+        kernel = _wait_for(out / "started.json", proc)["pid"]
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + signal.SIGINT, stderr
+    m = json.loads((out / "manifest.json").read_text())
+    assert (m["status"], m["interrupted_by"]) == ("interrupted", "SIGINT")
+    assert not (out / LOCK_NAME).exists() and _gone(kernel)
+
+
+def test_readme_commands_run_from_anywhere(tmp_path: Path):
+    # the installed console script and `python -m` from the environment, outside the repo
+    script = Path(sys.executable).parent / "tallybook"
+    for argv in ([str(script)], [sys.executable, "-m", "helpers.pipeline"]):
+        res = subprocess.run([*argv, "--corpus", "missing", "--out", "o"], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=60)
+        assert res.returncode == 1, res.stderr
+        assert res.stderr.strip() == f"tallybook: corpus folder not found: {tmp_path / 'missing'}"
+        assert not (tmp_path / "o").exists()
