@@ -583,16 +583,16 @@ def run_pipeline(corpus: Path, out: Path, *, notebooks_dir: Path | None = None,
     if not corpus.is_dir():
         what = "is not a folder" if corpus.exists() else "not found"
         raise PipelineError(f"corpus folder {what}: {corpus}")
-    names = discover_notebooks(notebooks_dir)
-    if only:
-        names = [n for n in names if any(n == o or n.startswith(o) for o in only)]
+    every = discover_notebooks(notebooks_dir)
+    names = [n for n in every if not only or any(n == o or n.startswith(o) for o in only)]
     if not names:
         raise PipelineError(f"no notebooks to run in {notebooks_dir}"
                             + (f" matching {only}" if only else ""))
     corpus_rel, out_rel = relative_to(corpus, notebooks_dir), relative_to(out, notebooks_dir)
     offered: dict[str, Any] = {"corpus_dir": corpus_rel, "out_dir": out_rel}
     offered.update(extra_parameters or {})
-    declared = {n: declared_parameters(notebooks_dir / n) for n in names}
+    # unknown names are checked against every notebook, so --only 01 does not flag 04's terms
+    declared = {n: declared_parameters(notebooks_dir / n) for n in every}
     ignored = [n for n in extra_parameters or {} if not any(n in d for d in declared.values())]
     for name in ignored:
         if name:
@@ -713,11 +713,16 @@ def main(argv: list[str] | None = None) -> int:
                     help="notebook parameter, VALUE as JSON or text (repeatable)")
     ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                     metavar=("NAME", "VALUE"), help="the same as --set NAME=VALUE")
+    ap.add_argument("--engine", default=None,
+                    help="shorthand for --set engine=ENGINE (for notebooks that declare it)")
+    ap.add_argument("--scheduler", default=None,
+                    help="shorthand for --set scheduler=ADDRESS (e.g. tcp://host:8786)")
     ap.add_argument("--only", action="append", help="run only this notebook (e.g. 01)")
     ap.add_argument("--notebooks", default=None,
                     help="folder of NN_name.ipynb notebooks (default: the repository's)")
     ap.add_argument("--no-html", action="store_true", help="skip the HTML copies")
-    ap.add_argument("--quiet", action="store_true", help="print errors only")
+    ap.add_argument("--quiet", action="store_true",
+                    help="no progress lines (warnings and errors still shown)")
     args = ap.parse_args(argv)
     pairs = list(args.parameter)
     for s in args.sets:
@@ -725,6 +730,8 @@ def main(argv: list[str] | None = None) -> int:
         if not eq or not name.strip():
             ap.error(f"--set expects NAME=VALUE, got {s!r}")
         pairs.append((name.strip(), value))
+    extra_named = {"engine": args.engine, "scheduler": args.scheduler}
+    pairs += [(k, json.dumps(v)) for k, v in extra_named.items() if v is not None]
     base = Path(args.base).resolve()
     corpus, out = resolve(args.corpus, base), resolve(args.out, base)
     extra = {k: _parse_value(v) for k, v in pairs}
