@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -27,7 +30,24 @@ def runs(tmp_path_factory: pytest.TempPathFactory, root: Path) -> tuple[Path, Pa
     a = tmp_path_factory.mktemp("run_a")
     b = tmp_path_factory.mktemp("run_b")
     assert main(["--corpus", str(root / "seeds"), "--out", str(a)]) == 0
+    # run b is first killed outright (kill -9) half-way, then run again into the same folder
+    killed = subprocess.Popen([sys.executable, "-m", "helpers.pipeline", "--corpus",
+                               str(root / "seeds"), "--out", str(b), "--no-html", "--quiet"])
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and killed.poll() is None:
+        try:
+            m = json.loads((b / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            m = {}
+        if len(m.get("notebooks", [])) >= 2:  # 01 done, 02 started
+            break
+        time.sleep(0.1)
+    killed.kill()
+    killed.wait()
+    assert json.loads((b / "manifest.json").read_text(encoding="utf-8"))["status"] == "running"
     assert main(["--corpus", str(root / "seeds"), "--out", str(b), "--no-html"]) == 0
+    m = json.loads((b / "manifest.json").read_text(encoding="utf-8"))
+    assert m["previous_run"]["pid"] == killed.pid and m["status"] == "ok"
     assert _hashes(root / "notebooks") == before, "the runner must not touch the sources"
     return a, b
 
@@ -87,6 +107,7 @@ def test_figures_notebooks_and_manifest(runs, root: Path):
 
 @pytest.mark.slow
 def test_second_run_is_byte_identical(runs):
+    # b was killed half-way once, then rerun: its tables equal a clean run's
     a, b = runs
     assert _hashes(a / "tables") == _hashes(b / "tables")
     assert _hashes(a / "figures") == _hashes(b / "figures")
