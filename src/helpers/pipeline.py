@@ -418,7 +418,9 @@ def _recording_kernel_manager(started: list[Any], stderr_path: Path) -> type:
 
 # Kernel log lines that a normal run produces and that tell the user nothing: jupyter_client
 # interrupts a kernel before shutting it down, and ipykernel logs that interrupt.
-KERNEL_NOISE = re.compile(r"KeyboardInterrupt caught in kernel|without encryption")
+# (The TCP "without encryption" warning is not filtered: its cause is removed instead, see
+# _kernel_config, and it stays visible where TCP must be used.)
+KERNEL_NOISE = re.compile(r"KeyboardInterrupt caught in kernel")
 
 
 def _kernel_log_lines(path: Path) -> list[str]:
