@@ -10,11 +10,12 @@ OUT     ?= reports
 BENCH_MB ?= 5
 
 .DEFAULT_GOAL := help
-.PHONY: help env kernel run test eval fuzz lab bench lint docs-figure clean
+.PHONY: help env kernel run test test-browser eval fuzz lab bench lint docs-figure clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo "  variables: CORPUS=<folder of .txt> (default seeds)  OUT=<folder> (default reports)"
+	@echo "             P=\"name=value ...\" notebook parameters for run; PORT=, TOKEN= for lab"
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "tallybook needs Python 3.11+"'
@@ -29,8 +30,10 @@ env: $(STAMP) ## create .venv from the pinned requirements and register the pyth
 kernel: $(STAMP) ## (re)register the python3 Jupyter kernel for .venv
 	$(BIN)/python -m helpers.kernel
 
-run: $(STAMP) ## run the four notebooks on CORPUS into OUT (default: seeds -> reports)
-	$(BIN)/python -m helpers.pipeline --corpus "$(CORPUS)" --out "$(OUT)"
+# P="name=value name=value": notebook parameters (each notebook gets those it declares),
+# e.g. make run P="term=Covid subject_country=KHM"; values are JSON or text, no spaces.
+run: $(STAMP) ## run the notebooks on CORPUS into OUT (default: seeds -> reports); P="term=Covid"
+	$(BIN)/python -m helpers.pipeline --corpus "$(CORPUS)" --out "$(OUT)"$(foreach p,$(P), --set '$(p)')
 
 test: $(STAMP) ## run the test suite (unit tests, notebooks through the runner, JupyterLab)
 	$(BIN)/python -m pytest
@@ -52,8 +55,12 @@ fuzz: $(STAMP) ## property-based fuzzing of stages 01-03: 10,000 generated artic
 lint: $(STAMP) ## ruff over the package and tests
 	$(BIN)/ruff check src tests
 
-lab: $(STAMP) ## open JupyterLab on the notebooks
-	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" $(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+# PORT=8888 TOKEN=secret fix the port and the access token (default: JupyterLab picks both).
+lab: $(STAMP) ## open JupyterLab on the notebooks (PORT=... TOKEN=... optional)
+	$(BIN)/python -m helpers.kernel lab --root notebooks$(if $(PORT), --port $(PORT))$(if $(TOKEN), --token '$(TOKEN)')
+
+test-browser: $(STAMP) ## headless Chromium opens an executed notebook in JupyterLab (needs chromium)
+	$(BIN)/python -m pytest -m browser tests/test_browser.py
 
 bench: $(STAMP) ## tokens per second of each stage on the seeds repeated to BENCH_MB megabytes
 	$(BIN)/python -m helpers.bench --corpus seeds --megabytes $(BENCH_MB)

@@ -1,10 +1,11 @@
-"""JupyterLab starts on a free loopback port, lists the notebooks and serves /lab."""
+"""JupyterLab, started with ``make lab``'s own command line, lists the notebooks and serves /lab."""
 
 from __future__ import annotations
 
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,6 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from helpers.kernel import lab_argv
 
 
 def _free_port() -> int:
@@ -26,12 +29,17 @@ def test_jupyterlab_lists_the_notebooks(root: Path, tmp_path: Path):
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
                JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
-         f"--port={port}", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root / 'notebooks'}", "--ServerApp.port_retries=0",
-         *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    if shutil.which("make"):  # exactly what `make lab PORT=... TOKEN=...` runs
+        from test_browser import make_lab_command
+
+        argv = make_lab_command(root, port, token)
+    else:
+        argv = [sys.executable, "-m", "helpers.kernel", "lab", "--root", "notebooks",
+                "--port", str(port), "--token", token]
+    assert argv[2:] == ["helpers.kernel", "lab", "--root", "notebooks", "--port", str(port),
+                        "--token", token]
+    proc = subprocess.Popen([*argv, "--no-browser"], cwd=root, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -62,3 +70,14 @@ def test_jupyterlab_lists_the_notebooks(root: Path, tmp_path: Path):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_lab_command_line(tmp_path: Path):
+    argv = lab_argv(tmp_path, port=8899, token="abc", open_browser=False)
+    assert argv[1:3] == ["-m", "jupyterlab"]
+    assert {f"--ServerApp.root_dir={tmp_path}", "--port=8899", "--ServerApp.port_retries=0",
+            "--IdentityProvider.token=abc", "--no-browser"} <= set(argv)
+    if os.name != "nt":
+        assert "--KernelManager.transport=ipc" in argv
+    default = lab_argv(tmp_path)  # no port, no token: JupyterLab picks and prints them
+    assert not any(a.startswith(("--port", "--IdentityProvider.token")) for a in default)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -26,7 +30,24 @@ def runs(tmp_path_factory: pytest.TempPathFactory, root: Path) -> tuple[Path, Pa
     a = tmp_path_factory.mktemp("run_a")
     b = tmp_path_factory.mktemp("run_b")
     assert main(["--corpus", str(root / "seeds"), "--out", str(a)]) == 0
+    # run b is first killed outright (kill -9) half-way, then run again into the same folder
+    killed = subprocess.Popen([sys.executable, "-m", "helpers.pipeline", "--corpus",
+                               str(root / "seeds"), "--out", str(b), "--no-html", "--quiet"])
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and killed.poll() is None:
+        try:
+            m = json.loads((b / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            m = {}
+        if len(m.get("notebooks", [])) >= 2:  # 01 done, 02 started
+            break
+        time.sleep(0.1)
+    killed.kill()
+    killed.wait()
+    assert json.loads((b / "manifest.json").read_text(encoding="utf-8"))["status"] == "running"
     assert main(["--corpus", str(root / "seeds"), "--out", str(b), "--no-html"]) == 0
+    m = json.loads((b / "manifest.json").read_text(encoding="utf-8"))
+    assert m["previous_run"]["pid"] == killed.pid and m["status"] == "ok"
     assert _hashes(root / "notebooks") == before, "the runner must not touch the sources"
     return a, b
 
@@ -67,8 +88,15 @@ def test_figures_notebooks_and_manifest(runs, root: Path):
                       if "image/png" in o.get("data", {})]
             assert len(images) == len(FIGURES)
         assert (out / "notebooks" / nb).with_suffix(".html").stat().st_size > 10_000
+        for copy in (out / "notebooks" / nb, (out / "notebooks" / nb).with_suffix(".html")):
+            text = copy.read_text(encoding="utf-8")  # paths relative to the run, not the user's
+            for absolute in (root, out):  # as a whole path, not inside "../../tmp/run_a0"
+                assert not re.search(r"(?<![\w.~/-])" + re.escape(str(absolute)), text), copy
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert m["status"] == "ok" and m["parameters"]["corpus_dir"] == str(root / "seeds")
+    # paths as the notebooks (run from notebooks/) see them
+    assert m["status"] == "ok" and m["parameters"]["corpus_dir"] == "../seeds"
+    assert (root / "notebooks" / m["parameters"]["out_dir"]).resolve() == out.resolve()
+    assert not (out / ".tallybook.lock").exists()
     assert [n["name"] for n in m["notebooks"]] == list(NOTEBOOKS)
     assert all(n["seconds"] > 0 for n in m["notebooks"])
     seed = root / "seeds" / "003_573078b1906a0fce.txt"
@@ -79,6 +107,7 @@ def test_figures_notebooks_and_manifest(runs, root: Path):
 
 @pytest.mark.slow
 def test_second_run_is_byte_identical(runs):
+    # b was killed half-way once, then rerun: its tables equal a clean run's
     a, b = runs
     assert _hashes(a / "tables") == _hashes(b / "tables")
     assert _hashes(a / "figures") == _hashes(b / "figures")

@@ -1,28 +1,45 @@
-"""Run the four notebooks headless with papermill: ``python -m helpers.pipeline``.
+"""Run the numbered notebooks headless with papermill (``tallybook``).
 
-Usage::
+Usage (from the repository, after ``make env``)::
 
-    python -m helpers.pipeline --corpus seeds --out reports
-    python -m helpers.pipeline --corpus /data/articles --out /tmp/run1 -p subject_country KHM
+    .venv/bin/tallybook --corpus seeds --out reports
+    .venv/bin/python -m helpers.pipeline --corpus /data/articles --out /tmp/run1 \\
+        --set subject_country=KHM --set term=Covid
 
-Every notebook gets the same parameters, runs with kernel ``python3`` from the notebooks'
-folder, and is written executed to ``OUT/notebooks/`` with an HTML copy; the source
-notebooks are never touched. The run stops at the first failing notebook, naming it and the
-error. ``OUT/manifest.json`` records parameters, input files (sha256), package versions and
-the duration of each notebook.
+Every ``notebooks/NN_name.ipynb`` runs in order with kernel ``python3`` from the notebooks'
+folder and is written executed to ``OUT/notebooks/`` with an HTML copy; the source notebooks
+are never touched. Each notebook gets only the parameters its ``parameters`` cell declares;
+a ``--set`` name that no notebook declares is reported and ignored. Paths handed to the
+notebooks, and printed in them, are relative to the notebooks' folder.
+
+One run per OUT: ``OUT/.tallybook.lock`` names the running process; a second run into the
+same OUT stops at once. ``OUT/manifest.json`` says ``running`` from the start and ``ok``,
+``failed`` or ``interrupted`` at the end (Ctrl-C and SIGTERM stop the kernel, release the lock
+and exit non-zero). A run killed outright leaves ``running``; the next run says so and records
+it under ``previous_run``. The manifest also records the parameters, the input files (sha256),
+package versions and the duration of each notebook.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import hashlib
 import json
 import os
 import platform
+import re
+import shlex
+import shutil
+import signal
+import socket
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -30,22 +47,178 @@ from typing import Any
 from helpers import __version__, repo_root
 from helpers.contract import atomic_write_bytes, atomic_write_text
 
-NOTEBOOKS = ("01_clean.ipynb", "02_entities.ipynb", "03_tallies.ipynb", "04_compare.ipynb")
+# The pipeline is every notebook named NN_<name>.ipynb in notebooks/, in numeric order
+# (01_clean, 02_entities, 03_tallies, 04_compare, and any later one such as 05_explore).
+NOTEBOOK_NAME = re.compile(r"^\d{2}_[\w-]+\.ipynb$")  # two digits, underscore, a name
+LOCK_NAME = ".tallybook.lock"
 RECORDED_PACKAGES = ("tallybook-helpers", "pandas", "numpy", "matplotlib", "seaborn", "nltk",
                      "papermill", "nbconvert", "ipykernel", "jupyterlab", "pycountry",
                      "charset-normalizer", "text2num", "tqdm", "beautifulsoup4")
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # terminal colour codes in IPython tracebacks
 
 
-class NotebookFailed(RuntimeError):
-    """A notebook raised; the message names the notebook and the error."""
+def discover_notebooks(folder: Path) -> list[str]:
+    """The pipeline's notebooks in ``folder``: ``NN_name.ipynb``, in order.
+
+    Args:
+        folder: the notebooks folder.
+
+    Returns:
+        File names sorted by name (so by their two-digit prefix).
+    """
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if NOTEBOOK_NAME.match(p.name))
+
+
+NOTEBOOKS: tuple[str, ...] = tuple(discover_notebooks(repo_root() / "notebooks"))
+
+
+class PipelineError(RuntimeError):
+    """The run could not start or did not finish; the message says why, for the user."""
+
+
+class NotebookFailed(PipelineError):
+    """A notebook raised; the message names the notebook, the cell and the error."""
+
+
+class RunLocked(PipelineError):
+    """Another live run holds the lock on this OUT."""
+
+
+class RunInterrupted(PipelineError):
+    """SIGINT or SIGTERM arrived during the run."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")
 
 
 @dataclass
 class NotebookRun:
+    """Outcome of one executed notebook."""
+
     name: str
     status: str
     seconds: float
     error: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Lock: one run per OUT
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (on this host)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+@dataclass
+class RunLock:
+    """A held lock on a run folder (``OUT/.tallybook.lock``).
+
+    Attributes:
+        path: the lock file.
+        info: what this run wrote into it (pid, host, started, command).
+        took_over: what a previous holder that died without releasing it had written, if any.
+    """
+
+    path: Path
+    info: dict[str, Any]
+    took_over: dict[str, Any] | None = None
+    _fd: int = field(default=-1, repr=False)
+
+    def release(self) -> None:
+        """Remove the lock file and let go of the lock (safe to call twice)."""
+        if self._fd < 0:
+            return
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)  # unlink while still holding the lock, then close
+        os.close(self._fd)
+        self._fd = -1
+
+
+def _read_lock(fd: int) -> dict[str, Any]:
+    os.lseek(fd, 0, os.SEEK_SET)
+    raw = os.read(fd, 65536)
+    try:
+        info = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        info = {"unreadable": raw[:200].decode("utf-8", "replace")}
+    return info if isinstance(info, dict) else {}
+
+
+def acquire_lock(out: Path, command: str = "") -> RunLock:
+    """Take the lock on ``out`` or stop at once if a live run holds it.
+
+    The lock is an ``flock`` on ``OUT/.tallybook.lock``: the kernel releases it when its holder
+    dies, however it dies, so a lock left behind by a killed run is taken over (and
+    :attr:`RunLock.took_over` says whose it was).
+
+    Args:
+        out: the run folder (created if needed).
+        command: the command line, recorded in the lock file for whoever finds it.
+
+    Returns:
+        The held lock; call :meth:`RunLock.release` when the run ends.
+
+    Raises:
+        RunLocked: another process holds it; the message names its pid and start time.
+    """
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / LOCK_NAME
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                os.close(fd)
+                raise
+            holder = _read_lock(fd)
+            os.close(fd)
+            who = f"pid {holder.get('pid', '?')}"
+            if holder.get("host"):
+                who += f" on {holder['host']}"
+            since = f", started {holder['started']}" if holder.get("started") else ""
+            raise RunLocked(
+                f"another run is writing into {out} ({who}{since}); wait for it to finish or "
+                f"choose another --out") from None
+        # the holder may have unlinked the file between our open() and flock(): then the lock
+        # we hold is on a file nobody else will see, so start again on the current one
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    previous = _read_lock(fd)
+    info = {"pid": os.getpid(), "host": socket.gethostname(), "started": _now(),
+            "command": command}
+    os.ftruncate(fd, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, (json.dumps(info) + "\n").encode("utf-8"))
+    os.fsync(fd)
+    return RunLock(path, info, took_over=previous or None, _fd=fd)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs, parameters, paths
 
 
 def _sha256(path: Path) -> str:
@@ -57,11 +230,15 @@ def _sha256(path: Path) -> str:
 
 
 def input_files(corpus: Path) -> list[dict[str, Any]]:
-    """Every file the run reads from the corpus folder, with size and sha256."""
+    """Every readable file in the corpus folder (hidden files aside), with size and sha256."""
     out = []
     for p in sorted(corpus.iterdir(), key=lambda p: p.name):
-        if p.is_file() and (p.suffix.lower() == ".txt" or p.name == "metadata.csv"):
+        if p.name.startswith(".") or not p.is_file():
+            continue
+        try:
             out.append({"name": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p)})
+        except OSError as exc:
+            out.append({"name": p.name, "error": f"{type(exc).__name__}: {exc.strerror}"})
     return out
 
 
@@ -82,6 +259,74 @@ def resolve(path: str | os.PathLike[str], base: Path) -> Path:
     return (p if p.is_absolute() else base / p).resolve()
 
 
+def relative_to(path: Path, start: Path) -> str:
+    """``path`` written relative to ``start`` (``..`` allowed); absolute only across drives."""
+    try:
+        return os.path.relpath(path, start)
+    except ValueError:  # another drive on Windows: no relative form exists
+        return str(path)
+
+
+def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
+    """The parameters a notebook's ``parameters`` cell declares (papermill's inspection).
+
+    Returns:
+        Name -> ``{"type": ..., "default": ..., "help": ...}``, in declaration order.
+    """
+    import papermill as pm
+
+    found = pm.inspect_notebook(str(notebook))
+    return {name: {"type": p.get("inferred_type_name"), "default": p.get("default"),
+                   "help": p.get("help", "")} for name, p in found.items()}
+
+
+def parameters_for(declared: dict[str, Any], offered: dict[str, Any]) -> dict[str, Any]:
+    """The offered parameters this notebook declares, in the offered order."""
+    return {k: v for k, v in offered.items() if k in declared}
+
+
+def _relativise(value: Any, pairs: list[tuple[re.Pattern[str], str]]) -> Any:
+    """Replace each absolute path by its relative form in every string of a JSON value."""
+    if isinstance(value, str):
+        for pattern, new in pairs:
+            value = pattern.sub(lambda _m, new=new: new, value)
+        return value
+    if isinstance(value, list):
+        return [_relativise(v, pairs) for v in value]
+    if isinstance(value, dict):
+        return {k: (v if k.startswith("image/") else _relativise(v, pairs))
+                for k, v in value.items()}
+    return value
+
+
+def relativise_notebook(path: Path, replacements: dict[str, str], *, input_path: str,
+                        output_path: str) -> None:
+    """Rewrite an executed notebook so it names the run's folders relatively.
+
+    Printed paths (``corpus: /home/...``), tracebacks and papermill's metadata otherwise carry
+    the user's absolute paths into the report and its HTML copy.
+
+    Args:
+        path: the executed notebook (rewritten in place, atomically).
+        replacements: absolute path -> relative form; longer paths are replaced first.
+        input_path: what papermill's metadata should give as the source notebook.
+        output_path: what it should give as the executed notebook.
+    """
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    # a whole absolute path: not inside "../../tmp/x" (already relative), not a prefix of a
+    # longer name ("/a/out" in "/a/outside"); a following "/" or punctuation is fine
+    pairs = [(re.compile(r"(?<![\w.~/-])" + re.escape(k) + r"(?![\w-])"), v)
+             for k, v in sorted(replacements.items(), key=lambda kv: -len(kv[0]))
+             if k not in ("", "/")]
+    nb["cells"] = _relativise(nb["cells"], pairs)
+    pm_meta = nb.get("metadata", {}).get("papermill")
+    if isinstance(pm_meta, dict):
+        pm_meta["input_path"], pm_meta["output_path"] = input_path, output_path
+        pm_meta["parameters"] = _relativise(pm_meta.get("parameters", {}), pairs)
+        pm_meta.pop("environment_variables", None)
+    atomic_write_text(path, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+
+
 def export_html(nb_path: Path, html_path: Path) -> None:
     """Write an HTML copy of an executed notebook (nbconvert's lab template)."""
     import nbformat
@@ -92,100 +337,354 @@ def export_html(nb_path: Path, html_path: Path) -> None:
     atomic_write_text(html_path, body)
 
 
+# ---------------------------------------------------------------------------------------------
+# Executing one notebook
+
+
+def _describe_failure(src: Path, exc: Any, input_names: list[str], corpus_rel: str) -> str:
+    """One message naming the notebook, the cell, the error and (if named) the input file."""
+    source = str(getattr(exc, "source", "") or "")
+    first = next((ln.strip() for ln in source.splitlines() if ln.strip()), "")
+    if len(first) > 70:
+        first = first[:67] + "..."
+    cell = getattr(exc, "cell_index", None)
+    where = f"cell {cell}" if cell is not None else "a cell"
+    if getattr(exc, "exec_count", None):
+        where += f" (In [{exc.exec_count}])"
+    msg = f"{src.name} failed in {where}"
+    if first:
+        msg += f": {first}"
+    msg += f"\n  {exc.ename}: {exc.evalue}"
+    text = ANSI.sub("", "\n".join(getattr(exc, "traceback", []) or []) + "\n" + str(exc.evalue))
+    named = [n for n in input_names if n in text]
+    if named:
+        msg += "\n  input file: " + ", ".join(f"{corpus_rel}/{n}" for n in named[:3])
+    return msg
+
+
+def _kernel_config(tmpdir: Path) -> Any:
+    """Kernel manager settings: talk to the kernel over local IPC sockets, not TCP.
+
+    With TCP, ipykernel prints "Kernel is running over TCP without encryption" at every start;
+    Unix-domain sockets in a private folder are neither reachable from the network nor noisy.
+    The connection file and the sockets live in ``tmpdir``, so concurrent runs never collide.
+    """
+    from traitlets.config import Config
+
+    if os.name == "nt" or len(str(tmpdir)) > 80:  # no IPC on Windows; socket paths are short
+        return Config()
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(tmpdir / "k"),
+                                     "connection_file": str(tmpdir / "kernel.json")}})
+
+
+def _stop_kernel(km: Any) -> None:
+    """Terminate a kernel process started by ``km`` (used when the run is interrupted)."""
+    proc = getattr(getattr(km, "provisioner", None), "process", None)
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except Exception:
+        proc.kill()
+        with contextlib.suppress(Exception):
+            proc.wait(timeout=5)
+
+
+def _recording_kernel_manager(started: list[Any], stderr_path: Path) -> type:
+    """A kernel manager class that records its instances and sends kernel stderr to a file.
+
+    nbclient still creates, owns and shuts down the kernel as usual; the list (of managers and
+    the log files they opened) lets the runner stop the kernel itself if the run is
+    interrupted, and close the files. The kernel's own log (stderr) goes to
+    ``stderr_path`` so the runner can show what matters and drop the noise of a normal
+    shutdown (see :func:`_kernel_log_lines`).
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class RecordingKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            started.append(self)
+
+        def start_kernel(self, **kw: Any) -> Any:
+            sink = stderr_path.open("ab")  # the kernel keeps its own copy of the descriptor
+            started.append(sink)
+            kw.setdefault("stderr", sink)
+            return super().start_kernel(**kw)
+
+    return RecordingKernelManager
+
+
+# Kernel log lines that a normal run produces and that tell the user nothing: jupyter_client
+# interrupts a kernel before shutting it down, and ipykernel logs that interrupt.
+# (The TCP "without encryption" warning is not filtered: its cause is removed instead, see
+# _kernel_config, and it stays visible where TCP must be used.)
+KERNEL_NOISE = re.compile(r"KeyboardInterrupt caught in kernel")
+
+
+def _kernel_log_lines(path: Path) -> list[str]:
+    """What a kernel wrote to stderr, less the noise of a normal shutdown."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [ln for ln in text.splitlines() if ln.strip() and not KERNEL_NOISE.search(ln)]
+
+
 def run_notebook(src: Path, dest: Path, parameters: dict[str, Any], *, cwd: Path,
-                 kernel_name: str = "python3") -> NotebookRun:
+                 kernel_name: str = "python3", input_names: list[str] | None = None,
+                 corpus_rel: str = "") -> NotebookRun:
     """Execute one notebook into ``dest`` (written atomically; the source is not touched).
+
+    papermill runs in a worker thread, so the main thread keeps its own SIGINT/SIGTERM
+    handlers (nbclient installs its own only in the main thread, and resets them to the
+    defaults afterwards).
 
     Raises:
         NotebookFailed: the notebook raised; the partly executed copy is still written.
+        RunInterrupted: SIGINT/SIGTERM arrived; the kernel is stopped, nothing is written.
     """
+    import threading
+
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.stem}.", suffix=".ipynb", dir=dest.parent)
     os.close(fd)
+    kdir = Path(tempfile.mkdtemp(prefix="tb-"))  # short: Unix socket paths are limited
+    kernels: list[Any] = []
+    outcome: dict[str, BaseException] = {}
+
+    def work() -> None:
+        try:
+            pm.execute_notebook(str(src), tmp, parameters=parameters, kernel_name=kernel_name,
+                                cwd=str(cwd), progress_bar=False, log_output=False,
+                                config=_kernel_config(kdir),
+                                kernel_manager_class=_recording_kernel_manager(
+                                    kernels, kdir / "kernel.log"))
+        except BaseException as exc:
+            outcome["error"] = exc
+
     t0 = time.perf_counter()
+    worker = threading.Thread(target=work, name=f"papermill {src.name}", daemon=True)
     try:
-        pm.execute_notebook(str(src), tmp, parameters=parameters, kernel_name=kernel_name,
-                            cwd=str(cwd), progress_bar=False, log_output=False)
-    except PapermillExecutionError as exc:
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.2)
+    except BaseException:  # RunInterrupted from the signal handler, or KeyboardInterrupt
+        for km in kernels:
+            _stop_kernel(km)
+        worker.join(10)
+        for fh in kernels:
+            if hasattr(fh, "close"):
+                fh.close()
+        Path(tmp).unlink(missing_ok=True)
+        shutil.rmtree(kdir, ignore_errors=True)
+        raise
+    for fh in kernels:
+        if hasattr(fh, "close"):
+            fh.close()
+    for line in _kernel_log_lines(kdir / "kernel.log"):
+        print(f"tallybook: {src.name} kernel: {line}", file=sys.stderr)
+    shutil.rmtree(kdir, ignore_errors=True)
+    exc = outcome.get("error")
+    if isinstance(exc, PapermillExecutionError):
         os.replace(tmp, dest)
-        msg = f"{src.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
-        raise NotebookFailed(msg) from exc
-    except Exception as exc:
+        raise NotebookFailed(_describe_failure(src, exc, input_names or [], corpus_rel)) \
+            from exc
+    if exc is not None:
         Path(tmp).unlink(missing_ok=True)
         raise NotebookFailed(f"{src.name} could not run: {type(exc).__name__}: {exc}") from exc
     os.replace(tmp, dest)
     return NotebookRun(src.name, "ok", round(time.perf_counter() - t0, 2))
 
 
+# ---------------------------------------------------------------------------------------------
+# The run
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """Turn SIGINT and SIGTERM into :class:`RunInterrupted` for the duration of the run."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        # ignore a second signal while we clean up
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise RunInterrupted(signum)
+
+    old = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:
+    atomic_write_bytes(out / "manifest.json",
+                       (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+
+
+def _previous_run(out: Path) -> dict[str, Any] | None:
+    """What the last manifest in ``out`` says, if that run never finished (status running)."""
+    try:
+        old = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(old, dict) or old.get("status") != "running":
+        return None
+    run = old.get("run", {}) if isinstance(old.get("run"), dict) else {}
+    return {"status": "did not finish", "pid": run.get("pid"), "host": run.get("host"),
+            "started": run.get("started"),
+            "last_notebook": next((n["name"] for n in reversed(old.get("notebooks", []))
+                                   if isinstance(n, dict) and "name" in n), None)}
+
+
+def _say(msg: str, quiet: bool) -> None:
+    if not quiet:
+        print(f"tallybook: {msg}", file=sys.stderr, flush=True)
+
+
 def run_pipeline(corpus: Path, out: Path, *, notebooks_dir: Path | None = None,
                  extra_parameters: dict[str, Any] | None = None, html: bool = True,
-                 only: list[str] | None = None, progress: bool = True) -> dict[str, Any]:
+                 only: list[str] | None = None, progress: bool = True,
+                 command: str = "") -> dict[str, Any]:
     """Run the notebooks in order on ``corpus`` into ``out`` and write the manifest.
 
     Args:
-        corpus: folder of ``.txt`` articles (``metadata.csv`` optional).
+        corpus: folder of articles (``metadata.csv`` optional).
         out: run folder; ``tables/``, ``figures/`` and ``notebooks/`` go under it.
         notebooks_dir: where the source notebooks are (default: the repository's).
-        extra_parameters: more parameters, passed to every notebook.
+        extra_parameters: more parameters; each notebook gets those it declares.
         html: also write an HTML copy of each executed notebook.
         only: run only these notebooks (names or numeric prefixes), in order.
-        progress: show a progress bar.
+        progress: print one line per notebook (and warnings) on stderr.
+        command: the command line, for the lock file and the manifest.
 
     Returns:
         The manifest (also written to ``out/manifest.json``).
 
     Raises:
+        PipelineError: nothing was written (missing corpus, no notebooks, OUT locked).
         NotebookFailed: the first notebook that failed; the manifest says so too.
+        RunInterrupted: SIGINT/SIGTERM; the manifest says ``interrupted``.
     """
-    from tqdm.auto import tqdm
-
     from helpers.kernel import KERNEL_NAME, ensure_kernel, kernel_env
 
-    notebooks_dir = notebooks_dir or repo_root() / "notebooks"
+    quiet = not progress
+    notebooks_dir = (notebooks_dir or repo_root() / "notebooks").resolve()
+    # --- checks that write nothing -----------------------------------------------------------
     if not corpus.is_dir():
-        raise NotebookFailed(f"corpus folder not found: {corpus}")
+        what = "is not a folder" if corpus.exists() else "not found"
+        raise PipelineError(f"corpus folder {what}: {corpus}")
+    every = discover_notebooks(notebooks_dir)
+    names = [n for n in every if not only or any(n == o or n.startswith(o) for o in only)]
+    if not names:
+        raise PipelineError(f"no notebooks to run in {notebooks_dir}"
+                            + (f" matching {only}" if only else ""))
+    corpus_rel, out_rel = relative_to(corpus, notebooks_dir), relative_to(out, notebooks_dir)
+    offered: dict[str, Any] = {"corpus_dir": corpus_rel, "out_dir": out_rel}
+    offered.update(extra_parameters or {})
+    # unknown names are checked against every notebook, so --only 01 does not flag 04's terms
+    declared = {n: declared_parameters(notebooks_dir / n) for n in every}
+    ignored = [n for n in extra_parameters or {} if not any(n in d for d in declared.values())]
+    for name in ignored:
+        if name:
+            _say(f"warning: no notebook declares parameter {name!r}; ignored "
+                 f"(declared: {', '.join(sorted({k for d in declared.values() for k in d}))})",
+                 quiet=False)
     ensure_kernel()
-    os.environ.update({"JUPYTER_PATH": kernel_env()["JUPYTER_PATH"]})
-    parameters: dict[str, Any] = {"corpus_dir": str(corpus), "out_dir": str(out)}
-    parameters.update(extra_parameters or {})
-    names = list(NOTEBOOKS)
-    if only:
-        names = [n for n in names if any(n == o or n.startswith(o) for o in only)]
-    manifest: dict[str, Any] = {
-        "tallybook": __version__, "status": "running", "parameters": parameters,
-        "kernel": KERNEL_NAME, "corpus": {"path": str(corpus), "files": input_files(corpus)},
-        "packages": package_versions(), "notebooks": [],
-    }
-    out.mkdir(parents=True, exist_ok=True)
-    t_all = time.perf_counter()
-    bar = tqdm(names, desc="tallybook", unit="notebook", disable=not progress)
+    os.environ["JUPYTER_PATH"] = kernel_env()["JUPYTER_PATH"]
+
+    # --- from here on, OUT is ours --------------------------------------------------------
+    lock = acquire_lock(out, command)
     try:
-        for name in bar:
-            bar.set_postfix_str(name)
-            src = notebooks_dir / name
-            dest = out / "notebooks" / name
+        if lock.took_over:
+            t = lock.took_over
+            _say(f"took over the lock of pid {t.get('pid', '?')} (started "
+                 f"{t.get('started', '?')}), which is no longer running", quiet=False)
+        previous = _previous_run(out)
+        if previous:
+            _say(f"the previous run into this folder (pid {previous['pid']}, started "
+                 f"{previous['started']}) did not finish; its tables are being replaced",
+                 quiet=False)
+        manifest: dict[str, Any] = {
+            "tallybook": __version__, "status": "running",
+            "run": {"pid": os.getpid(), "host": socket.gethostname(),
+                    "started": lock.info["started"], "command": command},
+            "parameters": {k: v for k, v in offered.items() if k not in ignored},
+            "ignored_parameters": ignored, "kernel": KERNEL_NAME,
+            "corpus": {"path": corpus_rel, "files": []}, "packages": {}, "notebooks": [],
+        }
+        if previous:
+            manifest["previous_run"] = previous
+        _write_manifest(out, manifest)  # "running" before anything else is written
+        t_all = time.perf_counter()
+        with _signals_raise():
             try:
-                run = run_notebook(src, dest, parameters, cwd=notebooks_dir,
-                                   kernel_name=KERNEL_NAME)
-            except NotebookFailed as exc:
-                manifest["notebooks"].append({"name": name, "status": "failed",
-                                              "error": str(exc)})
-                manifest["status"] = f"failed at {name}"
+                manifest["corpus"]["files"] = input_files(corpus)
+                manifest["packages"] = package_versions()
+                input_names = [f["name"] for f in manifest["corpus"]["files"]]
+                replacements = {str(out): out_rel, str(corpus): corpus_rel,
+                                str(notebooks_dir): ".",
+                                str(repo_root()): relative_to(repo_root(), notebooks_dir)}
+                _say(f"{len(names)} notebooks on {corpus_rel} -> {out_rel} "
+                     f"(paths from {relative_to(notebooks_dir, Path.cwd())}/)", quiet)
+                for i, name in enumerate(names, 1):
+                    params = parameters_for(declared[name], offered)
+                    entry: dict[str, Any] = {"name": name, "status": "running",
+                                             "parameters": params}
+                    manifest["notebooks"].append(entry)
+                    _write_manifest(out, manifest)
+                    dest = out / "notebooks" / name
+                    try:
+                        run = run_notebook(notebooks_dir / name, dest, params,
+                                           cwd=notebooks_dir, kernel_name=KERNEL_NAME,
+                                           input_names=input_names, corpus_rel=corpus_rel)
+                    except NotebookFailed as exc:
+                        entry.update(status="failed", error=str(exc))
+                        if dest.exists():
+                            relativise_notebook(dest, replacements, input_path=name,
+                                                output_path=relative_to(dest, notebooks_dir))
+                        manifest["status"] = f"failed at {name}"
+                        _say(f"[{i}/{len(names)}] {name:<20} FAILED", quiet)
+                        raise
+                    relativise_notebook(dest, replacements, input_path=name,
+                                        output_path=relative_to(dest, notebooks_dir))
+                    if html:
+                        export_html(dest, dest.with_suffix(".html"))
+                    entry.update(status=run.status, seconds=run.seconds)
+                    _say(f"[{i}/{len(names)}] {name:<20} ok  {run.seconds:5.1f} s", quiet)
+                manifest["status"] = "ok"
+            except (RunInterrupted, KeyboardInterrupt) as exc:
+                manifest["status"] = "interrupted"
+                manifest["interrupted_by"] = (signal.Signals(exc.signum).name
+                                              if isinstance(exc, RunInterrupted) else "SIGINT")
+                for entry in manifest["notebooks"]:
+                    if entry["status"] == "running":
+                        entry["status"] = "interrupted"
+                if isinstance(exc, KeyboardInterrupt):
+                    raise RunInterrupted(signal.SIGINT) from exc
                 raise
-            manifest["notebooks"].append({"name": name, "status": run.status,
-                                          "seconds": run.seconds})
-            if html:
-                export_html(dest, dest.with_suffix(".html"))
-        manifest["status"] = "ok"
+            except BaseException as exc:
+                if manifest["status"] == "running":
+                    manifest["status"] = "failed"
+                    manifest["error"] = f"{type(exc).__name__}: {exc}"
+                raise
+            finally:
+                manifest["run"]["finished"] = _now()
+                manifest["seconds"] = round(time.perf_counter() - t_all, 2)
+                _write_manifest(out, manifest)
     finally:
-        bar.close()
-        manifest["seconds"] = round(time.perf_counter() - t_all, 2)
-        atomic_write_bytes(out / "manifest.json",
-                           (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-                           .encode("utf-8"))
+        lock.release()
     return manifest
 
 
@@ -196,29 +695,73 @@ def _parse_value(raw: str) -> Any:
         return raw
 
 
+def _existing(*paths: Path) -> list[Path]:
+    return [p for p in paths if p.exists()]
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m helpers.pipeline", description=__doc__,
+    """Command line entry point (``tallybook`` and ``python -m helpers.pipeline``).
+
+    Returns:
+        0 on success, 1 if a notebook failed or the run could not start, 2 if OUT is locked
+        by another run, 128 + signal number if interrupted.
+    """
+    ap = argparse.ArgumentParser(prog="tallybook", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", default="seeds", help="folder of .txt articles")
+    ap.add_argument("--corpus", default="seeds", help="folder of articles")
     ap.add_argument("--out", default="reports", help="run folder for tables, figures, notebooks")
     ap.add_argument("--base", default=".", help="folder that relative paths start from")
+    ap.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
+                    help="notebook parameter, VALUE as JSON or text (repeatable)")
     ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
-                    metavar=("NAME", "VALUE"), help="extra notebook parameter (JSON or text)")
+                    metavar=("NAME", "VALUE"), help="the same as --set NAME=VALUE")
+    ap.add_argument("--engine", default=None,
+                    help="shorthand for --set engine=ENGINE (for notebooks that declare it)")
+    ap.add_argument("--scheduler", default=None,
+                    help="shorthand for --set scheduler=ADDRESS (e.g. tcp://host:8786)")
     ap.add_argument("--only", action="append", help="run only this notebook (e.g. 01)")
+    ap.add_argument("--notebooks", default=None,
+                    help="folder of NN_name.ipynb notebooks (default: the repository's)")
     ap.add_argument("--no-html", action="store_true", help="skip the HTML copies")
+    ap.add_argument("--quiet", action="store_true",
+                    help="no progress lines (warnings and errors still shown)")
     args = ap.parse_args(argv)
+    pairs = list(args.parameter)
+    for s in args.sets:
+        name, eq, value = s.partition("=")
+        if not eq or not name.strip():
+            ap.error(f"--set expects NAME=VALUE, got {s!r}")
+        pairs.append((name.strip(), value))
+    extra_named = {"engine": args.engine, "scheduler": args.scheduler}
+    pairs += [(k, json.dumps(v)) for k, v in extra_named.items() if v is not None]
     base = Path(args.base).resolve()
     corpus, out = resolve(args.corpus, base), resolve(args.out, base)
-    extra = {k: _parse_value(v) for k, v in args.parameter}
+    extra = {k: _parse_value(v) for k, v in pairs}
+    prog = Path(sys.argv[0]).name
+    prog = "python -m helpers.pipeline" if prog in ("pipeline.py", "__main__.py") else prog
+    command = " ".join([prog, shlex.join(sys.argv[1:] if argv is None else argv)])
     try:
-        manifest = run_pipeline(corpus, out, extra_parameters=extra, html=not args.no_html,
-                                only=args.only)
-    except NotebookFailed as exc:
+        nb_dir = resolve(args.notebooks, base) if args.notebooks else None
+        manifest = run_pipeline(corpus, out, notebooks_dir=nb_dir, extra_parameters=extra,
+                                html=not args.no_html,
+                                only=args.only, progress=not args.quiet, command=command)
+    except RunLocked as exc:
         print(f"tallybook: {exc}", file=sys.stderr)
-        print(f"tallybook: see {out / 'notebooks'} and {out / 'manifest.json'}", file=sys.stderr)
+        return 2
+    except RunInterrupted as exc:
+        print(f"tallybook: {exc}; manifest says interrupted: {out / 'manifest.json'}",
+              file=sys.stderr)
+        return 128 + exc.signum
+    except PipelineError as exc:
+        print(f"tallybook: {exc}", file=sys.stderr)
+        failed = Path(str(exc).split(" ", 1)[0])
+        see = _existing(out / "notebooks" / failed.name, out / "manifest.json")
+        if see:
+            print(f"tallybook: see {' and '.join(map(str, see))}", file=sys.stderr)
         return 1
     secs = ", ".join(f"{n['name']} {n['seconds']}s" for n in manifest["notebooks"])
-    print(f"tallybook: {len(manifest['notebooks'])} notebooks ok ({secs}); results in {out}")
+    shown = relative_to(out, Path.cwd()) if out.is_relative_to(Path.cwd()) else str(out)
+    print(f"tallybook: {len(manifest['notebooks'])} notebooks ok ({secs}); results in {shown}")
     return 0
 
 
