@@ -120,7 +120,7 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "",
             tally_rows.append({"doc_id": t.doc_id, "sentence_id": t.sentence_id,
                                "subject": t.subject, "stance": t.stance, "count": t.count,
                                "total": t.total, "source": t.source, "evidence": t.evidence,
-                               "cue": t.cue})
+                               "cue": t.cue, "kind": t.kind, "vote": t.vote})
         events = summarise_events(tallies)
         session = _text(m["hrc_session"]) or session_from_text(g["text"])
         doc_ents = ent_by_doc.get(doc_id, ents.iloc[:0])
@@ -137,7 +137,8 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "",
                 "total": e.total,
                 **{st: e.parts.get(st, 0 if check_ok else None)
                    for st in ("favourable", "critical", "neutral")},
-                "check": e.check, "source": e.source, "event_id": e.event_id,
+                "check": e.check, "source": e.source, "kind": e.kind,
+                "event_id": e.event_id,
                 "sentence_ids": ";".join(map(str, e.sentence_ids)), "notes": e.notes,
                 "outlet": _text(m.get("outlet"))})
         mentions = [Mention(r.doc_id, int(r.sentence_id), int(r.start), int(r.end), r.text,

@@ -53,7 +53,7 @@ STANCES = ("favourable", "critical", "neutral")
 # Nouns that count states in general: a delegation tally only with a cue tying them to the
 # event (spoke, took part, praised ...) or to its whole ("X of Y", "X of them").
 GENERIC_STATE_NOUNS = frozenset({"states", "state", "countries", "country", "nations",
-                                 "governments", "member states"})
+                                 "governments", "member states", "members", "member"})
 
 
 @lru_cache(maxsize=1)
@@ -124,7 +124,10 @@ def find_numbers(toks: Sequence[str]) -> list[Number]:
             i = j
             continue
         i += 1
-    return out
+    # "Thirty (30)": a figure repeated in digits in brackets is one number
+    return [x for k, x in enumerate(out)
+            if not (k > 0 and x.digits and not out[k - 1].digits and x.value == out[k - 1].value
+                    and x.i == out[k - 1].j + 1 and toks[x.i - 1] == "(")]
 
 
 @dataclass
@@ -141,6 +144,9 @@ class Tally:
     evidence: str
     position: int = 0
     cue: str = ""
+    kind: str = "dialogue"
+    vote: str = ""
+    group: int = 0
 
 
 def _match_cue(lk: Sequence[str], k: int) -> tuple[int, str] | None:
@@ -260,6 +266,106 @@ class _Cand:
     explicit_total: bool = False
     of_pronoun: bool = False
     whole_of_previous: bool = False
+    vote: str = ""
+    is_part: bool = False
+    joint: str = ""
+
+
+# Words between "of" and the whole it opens: "Of the Council's 47 members", "of its 36"
+WHOLE_OPENERS = frozenset({"the", "its", "their", "council", "'s", "commission", "body",
+                           "all", "those", "these"})
+# "the other nine", "the remaining five", "nine others": a part of a whole stated elsewhere
+PART_MARKERS = frozenset({"other", "remaining", "rest"})
+# Left context of a count that makes it the number of a joint statement's backers
+JOINT_BEFORE = (("on", "behalf", "of"), ("behalf", "of"), ("a", "group", "of"),
+                ("group", "of"), ("signed", "by"), ("endorsed", "by"), ("joined", "by"),
+                ("co-signed", "by"))
+# Verbs of speaking/reading that make "X spoke for 39 countries" a joint statement
+SPOKE_FOR = frozenset({"spoke", "speaking", "replied", "answered", "read", "delivered",
+                       "responded", "statement"})
+JOINT_AFTER_VERBS = frozenset({"signed", "co-signed", "endorsed", "wrote", "answered"})
+JOINT_NOUNS = frozenset({"signatories", "co-signatories", "co-sponsors", "cosponsors",
+                         "sponsors"})
+
+
+def joint_cue(lk: Sequence[str], i: int, j: int, np_words: Sequence[str]) -> str:
+    """The phrase that makes a count the backers of a joint statement or letter, or "".
+
+    "on behalf of 64 countries", "a group of 36 states", "signed by 43 countries", "spoke for
+    39 countries", "43 countries signed", "the letter had 50 signatories".
+    """
+    for pat in JOINT_BEFORE:
+        k = len(pat)
+        if tuple(lk[max(0, i - k):i]) == pat:
+            return " ".join(pat)
+    if i > 0 and lk[i - 1] == "for" and any(w in SPOKE_FOR for w in lk[max(0, i - 4):i - 1]):
+        return f"{lk[i - 2]} for"
+    if any(w in JOINT_NOUNS for w in np_words):
+        return next(w for w in np_words if w in JOINT_NOUNS)
+    k = j + len([w for w in np_words])
+    if k < len(lk) and lk[k] in JOINT_AFTER_VERBS:
+        return lk[k]
+    return ""
+
+
+def _of_whole_opening(lk: Sequence[str], i: int) -> bool:
+    """"Of the 36 states that spoke", "Of the Council's 47 members": "of" opening a clause,
+    then only determiners/possessives before the count."""
+    k = i - 1
+    while k >= 0 and i - k <= 4 and lk[k] in WHOLE_OPENERS:
+        k -= 1
+    return k >= 0 and k < i - 1 and lk[k] == "of" and \
+        (k == 0 or lk[k - 1] in (",", ";", "“", '"', ":", "(", "-", "–", "—"))
+
+
+def _of_between(between: Sequence[str]) -> bool:
+    """Tokens between X and Y in "X of (the Council's) Y" / "X out of Y"."""
+    if between[:2] == ["out", "of"]:
+        rest = between[2:]
+    elif between[:1] == ["of"]:
+        rest = between[1:]
+    else:
+        return False
+    return len(rest) <= 3 and all(w in WHOLE_OPENERS for w in rest)
+
+
+def _apply_votes(toks: Sequence[str], lk: Sequence[str], cands: list[_Cand]) -> list[_Cand]:
+    """Mark the counts of a recorded vote (helpers.votes); dash scores add new counts."""
+    from helpers.votes import read_votes
+
+    nums = [(c.num.i, c.num.j, c.num.value) for c in cands if not c.whole_of_previous]
+    found = read_votes(toks, lk, nums)
+    if not found:
+        return cands
+    by_i = {c.num.i: c for c in cands}
+    extra: list[_Cand] = []
+    for v in found:
+        c = by_i.get(v.i)
+        if c is None or c.vote:
+            c = _Cand(Number(v.i, v.j, v.count, True), "delegations", "votes", [])
+            extra.append(c)
+        c.kind, c.vote, c.cue, c.stance = "delegations", v.vote, v.cue, "vote"
+        if c.noun not in ("votes",) and noun_kinds().get(c.noun) != "delegations":
+            c.noun = "votes"
+    return sorted([*cands, *extra], key=lambda c: c.num.i)
+
+
+def _skip_concessive(lk: Sequence[str], a: int, b: int) -> list[int]:
+    """Token indexes of ``[a, b)`` outside a concessive aside ("while recognising some
+    progress, raised concerns": the aside's cue does not set the stance)."""
+    keep, k = [], a
+    while k < b:
+        if lk[k] in ("while", "although", "though", "whilst", "despite") and k > a and \
+                lk[k - 1] == ",":
+            e = k
+            while e < b and lk[e] != ",":
+                e += 1
+            if e < b:
+                k = e + 1
+                continue
+        keep.append(k)
+        k += 1
+    return keep
 
 
 def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
@@ -270,8 +376,7 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
     # X of (the) Y / X out of (the) Y: Y is the whole, X a part of it
     for a, b in itertools.pairwise(cands):
         between = lk[a.num.j:b.num.i]
-        if between in (["of"], ["of", "the"], ["out", "of"], ["out", "of", "the"]) or \
-                (a.kind == "" and between == ["to"]):
+        if _of_between(between) or (a.kind == "" and between == ["to"]):
             if between == ["to"]:
                 a.stance, a.cue = a.stance or "favourable", "X to Y"
                 b.stance, b.cue = b.stance or "critical", "X to Y"
@@ -283,38 +388,35 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
             b.whole_of_previous = True
             if not a.kind or (a.kind == "other" and b.kind == "delegations"):
                 a.kind, a.noun = b.kind, b.noun
+    cands = _apply_votes(toks, lk, cands)
     for c in cands:
         i, j = c.num.i, c.num.j
         # X of them / those (the whole stated earlier)
         if j + 1 < n and lk[j] == "of" and lk[j + 1] in PRONOUN_WHOLE:
             c.of_pronoun = True
-        # Of the Y delegations (opening a clause), a total of Y: the whole
         before = lk[max(0, i - 3):i]
+        if (before and before[-1] in PART_MARKERS) or (j < n and lk[j] == "others"):
+            c.is_part = True
+        c.joint = "" if c.vote else joint_cue(lk, i, j, c.np_words)
+        if c.joint and not c.kind:
+            c.kind, c.noun = "delegations", "delegations"
         if c.stance:
             continue
-        if before[-2:] == ["of", "the"] and (i - 2 == 0 or lk[i - 3] in (",", ";", "“", '"')):
+        # Of the Y delegations (opening a clause), a total of Y: the whole
+        if _of_whole_opening(lk, i):
             c.stance, c.cue = "all", "of the Y"
         elif before[-2:] in (["total", "of"], ["total", "to"], ["total", "was"],
                              ["total", "reached"]):
-            c.stance, c.cue = "all", " ".join(before[-2:])
+            # "a total of 22 delegations spoke in favour": a part with its own cue
+            end = next((k for k in range(j, n) if lk[k] in CLAUSE_BOUNDARY), n)
+            got = _stance_from_window(lk, j, end, part=True)
+            c.stance, c.cue = got if got else ("all", " ".join(before[-2:]))
         elif before[-2:] == ["there", "were"] or before[-3:-1] == ["there", "were"]:
             c.stance, c.cue = "all", "there were"
-        elif c.kind and any(w in ("participating", "present", "attending") for w in c.np_words):
+        elif c.kind and any(w in ("participating", "present", "attending") for w in c.np_words) \
+                and not c.is_part:
             c.stance, c.cue = "all", next(w for w in c.np_words
                                           if w in ("participating", "present", "attending"))
-    # "adopted by 20 votes to 7, with 20 abstentions": a vote on a resolution about the
-    # country under review; those for it are critical, those against it favourable
-    if "resolution" in lk or "resolutions" in lk:
-        for x, c in enumerate(cands):
-            if c.noun in ("votes", "vote") and x + 1 < len(cands) and \
-                    lk[c.num.j:cands[x + 1].num.i] in (["votes", "to"], ["vote", "to"],
-                                                      ["votes", "in", "favour", "to"],
-                                                      ["votes", "in", "favor", "to"]):
-                c.kind, c.stance, c.cue = "delegations", "critical", "votes for the resolution"
-                b = cands[x + 1]
-                b.kind, b.stance, b.cue = "delegations", "favourable", "votes against it"
-            elif c.noun in ("abstentions", "abstention"):
-                c.kind, c.stance, c.cue = "delegations", "neutral", "abstentions"
     # stance from cues: forward to the next count or clause boundary, else a short look back
     for x, c in enumerate(cands):
         if c.stance:
@@ -328,7 +430,10 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
                 end = k
                 break
         has_whole = any(o.stance == "all" and o is not c for o in cands)
-        got = _stance_from_window(lk, c.num.j, end, part=c.explicit_total or has_whole)
+        keep = _skip_concessive(lk, c.num.j, end)
+        sub = [lk[k] for k in keep]
+        got = _stance_from_window(sub, 0, len(sub),
+                                  part=c.explicit_total or has_whole or c.is_part)
         if got is None:
             start = cands[x - 1].num.j if x > 0 else 0
             start = max(start, c.num.i - 8)
@@ -336,7 +441,7 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
                 if lk[k] in CLAUSE_BOUNDARY:
                     start = k + 1
                     break
-            got = _stance_from_window(lk, start, c.num.i)
+            got = _stance_from_window(lk, start, c.num.i, part=c.is_part)
         if got:
             c.stance, c.cue = got
         else:
@@ -417,37 +522,100 @@ def find_source(sentence: str) -> str:
 # --------------------------------------------------------------------------- documents
 
 
+@lru_cache(maxsize=1)
+def kind_index() -> PhraseIndex:
+    """Event-kind words from ``data/event_kinds.csv`` (label = kind)."""
+    return PhraseIndex(((r["phrase"], r["kind"], "") for r in rows("event_kinds.csv")),
+                       ignore_case=True)
+
+
+KIND_PRIORITY = ("joint_statement", "review", "dialogue")
+
+
+def _kind_in(sentences: Iterable[Sentence]) -> str:
+    """The event kind named in some sentences (joint statement > review > dialogue)."""
+    found = {m.label for s in sentences for m in kind_index().find(s.lkeys)}
+    return next((k for k in KIND_PRIORITY if k in found), "")
+
+
+def _stance_ahead(sentences: Sequence[Sentence], x: int) -> tuple[str, str] | None:
+    """First stance cue in the next sentences of the same paragraph (a joint statement's
+    count, then what the statement said)."""
+    para = sentences[x].paragraph_id
+    for s in sentences[x + 1:x + 4]:
+        if s.paragraph_id != para:
+            break
+        got = _stance_from_window(s.lkeys, 0, len(s.lkeys), part=True)
+        if got:
+            return got
+    return None
+
+
+def _clauses(lk: Sequence[str]) -> list[tuple[int, int]]:
+    """Clause spans of a sentence, split at ";"."""
+    out, a = [], 0
+    for k, w in enumerate(lk):
+        if w == ";":
+            out.append((a, k))
+            a = k + 1
+    out.append((a, len(lk)))
+    return out
+
+
 def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
                     subject_country: str = "",
                     persons_roles: dict[str, str] | None = None) -> list[Tally]:
     """Tallies of one document.
 
+    Each count gets its ``kind`` (vote, joint_statement, review, dialogue) and, for a recorded
+    vote, its literal ``vote``; the ``stance`` of a vote count is derived from the vote and
+    the direction of the voted text (:mod:`helpers.votes`): on a text critical of the
+    country under review yes = critical, no = favourable, abstain = neutral; on its own or
+    its allies' text (its draft, a no-action motion, ending a mandate) the other way round.
+    ``group`` numbers the recorded votes and joint statements of the document, so
+    :func:`summarise_events` makes one event of each.
+
     Args:
         doc_id: the document.
         sentences: the document's sentences in order (:mod:`helpers.text`).
-        subject_country: ISO3 of the country under review (names the source).
+        subject_country: ISO3 of the country under review: the target of vote directions
+            ("tabled by X"). It never names the source.
         persons_roles: ``{person: role phrase}`` from the article, so "Sokkhoeurn said" can
             be traced to the Permanent Mission when the article says he heads it.
     """
+    from helpers.sources import document_sources
+    from helpers.votes import text_direction, vote_stance
+
     persons_roles = persons_roles or {}
     out: list[Tally] = []
-    sources = [find_source(s.text) for s in sentences]
-    canon = [canonical_source(s, subject_country, persons_roles) if s else "" for s in sources]
-    named = [c for c in canon if c and not _STATEMENT.match(c)]
-    doc_source = Counter(named).most_common(1)[0][0] if named else ""
-    # "according to the statement": the statement of whoever the article names as its issuer
-    canon = [doc_source if c and _STATEMENT.match(c) and doc_source else c for c in canon]
+    canon, doc_source = document_sources(sentences, persons_roles)
+    doc_kind = _kind_in(sentences) or "dialogue"
+    para_kind: dict[int, str] = {}
+    for p in {s.paragraph_id for s in sentences}:
+        para_kind[p] = _kind_in(s for s in sentences if s.paragraph_id == p)
     current_total: int | None = None
     delegation_context = False
     pos = 0
-    for ts, src in zip(sentences, canon, strict=True):
+    direction, direction_para = "", -1
+    groups: list[dict[str, int]] = []  # vote groups: {vote: count}
+    group_ids: list[int] = []
+    last_vote_sid = -99
+    next_group = 1
+    for x, (ts, src) in enumerate(zip(sentences, canon, strict=True)):
         sid, text = ts.sentence_id, ts.text
         toks, lk = ts.toks, ts.lkeys
+        if ts.paragraph_id != direction_para:
+            direction, direction_para = "", ts.paragraph_id  # a new paragraph, a new text
+        clause_dirs = [(a, b, *text_direction(lk[a:b], subject_country))
+                       for a, b in _clauses(lk)]
+        sent_dir = next((d for _a, _b, d, _c in clause_dirs if d), "")
         cands = _sentence_tallies(toks, lk)
         sent_total = next((c.num.value for c in cands if c.stance == "all"
                            and c.kind == "delegations"), None)
         if sent_total is not None or any(c.kind == "delegations" for c in cands):
             delegation_context = True
+        sent_kind = _kind_in([ts])
+        sent_group = 0
         for c in cands:
             pos += 1
             kind, noun = c.kind, c.noun
@@ -455,36 +623,110 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
                 # a bare number ("only eight were critical", "the 28 spoke in favour") is a
                 # delegation count only inside a delegation context and with a stance cue
                 if not (delegation_context and c.stance in (*STANCES, "all")
-                        and (c.of_pronoun or any(x.kind == "delegations" for x in cands)
+                        and (c.of_pronoun or c.is_part
+                             or any(x.kind == "delegations" for x in cands)
                              or current_total is not None)):
                     continue
                 kind = "delegations"
             if (kind == "delegations" and noun in GENERIC_STATE_NOUNS and c.stance == "unspecified"
-                    and not c.explicit_total and not c.of_pronoun):
+                    and not c.explicit_total and not c.of_pronoun and not c.joint):
                 kind = "other"  # "treaties with 50 countries": states, but not in the event
             subject = "delegations" if kind == "delegations" else noun
             stance = c.stance if kind == "delegations" or c.stance == "all" else "unspecified"
             total = c.total
-            if total is None and kind == "delegations" and c.stance != "all":
+            ev_kind, group, cue = "", 0, c.cue
+            if c.vote:
+                d = next((d for a, b, d, _c in clause_dirs if a <= c.num.i < b and d), "")
+                d = d or sent_dir or direction or "critical"
+                stance, ev_kind = vote_stance(c.vote, d), "vote"
+                cue = f"{c.cue}; text: {d}"
+                group = _vote_group(groups, group_ids, c.vote, c.num.value,
+                                    near=sid - last_vote_sid <= 2)
+                if not group:
+                    groups.append({})
+                    group_ids.append(next_group)
+                    group = next_group
+                    next_group += 1
+                groups[group_ids.index(group)][c.vote] = c.num.value
+                last_vote_sid = sid
+                sent_group = sent_group or group
+            elif subject == "delegations" and c.joint:
+                ev_kind = "joint_statement"
+                if stance in ("unspecified", "all"):
+                    got = _stance_ahead(sentences, x)
+                    prev = next((t for t in reversed(out) if t.kind == "joint_statement"
+                                 and t.sentence_id >= sid - 3), None)
+                    if got:
+                        stance, cue = got
+                    elif prev is not None:
+                        stance, cue = prev.stance, f"as the statement before ({prev.count})"
+                group = 1000 + pos
+            if not ev_kind:
+                ev_kind = sent_kind or para_kind.get(ts.paragraph_id, "") or doc_kind
+            if total is None and kind == "delegations" and c.stance != "all" and not c.vote \
+                    and ev_kind != "joint_statement":
                 total = sent_total if sent_total is not None else current_total
             if stance == "all":
                 total = c.num.value
             out.append(Tally(doc_id, sid, subject, stance, c.num.value, total,
-                             src or doc_source, text, position=pos, cue=c.cue))
+                             src if subject == "delegations" else "", text, position=pos, cue=cue, kind=ev_kind,
+                             vote=c.vote, group=group))
+        # the whole of a vote ("Of the Council's 47 members, 22 voted ..."): the vote's event
+        if sent_group:
+            for t in out:
+                if t.sentence_id == sid and t.subject == "delegations" and not t.vote:
+                    t.kind, t.group = "vote", sent_group
+        if sent_dir:
+            direction = sent_dir
         if sent_total is not None:
             current_total = sent_total
+    _fill_sources(out, sentences, canon, doc_source)
     # parts stated before their total: give them the first total that follows
     for x, t in enumerate(out):
-        if t.subject == "delegations" and t.total is None and t.stance != "all":
+        if t.subject == "delegations" and t.total is None and t.stance != "all" \
+                and t.kind not in ("vote", "joint_statement"):
             nxt = next((u.count for u in out[x + 1:] if u.subject == "delegations"
-                        and u.stance == "all"), None)
+                        and u.stance == "all" and u.kind == t.kind), None)
             t.total = nxt
     return out
 
 
+def _fill_sources(tallies: list[Tally], sentences: Sequence[Sentence], canon: Sequence[str],
+                  issuer: str) -> None:
+    """A delegation count its own sentence does not attribute takes the attribution of the
+    nearest sentence of its paragraph, else the issuer named in the heading, else the source
+    most of the document's counted sentences name."""
+    para = {s.sentence_id: s.paragraph_id for s in sentences}
+    by_sid = {s.sentence_id: c for s, c in zip(sentences, canon, strict=True)}
+    counted = Counter(t.source for t in tallies if t.subject == "delegations" and t.source)
+    majority = counted.most_common(1)[0][0] if counted else ""
+    for t in tallies:
+        if t.subject != "delegations" or t.source:
+            continue
+        near = sorted((abs(sid - t.sentence_id), sid) for sid, c in by_sid.items()
+                      if c and para[sid] == para[t.sentence_id])
+        t.source = by_sid[near[0][1]] if near else (issuer or majority)
+
+
+def _vote_group(groups: list[dict[str, int]], ids: list[int], vote: str, count: int, *,
+                near: bool) -> int:
+    """The vote a count belongs to: one that already states the same count for the same
+    vote (a repeat), else the current one if it lacks that vote and was stated close by."""
+    if groups and (groups[-1].get(vote) == count or (near and vote not in groups[-1])):
+        return ids[-1]
+    for g, gid in zip(groups, ids, strict=True):
+        if g.get(vote) == count:
+            return gid
+    return 0
+
+
 @dataclass
 class Event:
-    """One reported event of a document (a row of events.csv)."""
+    """One reported event of a document (a row of events.csv).
+
+    ``event_id`` numbers the document's events (1, 2, ...); the corpus-wide id is assigned
+    later from ``sentence_ids`` (the sentences whose counts make up the event).
+    """
 
     doc_id: str
     event_id: int
@@ -494,35 +736,84 @@ class Event:
     source: str
     sentence_ids: list[int]
     notes: str = ""
+    kind: str = "dialogue"
+
+
+def _check(total: int | None, parts: dict[str, int], notes: list[str]) -> str:
+    stated = sum(parts.values())
+    if notes:
+        return "mismatch"
+    if total is None or not parts:
+        return "incomplete"
+    if stated == total:
+        return "ok"
+    return "incomplete" if stated < total else "mismatch"
+
+
+def _event_groups(deleg: Sequence[Tally]) -> list[list[Tally]]:
+    """Tallies grouped per real event: each recorded vote and each joint statement by its
+    ``group``; other counts by the whole they belong to (each distinct ``all`` starts an
+    event; a part joins the whole it names, else the one in force where it stands). A count
+    that repeats a vote's or statement's figure (a headline) joins that event."""
+    grouped: dict[object, list[Tally]] = defaultdict(list)
+    for t in deleg:
+        if t.group:
+            grouped[("g", t.group)].append(t)
+    # joint statements stated twice (headline and body) are one event
+    merged: dict[object, list[Tally]] = {}
+    seen: dict[tuple[str, int], object] = {}
+    for key, ts in grouped.items():
+        t0 = ts[0]
+        sig = (t0.stance, t0.count)
+        if t0.kind == "joint_statement" and sig in seen:
+            merged[seen[sig]].extend(ts)
+            continue
+        if t0.kind == "joint_statement":
+            seen[sig] = key
+        merged[key] = ts
+    figures = {(t.stance, t.count): key for key, ts in merged.items() for t in ts}
+    totals_of = {key: {t.count for t in ts if t.stance == "all"} for key, ts in merged.items()}
+    rest = [t for t in deleg if not t.group]
+    loose: list[Tally] = []
+    for t in rest:
+        key = figures.get((t.stance, t.count))
+        if key is None and t.total is not None:
+            key = next((k for k, tot in totals_of.items() if t.total in tot), None)
+        if key is not None:
+            merged[key].append(t)
+        else:
+            loose.append(t)
+    totals: list[int] = []
+    for t in loose:
+        if t.stance == "all" and t.count not in totals:
+            totals.append(t.count)
+    by_total: dict[int | None, list[Tally]] = defaultdict(list)
+    for t in loose:
+        key = t.count if t.stance == "all" else t.total
+        if key not in totals:
+            key = totals[0] if len(totals) == 1 else key
+        by_total[key].append(t)
+    groups = [*merged.values(), *by_total.values()]
+    return sorted(groups, key=lambda ts: min(t.position for t in ts))
 
 
 def summarise_events(tallies: Sequence[Tally]) -> list[Event]:
     """Group a document's delegation tallies into events and check that the parts add up.
 
-    Each distinct whole (``all``) starts an event; a part joins the whole it names ("X of Y",
-    "X of them"), else the one in force where it stands. Repeated statements of the same
-    (stance, count) count once. ``check``: ``ok`` when the stated parts add up to the total
-    (parts not stated count as 0 only then), ``incomplete`` when they fall short or there is
-    no total, ``mismatch`` when they exceed it or a stance carries two different counts.
+    One event per recorded vote (its yes, no and abstain counts and the membership they
+    belong to), per joint statement, and per whole of a dialogue or review (see
+    :func:`_event_groups`). Repeated statements of the same (stance, count) count once.
+    ``check``: ``ok`` when the stated parts add up to the total (parts not stated count as 0
+    only then), ``incomplete`` when they fall short or there is no total, ``mismatch`` when
+    they exceed it or a stance carries two different counts. ``kind`` is the kind most of the
+    event's counts carry (a vote's counts: ``vote``).
     """
     deleg = [t for t in tallies if t.subject == "delegations"]
     if not deleg:
         return []
     doc_id = deleg[0].doc_id
-    totals: list[int] = []
-    for t in deleg:
-        if t.stance == "all" and t.count not in totals:
-            totals.append(t.count)
-    groups: dict[int | None, list[Tally]] = defaultdict(list)
-    for t in deleg:
-        key = t.count if t.stance == "all" else t.total
-        if key not in totals:
-            key = totals[0] if len(totals) == 1 else key
-        groups[key].append(t)
     events: list[Event] = []
-    order = sorted(groups, key=lambda k: min(t.position for t in groups[k]))
-    for n, key in enumerate(order, start=1):
-        ts = groups[key]
+    for n, ts in enumerate(_event_groups(deleg), start=1):
         parts: dict[str, int] = {}
         notes = []
         for st in STANCES:
@@ -531,22 +822,14 @@ def summarise_events(tallies: Sequence[Tally]) -> list[Event]:
                 parts[st] = vals.most_common(1)[0][0]
                 if len(vals) > 1:
                     notes.append(f"{st} stated as " + " and ".join(map(str, sorted(vals))))
-        total = key if key in totals else None
-        stated = sum(parts.values())
-        if notes:
-            check = "mismatch"
-        elif total is None or not parts:
-            check = "incomplete"
-        elif stated == total:
-            check = "ok"
-        elif stated < total:
-            check = "incomplete"
-        else:
-            check = "mismatch"
+        alls = Counter(t.count for t in ts if t.stance == "all")
+        total = alls.most_common(1)[0][0] if alls else None
+        kinds = Counter(t.kind for t in ts)
+        kind = "vote" if "vote" in kinds else kinds.most_common(1)[0][0]
         srcs = Counter(t.source for t in ts if t.source)
-        events.append(Event(doc_id, n, total, parts, check,
+        events.append(Event(doc_id, n, total, parts, _check(total, parts, notes),
                             srcs.most_common(1)[0][0] if srcs else "",
-                            sorted({t.sentence_id for t in ts}), "; ".join(notes)))
+                            sorted({t.sentence_id for t in ts}), "; ".join(notes), kind))
     return events
 
 

@@ -1,0 +1,208 @@
+"""Who a figure comes from: attribution phrases and their canonical names.
+
+A sentence attributes its figures with "according to X", "X said/noted/counted ...", "...,
+X said", "in a statement by X"; a press release attributes them to its issuer, named in its
+heading ("PERMANENT MISSION OF THE KINGDOM OF CAMBODIA"). :func:`find_attribution` finds the
+phrase, :func:`canonical_source` names it the same way across articles with the patterns of
+``data/sources.csv`` ("the Kingdom's Permanent Mission in Geneva" → "Permanent Mission of
+Cambodia", "the state news agency Xinhua" → "Xinhua"), a titled organisation as written
+("the Cambodian Human Rights Committee"), or a person the article names.
+
+The state in a name comes from the text alone: the attribution itself ("Cambodia's mission",
+"the Cambodian mission"), the person's described role, the last organisation of that kind the
+document named in full, or the state the document names most. A run parameter never names a
+source. Anything else — a dateline, a pronoun, a fragment, a long clause — gives no source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+from helpers.phrases import PhraseIndex
+from helpers.refdata import rows
+from helpers.text import Sentence, tokens_of
+
+_VERBS = (r"said|says|say|stated|states|noted|notes|reported|reports|announced|announces|"
+          r"counted|counts|pointed out|points out|told [\w ]{2,40}?|added|claimed|claims|"
+          r"wrote|writes|tallied|recorded")
+# Attribution phrases, most specific first; each yields the group "src".
+_PATTERNS = [
+    # "according to the state news agency Xinhua, ..."
+    re.compile(r"\baccording to (?P<src>[^,.;:“”\"()]{3,100})", re.IGNORECASE),
+    # "in a statement/press release (issued) by X"
+    re.compile(r"\bin an? (?:[\w-]+ )?(?:press |news )?(?:statement|release|communiqu[eé]|"
+               r"summary)(?: (?:released|published|issued|posted))?(?: on [\w ,]+?)? by "
+               r"(?P<src>[^,.;“”\"]{3,100})", re.IGNORECASE),
+    # "By the ministry's count, ..."
+    re.compile(r"\b(?:by|in) (?P<src>(?:the |its )?[\w’' -]{2,60}?)['’]s (?:count|tally|figures|"
+               r"reckoning)\b", re.IGNORECASE),
+    # "..., the Kingdom's Permanent Mission in Geneva said on Thursday."
+    re.compile(r"(?:^|, |– |— |\. )(?P<src>(?:[Tt]he |[Aa]n? |[Ii]ts )?(?:[\w’'.-]+ ){0,8}?"
+               r"[\w’'.-]+)(?: \([A-Z]{2,8}\))?(?:, [^,]{3,80},)? (?:" + _VERBS + r")\b"),
+    # "..., said Ney Samol, Cambodia's ambassador to the UN."
+    re.compile(r"(?:,|”|\") (?:said|says|according to|noted) (?P<src>[A-Z][^.;“”\"]{2,100})"),
+]
+_PRONOUN = re.compile(r"^(?:he|she|they|it|we|i|this|that|these|those|there|one|who|which|"
+                      r"its|their|his|her)\b", re.IGNORECASE)
+# A titled organisation: capitalised words (with of/and/for/the) containing a head noun
+_ORG = re.compile(r"\b(?P<org>(?:[A-Z][\w’'-]+ (?:(?:of|and|for|on|the) )*)*(?:Committee|"
+                  r"Commission|Ministry|Council|Agency|Office|Institute|Centre|Center|"
+                  r"Foundation|Watch|Network|Secretariat)(?: (?:(?:of|and|for|on|the) )*"
+                  r"[A-Z][\w’'-]+)*)")
+_GENERIC_ORG = re.compile(r"^(?:Ministry of Foreign Affairs|Foreign Ministry|Permanent Mission|"
+                          r"Mission|Ministry|Council|Human Rights Council|Office|"
+                          r"Security Council|General Assembly|Committee|Commission)$")
+# "Mr. Sabry said": the dot of a title ends no phrase
+_TITLE_DOT = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|Gen|Amb|H\.E|Adm)\.")
+_ROLE_OF_MISSION = re.compile(r"permanent (?:representative|mission)|head of (?:the )?mission|"
+                              r"mission head", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def source_index() -> PhraseIndex:
+    """Source patterns of ``data/sources.csv`` (payload = canonical template)."""
+    return PhraseIndex(((r["phrase"], "SRC", r["canonical"]) for r in rows("sources.csv")),
+                       ignore_case=True)
+
+
+@lru_cache(maxsize=1)
+def _state_index() -> PhraseIndex:
+    """State names, capitals and demonyms → ISO3 (payload)."""
+    from helpers.lexicon import capitals, demonym_states, state_names
+
+    entries = [(n, "STATE", iso) for n, iso in state_names().items() if iso != "-"]
+    entries += [(c, "STATE", iso) for c, iso in capitals().items()]
+    entries += [(d, "STATE", iso) for d, iso in demonym_states().items() if iso]
+    return PhraseIndex(entries)
+
+
+def states_named(text: str) -> list[str]:
+    """ISO3 of the states a text names (names, short forms, capitals, demonyms), in order."""
+    keys = list(tokens_of(text))
+    return [m.payload for m in _state_index().find(keys)]
+
+
+def country_name(iso3: str) -> str:
+    from helpers.lexicon import iso3_names
+
+    return iso3_names().get(iso3, iso3)
+
+
+def find_attribution(sentence: str) -> str:
+    """The attribution phrase of a sentence ("according to ...", "X said", ...), or ""."""
+    sentence = _TITLE_DOT.sub(r"\1", sentence)
+    for pat in _PATTERNS:
+        for m in pat.finditer(sentence):
+            src = m.group("src").strip(" ,")
+            src = re.sub(r"^(?:In|On|At|But|And|However|Nevertheless|Even so|Responding),? ",
+                         "", src)
+            if src and not _PRONOUN.match(src):
+                return src
+    return ""
+
+
+def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None,
+                     doc_country: str = "", memory: dict[str, str] | None = None) -> str:
+    """Name an attribution phrase the same way across articles ("" when it names nobody).
+
+    Args:
+        phrase: the attribution ("the Kingdom's Permanent Mission in Geneva").
+        persons_roles: ``{person: words around their mentions}`` of the document.
+        doc_country: ISO3 of the state the document names most (for "the mission").
+        memory: ``{template: canonical}`` of organisations named in full earlier in the
+            document ("the ministry" after "the Ministry of Foreign Affairs and International
+            Cooperation"); updated here.
+    """
+    persons_roles = persons_roles or {}
+    memory = memory if memory is not None else {}
+    phrase = phrase.strip()
+    if not phrase or len(phrase.split()) > 14:
+        return ""
+    keys = [k.lower() for k in tokens_of(phrase)]
+    # a person the article names: their office when they head a mission, else the person
+    for person, ctx in persons_roles.items():
+        parts = person.split()
+        if person.lower() in phrase.lower() or (len(parts) > 1 and re.search(
+                rf"\b{re.escape(parts[-1])}\b", phrase)):
+            if _ROLE_OF_MISSION.search(ctx):
+                states = states_named(ctx)
+                iso = states[0] if states else doc_country
+                return f"Permanent Mission of {country_name(iso)}" if iso else person
+            return person
+    found = source_index().find(keys)
+    fixed = [m for m in found if "{country}" not in m.payload]
+    if fixed:
+        return fixed[0].payload
+    # "the committee", "the ministry": the organisation of that kind named in full before
+    bare = [k for k in keys if k not in ("the", "its", "their")]
+    if len(bare) == 1 and bare[0] in memory:
+        return memory[bare[0]]
+    org = _ORG.search(phrase)
+    if org and not _GENERIC_ORG.match(org.group("org")):
+        name = org.group("org")
+        okeys = [k.lower() for k in tokens_of(name)]
+        tmpl = source_index().find(okeys)
+        if not tmpl or not states_named(name):
+            memory[_head(name)] = name  # a titled body as written
+            return name
+    if found:
+        m = found[0]
+        states = states_named(phrase)
+        iso = states[0] if states else doc_country
+        word = keys[m.j - 1]
+        if not states and word in memory:
+            return memory[word]
+        return m.payload.replace("{country}", country_name(iso)) if iso else ""
+    return ""
+
+
+_HEADS = ("committee", "commission", "ministry", "council", "agency", "office", "institute",
+          "centre", "center", "foundation", "watch", "network", "secretariat")
+
+
+def _head(name: str) -> str:
+    """The head noun of an organisation's name ("ministry", "committee")."""
+    low = [w.lower() for w in name.split()]
+    return next((w for w in low if w in _HEADS), low[-1])
+
+
+def issuer(sentences: Sequence[Sentence]) -> str:
+    """The issuer a press release names in its heading ("PERMANENT MISSION OF THE KINGDOM OF
+    CAMBODIA", "Permanent Mission of Sri Lanka to the United Nations, Geneva"), or ""."""
+    for s in sentences[:4]:
+        text = s.text.strip()
+        if len(text.split()) > 14:
+            continue
+        low = text.lower()
+        if low.startswith(("permanent mission", "ministry of foreign affairs",
+                           "mission permanente")):
+            states = states_named(text.title() if text.isupper() else text)
+            if states:
+                found = source_index().find([k.lower() for k in tokens_of(text)])
+                if found:
+                    return found[0].payload.replace("{country}", country_name(states[0]))
+    return ""
+
+
+def document_sources(sentences: Sequence[Sentence], persons_roles: dict[str, str] | None = None
+                     ) -> tuple[list[str], str]:
+    """Canonical source of each sentence ("" when it attributes nothing) and the document's
+    issuer (its heading), for figures the text does not attribute sentence by sentence."""
+    counts = Counter(states_named(" ".join(s.text for s in sentences)))
+    doc_country = counts.most_common(1)[0][0] if counts else ""
+    memory: dict[str, str] = {}
+    out = []
+    for s in sentences:
+        for org in _ORG.finditer(s.text):  # remember organisations named in full
+            name = org.group("org")
+            if not _GENERIC_ORG.match(name) and len(name.split()) > 2 and not (
+                    states_named(name) and source_index().find(
+                        [k.lower() for k in tokens_of(name)])):
+                memory.setdefault(_head(name), name)
+        phrase = find_attribution(s.text)
+        out.append(canonical_source(phrase, persons_roles=persons_roles,
+                                    doc_country=doc_country, memory=memory) if phrase else "")
+    return out, issuer(sentences)

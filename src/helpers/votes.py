@@ -1,0 +1,379 @@
+"""Recorded votes: the counts of a vote, their literal vote, and the direction of the text.
+
+A recorded vote at the Council is reported in a handful of shapes, all read here from the
+tokens of one sentence (:class:`helpers.text.Sentence`):
+
+* a dash score — "passed 24-15", "carried 22–18", "23-7-17" (yes, no, abstain);
+* "N votes to M" / "by a vote of N to M" / "by N to M" — the winning side first, so after
+  "rejected", "defeated" or "voted down" the first figure is the *no* count;
+* a count followed by its label — "22 in favour, 11 against and 14 abstained",
+  "19 against, 17 for, 11 abstentions", "seven states that voted no", "Only four members,
+  A, B, C and D, voted for", "15, 13 and 12 votes against respectively" (a list shares the
+  label);
+* a label followed by its count — "backed by 21 of the 47 members", "Votes In Favor: 20",
+  "In favour (22): Argentina, ...", "Abstentions: 17".
+
+Labels are in ``data/vote_cues.csv``. Labels that are also dialogue language ("in favour",
+"against", "backed") count as votes only in a sentence about a vote (:func:`vote_context`).
+
+**Direction.** The stance of a vote count is always toward the country under review
+(docs/DESIGN.md). On a text critical of that country — a resolution on the situation in it,
+establishing or renewing a mandate, a motion to debate it — *yes* is critical, *no* favourable,
+*abstain* neutral. On a text the country or its allies put forward — its own draft, a no-action
+motion, a draft ending a mandate, technical assistance — the other way round.
+:func:`text_direction` reads that from the grammar of the clause: who tabled the text ("tabled
+by X", "X's own resolution", "the Eritrean text", "a resolution of its own") and what it does
+(cues in ``data/vote_texts.csv``). A clause that says nothing about the text inherits the
+direction of the last text described in the document; with none, a voted text is taken to be
+critical (the Council votes on scrutiny of a country far more often than on its own drafts).
+:func:`vote_stance` maps (vote, direction) to the stance; the literal vote is kept beside it.
+
+:func:`vote_lists` gives the named voters of headed lists ("In favour (22): Argentina, ...")
+and of "A, B and C voted against" for the stances stage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from helpers.phrases import PhraseIndex
+from helpers.refdata import rows
+from helpers.text import Mention, Sentence
+
+# A dash score in one token: "24-15" or "23-7-17" (hyphen, non-breaking hyphen)
+DASH_SCORE = re.compile(r"^(\d{1,3})[-‐‑](\d{1,3})(?:[-‐‑](\d{1,3}))?$")
+DASHES = frozenset({"-", "–", "—", "‐", "‑"})
+# Words that make a sentence about a vote by themselves
+VOTE_WORDS = frozenset({"vote", "votes", "voted", "voting", "abstain", "abstained",
+                        "abstaining", "abstention", "abstentions", "ballot"})
+# Voted texts and what happens to them: together they make a sentence about a vote
+TEXT_NOUNS = frozenset({"resolution", "resolutions", "text", "texts", "draft", "drafts",
+                        "motion", "motions", "decision", "proposal", "amendment"})
+OUTCOME_VERBS = frozenset({"adopted", "adopt", "adopts", "passed", "pass", "passes", "passing",
+                           "carried", "rejected", "rejects", "reject", "defeated", "approved",
+                           "backed", "supported", "opposed", "scraped"})
+# After these the first figure of "N votes to M" / "N-M" is the losing yes count
+REJECTION = frozenset({"rejected", "rejects", "defeated", "failed", "fails", "lost",
+                       "down", "blocked"})
+# Words a count may be separated from its label by: its noun, a relative pronoun, a copula,
+# an appositive list of names (capitalised words, commas, "and")
+GAP_WORDS = frozenset({"votes", "vote", "members", "member", "states", "state", "countries",
+                       "country", "delegations", "delegation", "nations", "governments",
+                       "others", "other", "of", "them", "the", "council", "'s", "that",
+                       "who", "which", "were", "had", "have", "also", "only", "and", ",",
+                       "among", "including", "then", "later", "eventually", "in", "all",
+                       "respectively"})
+CLAUSE_STOP = frozenset({";", ":", "while", "whereas", "but", "although", ".", "?"})
+VOTE_STANCE = {("yes", "critical"): "critical", ("no", "critical"): "favourable",
+               ("abstain", "critical"): "neutral", ("yes", "favourable"): "favourable",
+               ("no", "favourable"): "critical", ("abstain", "favourable"): "neutral"}
+OWN_TEXT = frozenset({"draft", "text", "resolution", "motion", "proposal", "decision",
+                      "initiative", "bid"})
+TABLED = frozenset({"tabled", "presented", "introduced", "submitted", "proposed", "drafted",
+                    "sponsored", "put", "brought", "moved", "led", "steered", "requested"})
+
+
+@lru_cache(maxsize=1)
+def label_index() -> PhraseIndex:
+    """Vote labels from ``data/vote_cues.csv`` (label = vote, payload = where|strong)."""
+    return PhraseIndex(((r["phrase"], r["vote"], f"{r['where']}|{r['strong']}")
+                        for r in rows("vote_cues.csv")), ignore_case=True)
+
+
+@lru_cache(maxsize=1)
+def text_index() -> PhraseIndex:
+    """What-the-text-does cues from ``data/vote_texts.csv`` (label = direction)."""
+    return PhraseIndex(((r["phrase"], r["direction"], "") for r in rows("vote_texts.csv")),
+                       ignore_case=True)
+
+
+@lru_cache(maxsize=64)
+def subject_forms(subject: str) -> PhraseIndex:
+    """The ways a text names the country under review: its names, short forms, capital and
+    demonym ("Sri Lanka", "Colombo", "Sri Lankan"), lower-cased."""
+    from helpers.lexicon import capitals, demonym_states, iso3_names, state_names
+
+    forms = {n for n, iso in state_names().items() if iso == subject}
+    forms |= {c for c, iso in capitals().items() if iso == subject}
+    forms |= {d for d, iso in demonym_states().items() if iso == subject}
+    if subject in iso3_names():
+        forms.add(iso3_names()[subject])
+    return PhraseIndex(((f, "S", "") for f in forms if f), ignore_case=True)
+
+
+@dataclass
+class VoteCount:
+    """A count of a recorded vote at tokens ``[i, j)`` of a sentence."""
+
+    i: int
+    j: int
+    count: int
+    vote: str
+    cue: str
+
+
+def _value(tok: str) -> int | None:
+    return int(tok) if tok.isdigit() else None
+
+
+def vote_context(lk: Sequence[str]) -> bool:
+    """True when a sentence is about a vote: vote words, or a voted text and its outcome."""
+    if any(w in VOTE_WORDS for w in lk):
+        return True
+    return any(w in TEXT_NOUNS for w in lk) and any(w in OUTCOME_VERBS for w in lk)
+
+
+def _winner_first(lk: Sequence[str], upto: int) -> tuple[str, str]:
+    """(first, second) votes of a bare score: the winning side first."""
+    start = max(0, upto - 12)
+    rejected = any(lk[k] in REJECTION for k in range(start, upto)) or \
+        any(lk[k:k + 2] == ["turned", "down"] for k in range(start, upto))
+    return ("no", "yes") if rejected else ("yes", "no")
+
+
+def dash_scores(lk: Sequence[str], numbers: Sequence[tuple[int, int, int]]) -> list[VoteCount]:
+    """"passed 24-15", "23-7-17", "carried 22 – 18": yes-no(-abstain), winner first."""
+    out: list[VoteCount] = []
+    for k, tok in enumerate(lk):
+        m = DASH_SCORE.match(tok)
+        if m:
+            a, b = _winner_first(lk, k)
+            out.append(VoteCount(k, k + 1, int(m.group(1)), a, "N-M"))
+            out.append(VoteCount(k, k + 1, int(m.group(2)), b, "N-M"))
+            if m.group(3):
+                out.append(VoteCount(k, k + 1, int(m.group(3)), "abstain", "N-M-K"))
+    for (i1, j1, v1), (i2, j2, v2) in zip(numbers, numbers[1:], strict=False):
+        if j1 + 1 == i2 and lk[j1] in DASHES:
+            a, b = _winner_first(lk, i1)
+            out += [VoteCount(i1, j1, v1, a, "N-M"), VoteCount(i2, j2, v2, b, "N-M")]
+    return out
+
+
+def votes_to(lk: Sequence[str], numbers: Sequence[tuple[int, int, int]]) -> list[VoteCount]:
+    """"by 22 votes to 11", "by a vote of 23 to 7", "by 19 to 17": winner first."""
+    out: list[VoteCount] = []
+    for (i1, j1, v1), (i2, j2, v2) in zip(numbers, numbers[1:], strict=False):
+        between = lk[j1:i2]
+        before = lk[max(0, i1 - 3):i1]
+        if between in (["votes", "to"], ["vote", "to"]) or (
+                between == ["to"] and (before[-2:] == ["vote", "of"] or before[-1:] == ["by"])):
+            a, b = _winner_first(lk, i1)
+            out += [VoteCount(i1, j1, v1, a, "N votes to M"), VoteCount(i2, j2, v2, b,
+                                                                          "N votes to M")]
+    return out
+
+
+def _label_at(lk: Sequence[str], k: int, where: str) -> tuple[int, str, bool] | None:
+    """A vote label starting at token ``k`` usable in position ``where``:
+    ``(length, vote, strong)``."""
+    m = label_index().match(lk, k)
+    if not m:
+        return None
+    length, vote, payload = m
+    pos, strong = payload.split("|")
+    if pos == "both" or pos == where:
+        return length, vote, strong == "1"
+    return None
+
+
+def labelled_counts(toks: Sequence[str], lk: Sequence[str],
+                    numbers: Sequence[tuple[int, int, int]], *, strong_context: bool
+                    ) -> list[VoteCount]:
+    """Counts with a vote label after them ("11 against", "seven states that voted no",
+    "15, 13 and 12 votes against") or before them ("backed by 21", "In favour (22)")."""
+    out: list[VoteCount] = []
+    taken: set[int] = set()
+    n = len(lk)
+    starts = {i for i, _j, _v in numbers}
+    for x, (i, j, v) in enumerate(numbers):
+        if i in taken:
+            continue
+        # label before: "backed by 21", "In favour (22)", "Votes In Favor: 20"
+        k = i
+        punct = False
+        while k > 0 and lk[k - 1] in ("(", ":", "=", "-", "–"):
+            k -= 1
+            punct = True
+        got = None
+        for a in range(max(0, k - 4), k):
+            lab = label_index().match(lk, a)
+            if lab and a + lab[0] == k:
+                pos, strong = lab[2].split("|")
+                if pos in ("before", "both") or (pos == "head" and punct):
+                    if (strong == "1" or strong_context or punct) and not (
+                            pos == "both" and not punct and lk[a] in ("against", "in")):
+                        got = (lab[1], " ".join(lk[a:k]))
+                        break
+        if got:
+            out.append(VoteCount(i, j, v, got[0], got[1]))
+            taken.add(i)
+            continue
+        # label after, over the count's noun, an appositive list or a list of counts
+        group = [(i, j, v)]
+        k = j
+        steps = 0
+        while k < n and steps < 16:
+            if k in starts:
+                if lk[k - 1] in (",", "and"):  # "15, 13 and 12 votes against"
+                    nxt = next(t for t in numbers if t[0] == k)
+                    group.append(nxt)
+                    k = nxt[1]
+                    continue
+                break
+            lab = _label_at(lk, k, "after")
+            if lab and (lab[2] or strong_context) and not (
+                    lk[k] == "for" and k + 1 < n and lk[k + 1] not in (",", ".", ";", "and")
+                    and k > j):
+                for gi, gj, gv in group:
+                    out.append(VoteCount(gi, gj, gv, lab[1], " ".join(lk[k:k + lab[0]])))
+                    taken.add(gi)
+                break
+            if lk[k] in CLAUSE_STOP:
+                break
+            if lk[k] not in GAP_WORDS and not toks[k][:1].isupper():
+                break
+            k += 1
+            steps += 1
+        del x
+    return out
+
+
+def read_votes(toks: Sequence[str], lk: Sequence[str],
+               numbers: Sequence[tuple[int, int, int]]) -> list[VoteCount]:
+    """All vote counts of a sentence (empty when the sentence is not about a vote).
+
+    Args:
+        toks: tokens as written; lk: lower-cased tokens.
+        numbers: ``(i, j, value)`` of the counts in the sentence (dates, years etc. removed).
+    """
+    strong = vote_context(lk)
+    found: list[VoteCount] = []
+    if strong or any(DASH_SCORE.match(t) for t in lk):
+        found += dash_scores(lk, numbers) if strong else []
+    found += votes_to(lk, numbers)
+    have = {v.i for v in found}
+    rest = [t for t in numbers if t[0] not in have]
+    found += labelled_counts(toks, lk, rest, strong_context=strong)
+    found.sort(key=lambda v: (v.i, v.vote != "yes"))
+    return found
+
+
+# --------------------------------------------------------------------------- direction
+
+
+def _subject_at(forms: PhraseIndex, lk: Sequence[str], k: int) -> int:
+    """Length of a name of the country under review starting at ``k`` (0 if none)."""
+    m = forms.match(lk, k) if k < len(lk) and lk[k] in forms else None
+    return m[0] if m else 0
+
+
+def own_text(lk: Sequence[str], subject: str) -> str:
+    """The cue when a clause says the voted text is the subject's own: "tabled by X",
+    "X's own resolution", "the X-ian text", "a resolution of its own"; else ""."""
+    n = len(lk)
+    for k in range(n):
+        if lk[k] == "own" and k > 0 and lk[k - 1] in ("its", "their", "'s") and \
+                k + 1 < n and lk[k + 1] in OWN_TEXT:
+            return "its own text"
+        if lk[k] in OWN_TEXT and lk[k + 1:k + 4] == ["of", "its", "own"]:
+            return "a text of its own"
+    if not subject:
+        return ""
+    forms = subject_forms(subject)
+    for k in range(n):
+        length = _subject_at(forms, lk, k)
+        if not length:
+            continue
+        e = k + length
+        # "tabled by Eritrea", "put forward by Sri Lanka"
+        back = lk[max(0, k - 3):k]
+        if back and back[-1] == "by" and any(w in TABLED for w in back[:-1]):
+            return f"{' '.join(back)} {' '.join(lk[k:e])}"
+        # "Eritrea's draft", "the Eritrean text", "Beijing's no-action motion"
+        rest = lk[e:e + 3]
+        if rest[:1] == ["'s"]:
+            rest = rest[1:]
+        if rest[:1] == ["own"]:
+            rest = rest[1:]
+        if rest and (rest[0] in OWN_TEXT or (len(rest) > 1 and rest[0] in
+                                             ("no-action", "counter", "counter-draft")
+                                             and rest[1] in OWN_TEXT)):
+            return " ".join(lk[k:e + 2])
+    return ""
+
+
+def text_direction(lk: Sequence[str], subject: str) -> tuple[str, str]:
+    """``(direction, cue)`` of what a clause says about the voted text, or ``("", "")``.
+
+    The subject's own text and cues of a favourable text (a no-action motion, ending a
+    mandate) win over cues of a critical text ("on the situation in X", "renewing").
+    """
+    own = own_text(lk, subject)
+    if own:
+        return "favourable", own
+    found = text_index().find(lk)
+    fav = [m for m in found if m.label == "favourable"]
+    if fav:
+        return "favourable", " ".join(lk[fav[0].i:fav[0].j])
+    if found:
+        return "critical", " ".join(lk[found[0].i:found[0].j])
+    return "", ""
+
+
+def vote_stance(vote: str, direction: str) -> str:
+    """Stance toward the country under review of a literal vote on a text of ``direction``
+    (``critical`` when unknown): yes on a critical text is critical, and so on."""
+    return VOTE_STANCE.get((vote, direction or "critical"), "unspecified")
+
+
+# --------------------------------------------------------------------------- named voters
+
+_HEAD = re.compile(r"^\s*(?:votes?\s+)?(in favou?r(?: of)?|for|yes|against|no|abstain(?:ing|ed)?"
+                   r"|abstentions?)\s*(?:\(\s*\d+\s*\)|:\s*\d+)?\s*[:.\-–]",
+                   re.IGNORECASE)  # a headed vote list: "In favour (22): ...", "Against: ..."
+_HEAD_VOTE = {"in favour": "yes", "in favor": "yes", "in favour of": "yes",
+              "in favor of": "yes", "for": "yes", "yes": "yes", "against": "no", "no": "no"}
+
+
+def vote_lists(sentences: Sequence[Sentence], mentions: Sequence[Mention]
+               ) -> list[tuple[str, list[Mention]]]:
+    """Named voters: ``[(vote, [COUNTRY/BLOC mentions])]`` in text order.
+
+    Read from headed lists ("In favour (22): Argentina, Armenia, ...", "Against: ...",
+    "Abstaining (14): ...") and from clauses whose subject is a list of states followed by a
+    vote label ("China, Cuba and Russia voted against", "India ... abstained"). The vote is
+    the literal one; map it with :func:`text_direction` / :func:`vote_stance` for a stance.
+    """
+    by_sid: dict[int, list[Mention]] = {}
+    for m in mentions:
+        if m.label in ("COUNTRY", "BLOC"):
+            by_sid.setdefault(m.sentence_id, []).append(m)
+    out: list[tuple[str, list[Mention]]] = []
+    for s in sentences:
+        ms = sorted(by_sid.get(s.sentence_id, []), key=lambda m: m.start)
+        if not ms:
+            continue
+        head = _HEAD.match(s.text)
+        if head:
+            word = head.group(1).lower()
+            vote = _HEAD_VOTE.get(word, "abstain")
+            out.append((vote, ms))
+            continue
+        # "A, B and C voted against": the names before a strong label in the same clause
+        lk = s.lkeys
+        for k in range(len(lk)):
+            lab = _label_at(lk, k, "after")
+            if not lab or not lab[2]:
+                continue
+            a = k
+            while a > 0 and lk[a - 1] not in CLAUSE_STOP and lk[a - 1] not in (
+                    "while", "whereas"):
+                a -= 1
+            lo, hi = s.char_span(a, k)
+            names = [m for m in ms if lo <= m.start < hi]
+            if names:
+                out.append((lab[1], names))
+    return out
