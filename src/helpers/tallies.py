@@ -125,9 +125,15 @@ def find_numbers(toks: Sequence[str]) -> list[Number]:
             continue
         i += 1
     # "Thirty (30)": a figure repeated in digits in brackets is one number
-    return [x for k, x in enumerate(out)
-            if not (k > 0 and x.digits and not out[k - 1].digits and x.value == out[k - 1].value
-                    and x.i == out[k - 1].j + 1 and toks[x.i - 1] == "(")]
+    kept: list[Number] = []
+    for x in out:
+        p = kept[-1] if kept else None
+        if p and x.digits and not p.digits and x.value == p.value and x.i == p.j + 1 \
+                and toks[x.i - 1] == "(" and x.j < n and toks[x.j] == ")":
+            p.j = x.j + 1
+            continue
+        kept.append(x)
+    return kept
 
 
 @dataclass
@@ -217,6 +223,9 @@ def _noun_phrase(toks: Sequence[str], lk: Sequence[str], j: int) -> tuple[str, s
         np_words.append(low)
         k += 1
     words = [w for w in np_words if w != "and"]
+    heads = [w for w in words if kinds.get(w) == "delegations" and w not in GENERIC_STATE_NOUNS]
+    if heads:  # "39 state delegations": the head noun, not its modifier
+        return "delegations", heads[0], np_words
     for x, w in enumerate(words):
         pair = " ".join(words[x:x + 2])
         if pair in kinds and kinds[pair] == "delegations":
@@ -314,7 +323,7 @@ def _of_whole_opening(lk: Sequence[str], i: int) -> bool:
     k = i - 1
     while k >= 0 and i - k <= 4 and lk[k] in WHOLE_OPENERS:
         k -= 1
-    return k >= 0 and k < i - 1 and lk[k] == "of" and \
+    return k >= 0 and lk[k] == "of" and \
         (k == 0 or lk[k - 1] in (",", ";", "“", '"', ":", "(", "-", "–", "—"))
 
 
@@ -329,12 +338,14 @@ def _of_between(between: Sequence[str]) -> bool:
     return len(rest) <= 3 and all(w in WHOLE_OPENERS for w in rest)
 
 
-def _apply_votes(toks: Sequence[str], lk: Sequence[str], cands: list[_Cand]) -> list[_Cand]:
+def _apply_votes(toks: Sequence[str], lk: Sequence[str], cands: list[_Cand], *,
+                 after_vote: bool = False) -> list[_Cand]:
     """Mark the counts of a recorded vote (helpers.votes); dash scores add new counts."""
     from helpers.votes import read_votes
 
-    nums = [(c.num.i, c.num.j, c.num.value) for c in cands if not c.whole_of_previous]
-    found = read_votes(toks, lk, nums)
+    nums = [(c.num.i, c.num.j, c.num.value) for c in cands
+            if not c.whole_of_previous and c.stance != "all"]
+    found = read_votes(toks, lk, nums, after_vote=after_vote)
     if not found:
         return cands
     by_i = {c.num.i: c for c in cands}
@@ -368,7 +379,8 @@ def _skip_concessive(lk: Sequence[str], a: int, b: int) -> list[int]:
     return keep
 
 
-def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
+def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
+                      after_vote: bool = False) -> list[_Cand]:
     nums = [x for x in find_numbers(toks) if not _excluded(toks, lk, x)]
     cands = [_Cand(x, *_noun_phrase(toks, lk, x.j)) for x in nums]
     cands = [c for c in cands if c.kind != "measure"]
@@ -376,7 +388,8 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
     # X of (the) Y / X out of (the) Y: Y is the whole, X a part of it
     for a, b in itertools.pairwise(cands):
         between = lk[a.num.j:b.num.i]
-        if _of_between(between) or (a.kind == "" and between == ["to"]):
+        if _of_between(between) or (a.kind == "" and between == ["to"]
+                                    and (a.num.i == 0 or lk[a.num.i - 1] != "from")):
             if between == ["to"]:
                 a.stance, a.cue = a.stance or "favourable", "X to Y"
                 b.stance, b.cue = b.stance or "critical", "X to Y"
@@ -388,7 +401,14 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
             b.whole_of_previous = True
             if not a.kind or (a.kind == "other" and b.kind == "delegations"):
                 a.kind, a.noun = b.kind, b.noun
-    cands = _apply_votes(toks, lk, cands)
+    for c in cands:
+        if not c.stance and _of_whole_opening(lk, c.num.i):
+            c.stance, c.cue = "all", "of the Y"
+        # "Seventeen of the states that took part": a part of the group its noun names
+        if not c.kind and lk[c.num.j:c.num.j + 2] == ["of", "the"] and c.num.j + 2 < n \
+                and noun_kinds().get(lk[c.num.j + 2]) == "delegations":
+            c.kind, c.noun, c.is_part = "delegations", lk[c.num.j + 2], True
+    cands = _apply_votes(toks, lk, cands, after_vote=after_vote)
     for c in cands:
         i, j = c.num.i, c.num.j
         # X of them / those (the whole stated earlier)
@@ -408,7 +428,9 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
         elif before[-2:] in (["total", "of"], ["total", "to"], ["total", "was"],
                              ["total", "reached"]):
             # "a total of 22 delegations spoke in favour": a part with its own cue
+            later = [o.num.i for o in cands if o.num.i >= j]
             end = next((k for k in range(j, n) if lk[k] in CLAUSE_BOUNDARY), n)
+            end = min([end, *later])
             got = _stance_from_window(lk, j, end, part=True)
             c.stance, c.cue = got if got else ("all", " ".join(before[-2:]))
         elif before[-2:] == ["there", "were"] or before[-3:-1] == ["there", "were"]:
@@ -426,8 +448,8 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
             nxt += 1  # "Thirty out of 39 delegates spoke in favour": the cue follows the whole
         end = cands[nxt].num.i if nxt < len(cands) else n
         for k in range(c.num.j, end):
-            if lk[k] in CLAUSE_BOUNDARY:
-                end = k
+            if lk[k] in CLAUSE_BOUNDARY and not (lk[k - 1] == "," and "," in lk[k:end]):
+                end = k  # ", while recognising progress, raised concerns" is an aside
                 break
         has_whole = any(o.stance == "all" and o is not c for o in cands)
         keep = _skip_concessive(lk, c.num.j, end)
@@ -599,6 +621,7 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
     direction, direction_para = "", -1
     groups: list[dict[str, int]] = []  # vote groups: {vote: count}
     group_ids: list[int] = []
+    group_dirs: list[str] = []
     last_vote_sid = -99
     next_group = 1
     for x, (ts, src) in enumerate(zip(sentences, canon, strict=True)):
@@ -609,7 +632,11 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
         clause_dirs = [(a, b, *text_direction(lk[a:b], subject_country))
                        for a, b in _clauses(lk)]
         sent_dir = next((d for _a, _b, d, _c in clause_dirs if d), "")
-        cands = _sentence_tallies(toks, lk)
+        cands = _sentence_tallies(toks, lk, after_vote=sid - last_vote_sid <= 1)
+        if sent_dir == "other":
+            for c in cands:  # a vote on another question ("on the death penalty")
+                if c.vote:
+                    c.vote, c.kind, c.stance = "", "", "unspecified"
         sent_total = next((c.num.value for c in cands if c.stance == "all"
                            and c.kind == "delegations"), None)
         if sent_total is not None or any(c.kind == "delegations" for c in cands):
@@ -641,9 +668,10 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
                 stance, ev_kind = vote_stance(c.vote, d), "vote"
                 cue = f"{c.cue}; text: {d}"
                 group = _vote_group(groups, group_ids, c.vote, c.num.value,
-                                    near=sid - last_vote_sid <= 2)
+                                    near=sid - last_vote_sid <= 2 and group_dirs[-1] == d)
                 if not group:
                     groups.append({})
+                    group_dirs.append(d)
                     group_ids.append(next_group)
                     group = next_group
                     next_group += 1

@@ -214,13 +214,14 @@ def labelled_counts(toks: Sequence[str], lk: Sequence[str],
         # label after, over the count's noun, an appositive list or a list of counts
         group = [(i, j, v)]
         k = j
-        steps = 0
+        steps = since_num = 0
         while k < n and steps < 16:
             if k in starts:
-                if lk[k - 1] in (",", "and"):  # "15, 13 and 12 votes against"
+                if lk[k - 1] in (",", "and") and since_num == 1:  # "15, 13 and 12 votes against"
                     nxt = next(t for t in numbers if t[0] == k)
                     group.append(nxt)
                     k = nxt[1]
+                    since_num = 0
                     continue
                 break
             lab = _label_at(lk, k, "after")
@@ -237,19 +238,23 @@ def labelled_counts(toks: Sequence[str], lk: Sequence[str],
                 break
             k += 1
             steps += 1
+            since_num += 1
         del x
     return out
 
 
 def read_votes(toks: Sequence[str], lk: Sequence[str],
-               numbers: Sequence[tuple[int, int, int]]) -> list[VoteCount]:
+               numbers: Sequence[tuple[int, int, int]], *, after_vote: bool = False
+               ) -> list[VoteCount]:
     """All vote counts of a sentence (empty when the sentence is not about a vote).
 
     Args:
         toks: tokens as written; lk: lower-cased tokens.
         numbers: ``(i, j, value)`` of the counts in the sentence (dates, years etc. removed).
+        after_vote: the sentence follows one that reported a vote ("Seven countries ... were
+            against" continues it).
     """
-    strong = vote_context(lk)
+    strong = vote_context(lk) or after_vote
     found: list[VoteCount] = []
     if strong or any(DASH_SCORE.match(t) for t in lk):
         found += dash_scores(lk, numbers) if strong else []
@@ -318,8 +323,12 @@ def text_direction(lk: Sequence[str], subject: str) -> tuple[str, str]:
     fav = [m for m in found if m.label == "favourable"]
     if fav:
         return "favourable", " ".join(lk[fav[0].i:fav[0].j])
-    if found:
-        return "critical", " ".join(lk[found[0].i:found[0].j])
+    other = [m for m in found if m.label == "other"]
+    if other and not (subject and subject_forms(subject).find(lk)):
+        return "other", " ".join(lk[other[0].i:other[0].j])
+    crit = [m for m in found if m.label == "critical"]
+    if crit:
+        return "critical", " ".join(lk[crit[0].i:crit[0].j])
     return "", ""
 
 
