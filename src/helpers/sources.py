@@ -25,9 +25,9 @@ from helpers.phrases import PhraseIndex
 from helpers.refdata import rows
 from helpers.text import Sentence, tokens_of
 
-_VERBS = (r"said|says|say|stated|states|noted|notes|reported|reports|announced|announces|"
-          r"counted|counts|pointed out|points out|told [\w ]{2,40}?|added|claimed|claims|"
-          r"wrote|writes|tallied|recorded")
+# Verbs of attribution (not their -s forms that double as plural nouns: "states", "reports")
+_VERBS = (r"said|says|say|stated|noted|reported|announced|counted|pointed out|"
+          r"told [\w ]{2,40}?|added|claimed|wrote|tallied|recorded")
 # Attribution phrases, most specific first; each yields the group "src".
 _PATTERNS = [
     # "according to the state news agency Xinhua, ..."
@@ -40,7 +40,7 @@ _PATTERNS = [
     re.compile(r"\b(?:by|in) (?P<src>(?:the |its )?[\w’' -]{2,60}?)['’]s (?:count|tally|figures|"
                r"reckoning)\b", re.IGNORECASE),
     # "..., the Kingdom's Permanent Mission in Geneva said on Thursday."
-    re.compile(r"(?:^|, |– |— |\. )(?P<src>(?:[Tt]he |[Aa]n? |[Ii]ts )?(?:[\w’'.-]+ ){0,8}?"
+    re.compile(r"(?:^|, |– |— |\. )(?P<src>(?:[Tt]he |[Aa]n? |[Ii]ts )?(?:[\w’'.-]+ ){0,14}?"
                r"[\w’'.-]+)(?: \([A-Z]{2,8}\))?(?:, [^,]{3,80},)? (?:" + _VERBS + r")\b"),
     # "..., said Ney Samol, Cambodia's ambassador to the UN."
     re.compile(r"(?:,|”|\") (?:said|says|according to|noted) (?P<src>[A-Z][^.;“”\"]{2,100})"),
@@ -58,7 +58,20 @@ _GENERIC_ORG = re.compile(r"^(?:Ministry of Foreign Affairs|Foreign Ministry|Per
 # "Mr. Sabry said": the dot of a title ends no phrase
 _TITLE_DOT = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|Gen|Amb|H\.E|Adm)\.")
 _ROLE_OF_MISSION = re.compile(r"permanent (?:representative|mission)|head of (?:the )?mission|"
-                              r"mission head", re.IGNORECASE)
+                              r"mission(?:['’]s)? head", re.IGNORECASE)
+
+
+# Words for one who speaks for a body ("Ministry spokesman X")
+_SPOKES = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokespeople", "president",
+                     "chairman", "chairwoman", "chair", "head", "secretary-general"})
+# "the committee's president Keo Remy", "head of the committee": a person heading a body
+_ROLE_OF_BODY = re.compile(r"\b(\w+)(?:['’]s)? (?:president|head|chair(?:man|woman)?|"
+                           r"spokes(?:man|woman|person))\b|\b(?:president|head|chair(?:man|"
+                           r"woman)?|spokes(?:man|woman|person)) of the (\w+)", re.IGNORECASE)
+# Words that refer back to the outlet named before ("the newspaper said")
+_OUTLET_REFS = ("newspaper", "paper", "agency", "outlet", "daily", "wire")
+# "the Cambodian Human Rights Committee (CHRC)": an acronym for a body
+_ACRONYM = re.compile(r"\((?P<acr>[A-Z]{2,8})\)")
 
 
 @lru_cache(maxsize=1)
@@ -91,17 +104,24 @@ def country_name(iso3: str) -> str:
     return iso3_names().get(iso3, iso3)
 
 
-def find_attribution(sentence: str) -> str:
-    """The attribution phrase of a sentence ("according to ...", "X said", ...), or ""."""
+def attributions(sentence: str) -> list[str]:
+    """Candidate attribution phrases of a sentence, most specific pattern first."""
     sentence = _TITLE_DOT.sub(r"\1", sentence)
+    out = []
     for pat in _PATTERNS:
         for m in pat.finditer(sentence):
             src = m.group("src").strip(" ,")
             src = re.sub(r"^(?:In|On|At|But|And|However|Nevertheless|Even so|Responding),? ",
                          "", src)
-            if src and not _PRONOUN.match(src):
-                return src
-    return ""
+            if src and not _PRONOUN.match(src) and src not in out:
+                out.append(src)
+    return out
+
+
+def find_attribution(sentence: str) -> str:
+    """The first attribution phrase of a sentence ("according to ...", "X said"), or ""."""
+    found = attributions(sentence)
+    return found[0] if found else ""
 
 
 def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None,
@@ -119,10 +139,17 @@ def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None
     persons_roles = persons_roles or {}
     memory = memory if memory is not None else {}
     phrase = phrase.strip()
-    if not phrase or len(phrase.split()) > 14:
+    if not phrase:
         return ""
+    if len(phrase.split()) > 14:  # a long subject: its head ("The Permanent Mission of X to ...")
+        phrase = " ".join(phrase.split()[:8])
     keys = [k.lower() for k in tokens_of(phrase)]
-    # a person the article names: their office when they head a mission, else the person
+    # "Ministry spokesman X", "CHRC spokesman X": who speaks for a body named before
+    speaks = [k for k in keys if k in memory]
+    if speaks and any(k in _SPOKES for k in keys):
+        return memory[speaks[0]]
+    # a person the article names: their office when they head a mission or speak for a
+    # body the article names, else the person
     for person, ctx in persons_roles.items():
         parts = person.split()
         if person.lower() in phrase.lower() or (len(parts) > 1 and re.search(
@@ -131,18 +158,27 @@ def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None
                 states = states_named(ctx)
                 iso = states[0] if states else doc_country
                 return f"Permanent Mission of {country_name(iso)}" if iso else person
+            office = _ROLE_OF_BODY.search(ctx)
+            if office and (office.group(1) or office.group(2)).lower() in memory:
+                return memory[(office.group(1) or office.group(2)).lower()]
             return person
     found = source_index().find(keys)
     fixed = [m for m in found if "{country}" not in m.payload]
     if fixed:
+        if fixed[0].payload != "UN meeting summary":
+            for ref in _OUTLET_REFS:
+                memory[ref] = fixed[0].payload
         return fixed[0].payload
     # "the committee", "the ministry": the organisation of that kind named in full before
     bare = [k for k in keys if k not in ("the", "its", "their")]
     if len(bare) == 1 and bare[0] in memory:
         return memory[bare[0]]
+    states = states_named(phrase)
+    if found and states:  # "the Cambodian Permanent Mission to the UN Office in Geneva"
+        return found[0].payload.replace("{country}", country_name(states[0]))
     org = _ORG.search(phrase)
     if org and not _GENERIC_ORG.match(org.group("org")):
-        name = org.group("org")
+        name = re.sub(r"^The ", "", org.group("org"))
         okeys = [k.lower() for k in tokens_of(name)]
         tmpl = source_index().find(okeys)
         if not tmpl or not states_named(name):
@@ -174,7 +210,7 @@ def issuer(sentences: Sequence[Sentence]) -> str:
     CAMBODIA", "Permanent Mission of Sri Lanka to the United Nations, Geneva"), or ""."""
     for s in sentences[:4]:
         text = s.text.strip()
-        if len(text.split()) > 14:
+        if len(text.split()) > 20:
             continue
         low = text.lower()
         if low.startswith(("permanent mission", "ministry of foreign affairs",
@@ -197,12 +233,15 @@ def document_sources(sentences: Sequence[Sentence], persons_roles: dict[str, str
     out = []
     for s in sentences:
         for org in _ORG.finditer(s.text):  # remember organisations named in full
-            name = org.group("org")
+            name = re.sub(r"^The ", "", org.group("org"))
+            acr = _ACRONYM.match(s.text, org.end() + 1)
+            if acr and not _GENERIC_ORG.match(name):
+                memory.setdefault(acr.group("acr").lower(), name)
             if not _GENERIC_ORG.match(name) and len(name.split()) > 2 and not (
                     states_named(name) and source_index().find(
                         [k.lower() for k in tokens_of(name)])):
                 memory.setdefault(_head(name), name)
-        phrase = find_attribution(s.text)
-        out.append(canonical_source(phrase, persons_roles=persons_roles,
-                                    doc_country=doc_country, memory=memory) if phrase else "")
+        names = (canonical_source(p, persons_roles=persons_roles, doc_country=doc_country,
+                                  memory=memory) for p in attributions(s.text))
+        out.append(next((n for n in names if n), ""))
     return out, issuer(sentences)

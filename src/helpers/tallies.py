@@ -722,18 +722,38 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
 def _fill_sources(tallies: list[Tally], sentences: Sequence[Sentence], canon: Sequence[str],
                   issuer: str) -> None:
     """A delegation count its own sentence does not attribute takes the attribution of the
-    nearest sentence of its paragraph, else the issuer named in the heading, else the source
-    most of the document's counted sentences name."""
+    nearest sentence of its paragraph that also gives delegation counts, else the issuer
+    named in the heading, else (dialogues and reviews: figures a party to the event
+    announced) the one body the document attributes anything to."""
     para = {s.sentence_id: s.paragraph_id for s in sentences}
     by_sid = {s.sentence_id: c for s, c in zip(sentences, canon, strict=True)}
-    counted = Counter(t.source for t in tallies if t.subject == "delegations" and t.source)
-    majority = counted.most_common(1)[0][0] if counted else ""
+    counted = {t.sentence_id for t in tallies if t.subject == "delegations"}
+    named = {c for c in canon if c}
+    single = named.pop() if len(named) == 1 else ""
     for t in tallies:
         if t.subject != "delegations" or t.source:
             continue
         near = sorted((abs(sid - t.sentence_id), sid) for sid, c in by_sid.items()
-                      if c and para[sid] == para[t.sentence_id])
-        t.source = by_sid[near[0][1]] if near else (issuer or majority)
+                      if c and sid in counted and para[sid] == para[t.sentence_id])
+        if near:
+            t.source = by_sid[near[0][1]]
+        elif issuer:
+            t.source = issuer
+        elif t.kind in ("dialogue", "review") and not _person_like(single):
+            t.source = single
+
+
+def _person_like(name: str) -> bool:
+    """A source that names a person rather than a body (no body's head noun in it)."""
+    low = name.lower()
+    return bool(name) and not any(w in low for w in (
+        "mission", "ministry", "government", "committee", "commission", "summary", "council",
+        "office")) and name not in _outlets()
+
+
+@lru_cache(maxsize=1)
+def _outlets() -> frozenset[str]:
+    return frozenset(r["canonical"] for r in rows("sources.csv") if "{" not in r["canonical"])
 
 
 def _vote_group(groups: list[dict[str, int]], ids: list[int], vote: str, count: int, *,
