@@ -38,6 +38,8 @@ NOT_A_COUNT_BEFORE = frozenset(
     "items chapter section page pages hrc covid aged age room floor phase grade level point "
     "points rule decision decisions code $ us$ € £ usd riel riels".split())
 ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
+FRACTIONS = frozenset({"half", "halves", "third", "thirds", "quarter", "quarters", "fifth",
+                       "fifths"})
 NP_BREAK = frozenset(
     "were was is are be been being had have has spoke speak speaks made make makes of in on "
     "at to for from with by who whom which that the a an their its his her our out also all "
@@ -258,6 +260,8 @@ def _excluded(toks: Sequence[str], lk: Sequence[str], num: Number) -> bool:
         return True
     if nxt in ("%", "per", "percent"):
         return True
+    if nxt in FRACTIONS:  # "one third of the members"
+        return True
     if num.i > 1 and lk[num.i - 2] in ("us", "$") and prev == "$":
         return True
     return nxt in ("million", "billion", "trillion")
@@ -345,7 +349,9 @@ def _apply_votes(toks: Sequence[str], lk: Sequence[str], cands: list[_Cand], *,
 
     nums = [(c.num.i, c.num.j, c.num.value) for c in cands
             if not c.whole_of_previous and c.stance != "all"]
-    found = read_votes(toks, lk, nums, after_vote=after_vote)
+    wholes = frozenset(k for c in cands if c.whole_of_previous or c.stance == "all"
+                       for k in range(c.num.i, c.num.j))
+    found = read_votes(toks, lk, nums, after_vote=after_vote, wholes=wholes)
     if not found:
         return cands
     by_i = {c.num.i: c for c in cands}
@@ -468,6 +474,18 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
             c.stance, c.cue = got
         else:
             c.stance = "unspecified"
+    # "one of the five permanent members": states counted, but no event and no side
+    for a, b in itertools.pairwise(cands):
+        if b.whole_of_previous and a.stance == "unspecified" and \
+                {a.noun, b.noun} <= GENERIC_STATE_NOUNS | {""}:
+            a.kind = b.kind = "other"
+    # in a sentence reporting a vote, other counts of states are not parts of it ("with 12
+    # abstentions and one member absent"), unless they are its whole
+    if any(c.vote for c in cands):
+        for c in cands:
+            if not c.vote and c.stance != "all" and not c.joint:
+                c.kind = "other" if c.kind else ""
+                c.stance = "unspecified"
     return cands
 
 

@@ -180,8 +180,8 @@ def _label_at(lk: Sequence[str], k: int, where: str) -> tuple[int, str, bool] | 
 
 
 def labelled_counts(toks: Sequence[str], lk: Sequence[str],
-                    numbers: Sequence[tuple[int, int, int]], *, strong_context: bool
-                    ) -> list[VoteCount]:
+                    numbers: Sequence[tuple[int, int, int]], *, strong_context: bool,
+                    wholes: frozenset[int] = frozenset()) -> list[VoteCount]:
     """Counts with a vote label after them ("11 against", "seven states that voted no",
     "15, 13 and 12 votes against") or before them ("backed by 21", "In favour (22)")."""
     out: list[VoteCount] = []
@@ -234,7 +234,7 @@ def labelled_counts(toks: Sequence[str], lk: Sequence[str],
                 break
             if lk[k] in CLAUSE_STOP:
                 break
-            if lk[k] not in GAP_WORDS and not toks[k][:1].isupper():
+            if lk[k] not in GAP_WORDS and not toks[k][:1].isupper() and k not in wholes:
                 break
             k += 1
             steps += 1
@@ -244,8 +244,8 @@ def labelled_counts(toks: Sequence[str], lk: Sequence[str],
 
 
 def read_votes(toks: Sequence[str], lk: Sequence[str],
-               numbers: Sequence[tuple[int, int, int]], *, after_vote: bool = False
-               ) -> list[VoteCount]:
+               numbers: Sequence[tuple[int, int, int]], *, after_vote: bool = False,
+               wholes: frozenset[int] = frozenset()) -> list[VoteCount]:
     """All vote counts of a sentence (empty when the sentence is not about a vote).
 
     Args:
@@ -253,6 +253,8 @@ def read_votes(toks: Sequence[str], lk: Sequence[str],
         numbers: ``(i, j, value)`` of the counts in the sentence (dates, years etc. removed).
         after_vote: the sentence follows one that reported a vote ("Seven countries ... were
             against" continues it).
+        wholes: token indexes of the whole a count is part of ("twenty-five of the 47 members
+            voted in favour"): read over, not as a count.
     """
     strong = vote_context(lk) or after_vote
     found: list[VoteCount] = []
@@ -261,7 +263,7 @@ def read_votes(toks: Sequence[str], lk: Sequence[str],
     found += votes_to(lk, numbers)
     have = {v.i for v in found}
     rest = [t for t in numbers if t[0] not in have]
-    found += labelled_counts(toks, lk, rest, strong_context=strong)
+    found += labelled_counts(toks, lk, rest, strong_context=strong, wholes=wholes)
     found.sort(key=lambda v: (v.i, v.vote != "yes"))
     return found
 
