@@ -192,7 +192,7 @@ def _stance_from_window(lk: Sequence[str], a: int, b: int, *,
             pick = after[-1] if after[-1][2] != "all" else after[0]
     stance_cues = [c for c in cues if c[2] != "all"]
     if pick[2] == "all" and stance_cues and not contrast:
-        pick = stance_cues[0] if stance_cues[0][0] - pick[0] <= 3 else pick
+        pick = stance_cues[0] if stance_cues[0][0] - pick[0] <= 5 else pick
     k, length, stance = pick
     cue = " ".join(lk[k:k + length])
     if stance != "all" and any(lk[x] in NEGATORS for x in range(max(a, k - 3), k)):
@@ -254,9 +254,11 @@ def _excluded(toks: Sequence[str], lk: Sequence[str], num: Number) -> bool:
     if num.digits and 1900 <= num.value <= 2100 and len(toks[num.i]) == 4:
         return True
     # "10:30", "48/23", "2.5", "2018-2022": a separator with a number on its other side
-    if prev in ("/", ".", ":", "-", "–") and num.i > 1 and toks[num.i - 2][:1].isdigit():
+    if num.digits and prev in ("/", ".", ":", "-", "–") and num.i > 1 and \
+            toks[num.i - 2][:1].isdigit():
         return True
-    if nxt in ("/", ":", ".", "-", "–") and num.j + 1 < n and toks[num.j + 1][:1].isdigit():
+    if num.digits and nxt in ("/", ":", ".", "-", "–") and num.j + 1 < n and \
+            toks[num.j + 1][:1].isdigit():
         return True
     if nxt in ("%", "per", "percent"):
         return True
@@ -394,8 +396,10 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
     # X of (the) Y / X out of (the) Y: Y is the whole, X a part of it
     for a, b in itertools.pairwise(cands):
         between = lk[a.num.j:b.num.i]
-        if _of_between(between) or (a.kind == "" and between == ["to"]
-                                    and (a.num.i == 0 or lk[a.num.i - 1] != "from")):
+        if between == ["to"] and a.num.i > 0 and lk[a.num.i - 1] == "from":
+            a.kind = b.kind = "measure"  # "rose from 17 to 30": a change, not a split
+            continue
+        if _of_between(between) or (a.kind == "" and between == ["to"]):
             if between == ["to"]:
                 a.stance, a.cue = a.stance or "favourable", "X to Y"
                 b.stance, b.cue = b.stance or "critical", "X to Y"
@@ -414,6 +418,7 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
         if not c.kind and lk[c.num.j:c.num.j + 2] == ["of", "the"] and c.num.j + 2 < n \
                 and noun_kinds().get(lk[c.num.j + 2]) == "delegations":
             c.kind, c.noun, c.is_part = "delegations", lk[c.num.j + 2], True
+    cands = [c for c in cands if c.kind != "measure"]
     cands = _apply_votes(toks, lk, cands, after_vote=after_vote)
     for c in cands:
         i, j = c.num.i, c.num.j
@@ -712,6 +717,10 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
             if total is None and kind == "delegations" and c.stance != "all" and not c.vote \
                     and ev_kind != "joint_statement":
                 total = sent_total if sent_total is not None else current_total
+                if sent_total is None and any(
+                        u.stance == stance and u.total == total and u.count != c.num.value
+                        for u in out):
+                    total = None  # that whole already has this part: another event
             if stance == "all":
                 total = c.num.value
             out.append(Tally(doc_id, sid, subject, stance, c.num.value, total,
@@ -853,11 +862,14 @@ def _event_groups(deleg: Sequence[Tally]) -> list[list[Tally]]:
     for t in loose:
         if t.stance == "all" and t.count not in totals:
             totals.append(t.count)
-    by_total: dict[int | None, list[Tally]] = defaultdict(list)
+    by_total: dict[object, list[Tally]] = defaultdict(list)
     for t in loose:
-        key = t.count if t.stance == "all" else t.total
+        key: object = t.count if t.stance == "all" else t.total
         if key not in totals:
             key = totals[0] if len(totals) == 1 else key
+        if t.stance != "all" and t.total is None and any(
+                u.stance == t.stance and u.count != t.count for u in by_total[key]):
+            key = ("apart", t.position)  # "21 spoke for it last year": another event
         by_total[key].append(t)
     groups = [*merged.values(), *by_total.values()]
     return sorted(groups, key=lambda ts: min(t.position for t in ts))
