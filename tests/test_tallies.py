@@ -155,10 +155,18 @@ def test_times_ratios_and_percentages_are_not_counts():
 
 def test_source_through_a_titled_person():
     ts = extract_tallies("d", [
-        Sentence(1, 0, "Sri Lanka's Foreign Minister Ali Sabry thanked the 11 countries that voted "
-            "against the resolution."),
+        Sentence(1, 0, "Eleven countries voted against the resolution, Mr. Sabry said."),
         Sentence(2, 0, "\"We are grateful,\" Mr. Sabry said.")],
         subject_country="LKA",
         persons_roles={"Ali Sabry": "Sri Lanka's Foreign Minister Ali Sabry thanked"})
-    assert [(t.stance, t.count, t.source) for t in ts] == [
-        ("favourable", 11, "Ministry of Foreign Affairs of Sri Lanka")]
+    assert [(t.stance, t.count, t.vote, t.source) for t in ts] == [
+        ("favourable", 11, "no", "Ministry of Foreign Affairs of Sri Lanka")]
+
+
+def test_a_quote_next_to_a_count_does_not_source_it():
+    ts = extract_tallies("d", [
+        Sentence(1, 0, "The minister thanked the 11 countries that voted against the text."),
+        Sentence(2, 0, "\"We are grateful,\" Mr. Sabry said.")],
+        subject_country="LKA",
+        persons_roles={"Ali Sabry": "Sri Lanka's Foreign Minister Ali Sabry thanked"})
+    assert [(t.count, t.source) for t in ts] == [(11, "")]

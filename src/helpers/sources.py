@@ -57,10 +57,16 @@ _GENERIC_ORG = re.compile(r"^(?:Ministry of Foreign Affairs|Foreign Ministry|Per
                           r"Security Council|General Assembly|Committee|Commission)$")
 # "Mr. Sabry said": the dot of a title ends no phrase
 _TITLE_DOT = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|Gen|Amb|H\.E|Adm)\.")
+# A person heading a Permanent Mission: their figures are the mission's ("Cambodia's
+# ambassador to the UN in Geneva"); a plain "ambassador" keeps the person's name
 _ROLE_OF_MISSION = re.compile(r"permanent (?:representative|mission)|head of (?:the )?mission|"
-                              r"mission(?:['’]s)? head", re.IGNORECASE)
+                              r"mission(?:['’]s)? head|ambassador to the (?:UN|United Nations)",
+                              re.IGNORECASE)
 
 
+# A person's title that names the office they speak for
+_TITLE_OFFICE = re.compile(r"\bforeign (?:minister|ministry)|ministry of foreign affairs|"
+                           r"foreign affairs minister", re.IGNORECASE)
 # Words for one who speaks for a body ("Ministry spokesman X")
 _SPOKES = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokespeople", "president",
                      "chairman", "chairwoman", "chair", "head", "secretary-general"})
@@ -158,6 +164,13 @@ def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None
                 states = states_named(ctx)
                 iso = states[0] if states else doc_country
                 return f"Permanent Mission of {country_name(iso)}" if iso else person
+            titled = _TITLE_OFFICE.search(ctx)
+            if titled:  # "Sri Lanka's Foreign Minister Ali Sabry": the ministry
+                states = states_named(ctx)
+                iso = states[0] if states else doc_country
+                tmpl = source_index().find([k.lower() for k in tokens_of(titled.group(0))])
+                if iso and tmpl:
+                    return tmpl[0].payload.replace("{country}", country_name(iso))
             office = _ROLE_OF_BODY.search(ctx)
             if office and (office.group(1) or office.group(2)).lower() in memory:
                 return memory[(office.group(1) or office.group(2)).lower()]

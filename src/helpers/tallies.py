@@ -690,15 +690,20 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
                 d = d or sent_dir or direction or "critical"
                 stance, ev_kind = vote_stance(c.vote, d), "vote"
                 cue = f"{c.cue}; text: {d}"
-                group = _vote_group(groups, group_ids, c.vote, c.num.value,
-                                    near=sid - last_vote_sid <= 2 and group_dirs[-1] == d)
+                in_sentence = sent_group and sent_group == (group_ids[-1] if group_ids else 0) \
+                    and group_dirs[-1] == d
+                if in_sentence and "(list)" not in c.cue:
+                    group = sent_group  # one vote in one sentence, even if its figures clash
+                else:
+                    group = _vote_group(groups, group_ids, c.vote, c.num.value,
+                                        near=sid - last_vote_sid <= 2 and group_dirs[-1] == d)
                 if not group:
                     groups.append({})
                     group_dirs.append(d)
                     group_ids.append(next_group)
                     group = next_group
                     next_group += 1
-                groups[group_ids.index(group)][c.vote] = c.num.value
+                groups[group_ids.index(group)].setdefault(c.vote, c.num.value)
                 last_vote_sid = sid
                 sent_group = sent_group or group
             elif subject == "delegations" and c.joint:

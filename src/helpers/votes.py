@@ -228,8 +228,11 @@ def labelled_counts(toks: Sequence[str], lk: Sequence[str],
             if lab and (lab[2] or strong_context) and not (
                     lk[k] == "for" and k + 1 < n and lk[k + 1] not in (",", ".", ";", "and")
                     and k > j):
+                label = " ".join(lk[k:k + lab[0]])
+                if len(group) > 1:
+                    label += " (list)"  # "15, 13 and 12 votes against": one count per vote
                 for gi, gj, gv in group:
-                    out.append(VoteCount(gi, gj, gv, lab[1], " ".join(lk[k:k + lab[0]])))
+                    out.append(VoteCount(gi, gj, gv, lab[1], label))
                     taken.add(gi)
                 break
             if lk[k] in CLAUSE_STOP:
