@@ -284,6 +284,7 @@ class _Cand:
     vote: str = ""
     is_part: bool = False
     joint: str = ""
+    sponsor: str = ""
 
 
 # Words between "of" and the whole it opens: "Of the Council's 47 members", "of its 36"
@@ -299,8 +300,18 @@ JOINT_BEFORE = (("on", "behalf", "of"), ("behalf", "of"), ("a", "group", "of"),
 SPOKE_FOR = frozenset({"spoke", "speaking", "replied", "answered", "read", "delivered",
                        "responded", "statement"})
 JOINT_AFTER_VERBS = frozenset({"signed", "co-signed", "endorsed", "wrote", "answered"})
-JOINT_NOUNS = frozenset({"signatories", "co-signatories", "co-sponsors", "cosponsors",
-                         "sponsors"})
+JOINT_NOUNS = frozenset({"signatories", "co-signatories"})
+# The sponsors of a voted text: "co-sponsored by 40 countries", "the draft's 38 co-sponsors"
+SPONSOR_BEFORE = (("co-sponsored", "by"), ("cosponsored", "by"), ("sponsored", "by"))
+SPONSOR_NOUNS = frozenset({"co-sponsors", "cosponsors", "sponsors", "co-sponsoring"})
+
+
+def sponsor_cue(lk: Sequence[str], i: int, np_words: Sequence[str]) -> str:
+    """The phrase that makes a count the sponsors of a voted text, or ""."""
+    for pat in SPONSOR_BEFORE:
+        if tuple(lk[max(0, i - len(pat)):i]) == pat:
+            return " ".join(pat)
+    return next((w for w in np_words if w in SPONSOR_NOUNS), "")
 
 
 def joint_cue(lk: Sequence[str], i: int, j: int, np_words: Sequence[str]) -> str:
@@ -428,7 +439,10 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
         before = lk[max(0, i - 3):i]
         if (before and before[-1] in PART_MARKERS) or (j < n and lk[j] == "others"):
             c.is_part = True
-        c.joint = "" if c.vote else joint_cue(lk, i, j, c.np_words)
+        c.sponsor = "" if c.vote else sponsor_cue(lk, i, c.np_words)
+        c.joint = "" if c.vote or c.sponsor else joint_cue(lk, i, j, c.np_words)
+        if c.sponsor and c.kind in ("", "other"):
+            c.kind, c.noun = "delegations", "sponsors"
         if c.joint and not c.kind:
             c.kind, c.noun = "delegations", "delegations"
         if c.stance:
@@ -488,7 +502,7 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
     # abstentions and one member absent"), unless they are its whole
     if any(c.vote for c in cands):
         for c in cands:
-            if not c.vote and c.stance != "all" and not c.joint:
+            if not c.vote and c.stance != "all" and not c.joint and not c.sponsor:
                 c.kind = "other" if c.kind else ""
                 c.stance = "unspecified"
     return cands
@@ -679,7 +693,8 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
                     continue
                 kind = "delegations"
             if (kind == "delegations" and noun in GENERIC_STATE_NOUNS and c.stance == "unspecified"
-                    and not c.explicit_total and not c.of_pronoun and not c.joint):
+                    and not c.explicit_total and not c.of_pronoun and not c.joint
+                    and not c.sponsor):
                 kind = "other"  # "treaties with 50 countries": states, but not in the event
             subject = "delegations" if kind == "delegations" else noun
             stance = c.stance if kind == "delegations" or c.stance == "all" else "unspecified"
@@ -706,6 +721,11 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
                 groups[group_ids.index(group)].setdefault(c.vote, c.num.value)
                 last_vote_sid = sid
                 sent_group = sent_group or group
+            elif subject == "delegations" and c.sponsor:
+                # sponsors back the text: critical of the country on a critical text
+                d = sent_dir if sent_dir not in ("", "other") else direction or "critical"
+                stance, ev_kind, group = vote_stance("yes", d), "other", 2000 + pos
+                cue = f"{c.sponsor}; text: {d}"
             elif subject == "delegations" and c.joint:
                 ev_kind = "joint_statement"
                 if stance in ("unspecified", "all"):
@@ -734,7 +754,8 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
         # the whole of a vote ("Of the Council's 47 members, 22 voted ..."): the vote's event
         if sent_group:
             for t in out:
-                if t.sentence_id == sid and t.subject == "delegations" and not t.vote:
+                if t.sentence_id == sid and t.subject == "delegations" and not t.vote \
+                        and t.stance == "all":
                     t.kind, t.group = "vote", sent_group
         if sent_dir:
             direction = sent_dir

@@ -260,6 +260,12 @@ def read_votes(toks: Sequence[str], lk: Sequence[str],
             voted in favour"): read over, not as a count.
     """
     strong = vote_context(lk) or after_vote
+    # "Thirty-three of the 47 members voted ...": the whole is read over, not labelled
+    of_wholes = {b for a, b in zip(numbers, numbers[1:], strict=False)
+                 if lk[a[1]:b[0]] in (["of"], ["of", "the"], ["out", "of"],
+                                      ["out", "of", "the"])}
+    numbers = [t for t in numbers if t not in of_wholes]
+    wholes = wholes | {k for i, j, _v in of_wholes for k in range(i, j)}
     found: list[VoteCount] = []
     if strong or any(DASH_SCORE.match(t) for t in lk):
         found += dash_scores(lk, numbers) if strong else []
