@@ -697,7 +697,9 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
                     and not c.sponsor):
                 kind = "other"  # "treaties with 50 countries": states, but not in the event
             subject = "delegations" if kind == "delegations" else noun
-            stance = c.stance if kind == "delegations" or c.stance == "all" else "unspecified"
+            # other counted groups carry no side: a cue nearby is about something else
+            stance = c.stance if kind == "delegations" or c.whole_of_previous \
+                else "unspecified"
             total = c.total
             ev_kind, group, cue = "", 0, c.cue
             if c.vote:
