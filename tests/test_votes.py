@@ -244,3 +244,39 @@ def test_vote_lists_ignore_sentences_without_a_vote():
     ss = sentences_from_texts(["France and Mexico spoke in the debate."])
     ms = _mentions(ss, {"France": "FRA", "Mexico": "MEX"})
     assert vote_lists(ss, ms) == []
+
+
+@pytest.mark.parametrize("texts,want", [
+    (["The resolution was adopted.", "Votes in favour: 22", "Votes against: 09",
+      "Abstentions: 16", "Voted in favour:", "1. Aland", "2. Borduria"],
+     [("critical", 22, "yes"), ("favourable", 9, "no"), ("neutral", 16, "abstain")]),
+    (["The text was adopted with 22 voting in favour while 8 voted against it and 17 "
+      "abstained from voting."],
+     [("critical", 22, "yes"), ("favourable", 8, "no"), ("neutral", 17, "abstain")]),
+    (["Twenty-two countries – Aland, Borduria, Carpania, Dorado and Esteria – voted for the "
+      "resolution."], [("critical", 22, "yes")]),
+    (["Twelve member countries, including Dorado voted against and nine member-states "
+      "abstained from voting."], [("favourable", 12, "no"), ("neutral", 9, "abstain")]),
+])
+def test_press_forms_of_a_vote(texts, want):
+    assert [(s, c, v) for s, c, v, _k in votes(*texts)] == want
+
+
+@pytest.mark.parametrize("text,stance", [
+    ("Sixty countries on Tuesday signed onto a statement that condemned the abuses.",
+     "critical"),
+    ("So far, 24 countries, including Aland and Dorado, have signed the statement, which "
+     "expressed support for the government.", "favourable"),
+    ("It was a joint statement by some 25 countries expressing support for the authorities.",
+     "favourable"),
+])
+def test_joint_statement_backers_after_their_count(text, stance):
+    ts = extract_tallies("d", sentences_from_texts([text]), subject_country="KHM")
+    assert [(t.stance, t.kind) for t in ts] == [(stance, "joint_statement")]
+
+
+def test_each_speaker_delivering_statements_is_not_a_joint_statement():
+    ts = extract_tallies("d", sentences_from_texts([
+        "Of the 44 countries that delivered statements, 36 praised the elections."]),
+        subject_country="KHM")
+    assert {t.kind for t in ts} == {"dialogue"}

@@ -264,6 +264,8 @@ def _excluded(toks: Sequence[str], lk: Sequence[str], num: Number) -> bool:
         return True
     if nxt in FRACTIONS:  # "one third of the members"
         return True
+    if num.i == 0 and (nxt in (".", ")") or num.j == n):
+        return True  # "1. Argentina": a list item's number
     if num.i > 1 and lk[num.i - 2] in ("us", "$") and prev == "$":
         return True
     return nxt in ("million", "billion", "trillion")
@@ -299,7 +301,15 @@ JOINT_BEFORE = (("on", "behalf", "of"), ("behalf", "of"), ("a", "group", "of"),
 # Verbs of speaking/reading that make "X spoke for 39 countries" a joint statement
 SPOKE_FOR = frozenset({"spoke", "speaking", "replied", "answered", "read", "delivered",
                        "responded", "statement"})
-JOINT_AFTER_VERBS = frozenset({"signed", "co-signed", "endorsed", "wrote", "answered"})
+JOINT_AFTER_VERBS = frozenset({"signed", "co-signed", "endorsed", "wrote", "answered",
+                               "issued", "joined", "backed", "supported"})
+# What a joint statement is called; an after-verb makes a count its backers only with one of
+# these in the clause ("50 countries issued a joint statement", "21 countries signed it")
+STATEMENT_NOUNS = frozenset({"statement", "statements", "letter", "letters", "declaration",
+                             "declarations", "communique", "communiqué"})
+# Words that make a count approximate but leave it a count: "some 20", "more than 40"
+APPROX = frozenset({"some", "about", "around", "nearly", "almost", "over", "roughly",
+                    "approximately", "than", "more", "least", "at"})
 JOINT_NOUNS = frozenset({"signatories", "co-signatories"})
 # The sponsors of a voted text: "co-sponsored by 40 countries", "the draft's 38 co-sponsors"
 SPONSOR_BEFORE = (("co-sponsored", "by"), ("cosponsored", "by"), ("sponsored", "by"))
@@ -320,17 +330,27 @@ def joint_cue(lk: Sequence[str], i: int, j: int, np_words: Sequence[str]) -> str
     "on behalf of 64 countries", "a group of 36 states", "signed by 43 countries", "spoke for
     39 countries", "43 countries signed", "the letter had 50 signatories".
     """
+    a = i
+    while a > 0 and lk[a - 1] in APPROX:
+        a -= 1  # "on behalf of more than 40 countries"
     for pat in JOINT_BEFORE:
         k = len(pat)
-        if tuple(lk[max(0, i - k):i]) == pat:
+        if tuple(lk[max(0, a - k):a]) == pat:
             return " ".join(pat)
-    if i > 0 and lk[i - 1] == "for" and any(w in SPOKE_FOR for w in lk[max(0, i - 4):i - 1]):
-        return f"{lk[i - 2]} for"
+    if a > 0 and lk[a - 1] == "for" and any(w in SPOKE_FOR for w in lk[max(0, a - 4):a - 1]):
+        return f"{lk[a - 2]} for"
+    if a > 1 and lk[a - 1] == "by" and lk[a - 2] in STATEMENT_NOUNS:
+        return f"{lk[a - 2]} by"  # "a statement by 20 countries"
     if any(w in JOINT_NOUNS for w in np_words):
         return next(w for w in np_words if w in JOINT_NOUNS)
-    k = j + len([w for w in np_words])
-    if k < len(lk) and lk[k] in JOINT_AFTER_VERBS:
-        return lk[k]
+    end = next((k for k in range(j, min(len(lk), j + 14)) if lk[k] in (";", ".")),
+               min(len(lk), j + 14))
+    # one text for all of them (singular): "countries that delivered statements" each spoke
+    single = [w for w in lk[max(0, i - 12):end] if w in STATEMENT_NOUNS and not w.endswith("s")]
+    if single and any(w in STATEMENT_NOUNS or w == "it" for w in lk[j:end]):
+        verb = next((w for w in lk[j:end] if w in JOINT_AFTER_VERBS), "")
+        if verb:
+            return verb  # "50 countries signed a statement", "21 states have signed it"
     return ""
 
 

@@ -65,7 +65,8 @@ GAP_WORDS = frozenset({"votes", "vote", "members", "member", "states", "state", 
                        "others", "other", "of", "them", "the", "council", "'s", "that",
                        "who", "which", "were", "had", "have", "also", "only", "and", ",",
                        "among", "including", "then", "later", "eventually", "in", "all",
-                       "respectively"})
+                       "respectively", "member-states", "member-countries", "-", "–", "—",
+                       "(", ")", "such", "as", "like", "namely", "e.g."})
 CLAUSE_STOP = frozenset({";", ":", "while", "whereas", "but", "although", ".", "?"})
 VOTE_STANCE = {("yes", "critical"): "critical", ("no", "critical"): "favourable",
                ("abstain", "critical"): "neutral", ("yes", "favourable"): "favourable",
@@ -215,7 +216,7 @@ def labelled_counts(toks: Sequence[str], lk: Sequence[str],
         group = [(i, j, v)]
         k = j
         steps = since_num = 0
-        while k < n and steps < 16:
+        while k < n and steps < 40:  # long enough for an appositive list of names
             if k in starts:
                 if lk[k - 1] in (",", "and") and since_num == 1:  # "15, 13 and 12 votes against"
                     nxt = next(t for t in numbers if t[0] == k)
