@@ -771,8 +771,8 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
             if stance == "all":
                 total = c.num.value
             out.append(Tally(doc_id, sid, subject, stance, c.num.value, total,
-                             src if subject == "delegations" else "", text, position=pos, cue=cue, kind=ev_kind,
-                             vote=c.vote, group=group))
+                             src if subject == "delegations" else "", text, position=pos,
+                             cue=cue, kind=ev_kind, vote=c.vote, group=group))
         # the whole of a vote ("Of the Council's 47 members, 22 voted ..."): the vote's event
         if sent_group:
             for t in out:

@@ -34,6 +34,7 @@ and of "A, B and C voted against" for the stances stage.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -146,7 +147,7 @@ def dash_scores(lk: Sequence[str], numbers: Sequence[tuple[int, int, int]]) -> l
             out.append(VoteCount(k, k + 1, int(m.group(2)), b, "N-M"))
             if m.group(3):
                 out.append(VoteCount(k, k + 1, int(m.group(3)), "abstain", "N-M-K"))
-    for (i1, j1, v1), (i2, j2, v2) in zip(numbers, numbers[1:], strict=False):
+    for (i1, j1, v1), (i2, j2, v2) in itertools.pairwise(numbers):
         if j1 + 1 == i2 and lk[j1] in DASHES:
             a, b = _winner_first(lk, i1)
             out += [VoteCount(i1, j1, v1, a, "N-M"), VoteCount(i2, j2, v2, b, "N-M")]
@@ -156,7 +157,7 @@ def dash_scores(lk: Sequence[str], numbers: Sequence[tuple[int, int, int]]) -> l
 def votes_to(lk: Sequence[str], numbers: Sequence[tuple[int, int, int]]) -> list[VoteCount]:
     """"by 22 votes to 11", "by a vote of 23 to 7", "by 19 to 17": winner first."""
     out: list[VoteCount] = []
-    for (i1, j1, v1), (i2, j2, v2) in zip(numbers, numbers[1:], strict=False):
+    for (i1, j1, v1), (i2, j2, v2) in itertools.pairwise(numbers):
         between = lk[j1:i2]
         before = lk[max(0, i1 - 3):i1]
         if between in (["votes", "to"], ["vote", "to"]) or (
@@ -180,6 +181,65 @@ def _label_at(lk: Sequence[str], k: int, where: str) -> tuple[int, str, bool] | 
     return None
 
 
+def _label_before(lk: Sequence[str], i: int, *, strong_context: bool) -> tuple[str, str] | None:
+    """``(vote, label)`` of a label just before the count at ``i``: "backed by 21",
+    "In favour (22)", "Votes In Favor: 20". A bare "against 7" or "in favour 7" is no vote
+    label, and a label that is also dialogue language needs a sentence about a vote."""
+    k = i
+    punct = False
+    while k > 0 and lk[k - 1] in ("(", ":", "=", "-", "–"):
+        k -= 1
+        punct = True
+    for a in range(max(0, k - 4), k):
+        lab = label_index().match(lk, a)
+        if not lab or a + lab[0] != k:
+            continue
+        pos, strong = lab[2].split("|")
+        usable = pos in ("before", "both") or (pos == "head" and punct)
+        allowed = strong == "1" or strong_context or punct
+        bare = pos == "both" and not punct and lk[a] in ("against", "in")
+        if usable and allowed and not bare:
+            return lab[1], " ".join(lk[a:k])
+    return None
+
+
+def _label_after(toks: Sequence[str], lk: Sequence[str], first: tuple[int, int, int],
+                 numbers: Sequence[tuple[int, int, int]], *, strong_context: bool,
+                 wholes: frozenset[int]) -> tuple[list[tuple[int, int, int]], str, str] | None:
+    """The label after a count, read over its noun, a relative pronoun, an appositive list of
+    names and a list of further counts sharing the label ("15, 13 and 12 votes against"):
+    ``(counts, vote, label)``."""
+    starts = {t[0]: t for t in numbers}
+    n = len(lk)
+    group = [first]
+    k = first[1]
+    steps = since_num = 0
+    while k < n and steps < 40:  # long enough for an appositive list of names
+        if k in starts:
+            if lk[k - 1] in (",", "and") and since_num == 1:
+                group.append(starts[k])
+                k = starts[k][1]
+                since_num = 0
+                continue
+            return None
+        lab = _label_at(lk, k, "after")
+        bare_for = lk[k] == "for" and k > first[1] and k + 1 < n and \
+            lk[k + 1] not in (",", ".", ";", "and")  # "... for the text" is no label
+        if lab and (lab[2] or strong_context) and not bare_for:
+            label = " ".join(lk[k:k + lab[0]])
+            if len(group) > 1:
+                label += " (list)"  # one count per vote, not one vote
+            return group, lab[1], label
+        if lk[k] in CLAUSE_STOP:
+            return None
+        if lk[k] not in GAP_WORDS and not toks[k][:1].isupper() and k not in wholes:
+            return None
+        k += 1
+        steps += 1
+        since_num += 1
+    return None
+
+
 def labelled_counts(toks: Sequence[str], lk: Sequence[str],
                     numbers: Sequence[tuple[int, int, int]], *, strong_context: bool,
                     wholes: frozenset[int] = frozenset()) -> list[VoteCount]:
@@ -187,63 +247,21 @@ def labelled_counts(toks: Sequence[str], lk: Sequence[str],
     "15, 13 and 12 votes against") or before them ("backed by 21", "In favour (22)")."""
     out: list[VoteCount] = []
     taken: set[int] = set()
-    n = len(lk)
-    starts = {i for i, _j, _v in numbers}
-    for x, (i, j, v) in enumerate(numbers):
+    for i, j, v in numbers:
         if i in taken:
             continue
-        # label before: "backed by 21", "In favour (22)", "Votes In Favor: 20"
-        k = i
-        punct = False
-        while k > 0 and lk[k - 1] in ("(", ":", "=", "-", "–"):
-            k -= 1
-            punct = True
-        got = None
-        for a in range(max(0, k - 4), k):
-            lab = label_index().match(lk, a)
-            if lab and a + lab[0] == k:
-                pos, strong = lab[2].split("|")
-                if pos in ("before", "both") or (pos == "head" and punct):
-                    if (strong == "1" or strong_context or punct) and not (
-                            pos == "both" and not punct and lk[a] in ("against", "in")):
-                        got = (lab[1], " ".join(lk[a:k]))
-                        break
+        got = _label_before(lk, i, strong_context=strong_context)
         if got:
             out.append(VoteCount(i, j, v, got[0], got[1]))
             taken.add(i)
             continue
-        # label after, over the count's noun, an appositive list or a list of counts
-        group = [(i, j, v)]
-        k = j
-        steps = since_num = 0
-        while k < n and steps < 40:  # long enough for an appositive list of names
-            if k in starts:
-                if lk[k - 1] in (",", "and") and since_num == 1:  # "15, 13 and 12 votes against"
-                    nxt = next(t for t in numbers if t[0] == k)
-                    group.append(nxt)
-                    k = nxt[1]
-                    since_num = 0
-                    continue
-                break
-            lab = _label_at(lk, k, "after")
-            if lab and (lab[2] or strong_context) and not (
-                    lk[k] == "for" and k + 1 < n and lk[k + 1] not in (",", ".", ";", "and")
-                    and k > j):
-                label = " ".join(lk[k:k + lab[0]])
-                if len(group) > 1:
-                    label += " (list)"  # "15, 13 and 12 votes against": one count per vote
-                for gi, gj, gv in group:
-                    out.append(VoteCount(gi, gj, gv, lab[1], label))
-                    taken.add(gi)
-                break
-            if lk[k] in CLAUSE_STOP:
-                break
-            if lk[k] not in GAP_WORDS and not toks[k][:1].isupper() and k not in wholes:
-                break
-            k += 1
-            steps += 1
-            since_num += 1
-        del x
+        after = _label_after(toks, lk, (i, j, v), numbers, strong_context=strong_context,
+                             wholes=wholes)
+        if after:
+            group, vote, label = after
+            for gi, gj, gv in group:
+                out.append(VoteCount(gi, gj, gv, vote, label))
+                taken.add(gi)
     return out
 
 
@@ -262,7 +280,7 @@ def read_votes(toks: Sequence[str], lk: Sequence[str],
     """
     strong = vote_context(lk) or after_vote
     # "Thirty-three of the 47 members voted ...": the whole is read over, not labelled
-    of_wholes = {b for a, b in zip(numbers, numbers[1:], strict=False)
+    of_wholes = {b for a, b in itertools.pairwise(numbers)
                  if lk[a[1]:b[0]] in (["of"], ["of", "the"], ["out", "of"],
                                       ["out", "of", "the"])}
     numbers = [t for t in numbers if t not in of_wholes]
