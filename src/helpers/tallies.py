@@ -676,11 +676,7 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
     delegation_context = False
     pos = 0
     direction, direction_para = "", -1
-    groups: list[dict[str, int]] = []  # vote groups: {vote: count}
-    group_ids: list[int] = []
-    group_dirs: list[str] = []
-    last_vote_sid = -99
-    next_group = 1
+    book = _VoteBook()
     for x, (ts, src) in enumerate(zip(sentences, canon, strict=True)):
         sid, text = ts.sentence_id, ts.text
         toks, lk = ts.toks, ts.lkeys
@@ -689,7 +685,7 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
         clause_dirs = [(a, b, *text_direction(lk[a:b], subject_country))
                        for a, b in _clauses(lk)]
         sent_dir = next((d for _a, _b, d, _c in clause_dirs if d), "")
-        cands = _sentence_tallies(toks, lk, after_vote=sid - last_vote_sid <= 1)
+        cands = _sentence_tallies(toks, lk, after_vote=sid - book.last_sid <= 1)
         if sent_dir == "other":
             for c in cands:  # a vote on another question ("on the death penalty")
                 if c.vote:
@@ -727,21 +723,8 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
                 d = d or sent_dir or direction or "critical"
                 stance, ev_kind = vote_stance(c.vote, d), "vote"
                 cue = f"{c.cue}; text: {d}"
-                in_sentence = sent_group and sent_group == (group_ids[-1] if group_ids else 0) \
-                    and group_dirs[-1] == d
-                if in_sentence and "(list)" not in c.cue:
-                    group = sent_group  # one vote in one sentence, even if its figures clash
-                else:
-                    group = _vote_group(groups, group_ids, c.vote, c.num.value,
-                                        near=sid - last_vote_sid <= 2 and group_dirs[-1] == d)
-                if not group:
-                    groups.append({})
-                    group_dirs.append(d)
-                    group_ids.append(next_group)
-                    group = next_group
-                    next_group += 1
-                groups[group_ids.index(group)].setdefault(c.vote, c.num.value)
-                last_vote_sid = sid
+                group = book.assign(c.vote, c.num.value, sid, d, sentence_group=sent_group,
+                                    listed="(list)" in c.cue)
                 sent_group = sent_group or group
             elif subject == "delegations" and c.sponsor:
                 # sponsors back the text: critical of the country on a critical text
@@ -749,16 +732,9 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
                 stance, ev_kind, group = vote_stance("yes", d), "other", 2000 + pos
                 cue = f"{c.sponsor}; text: {d}"
             elif subject == "delegations" and c.joint:
-                ev_kind = "joint_statement"
+                ev_kind, group = "joint_statement", 1000 + pos
                 if stance in ("unspecified", "all"):
-                    got = _stance_ahead(sentences, x)
-                    prev = next((t for t in reversed(out) if t.kind == "joint_statement"
-                                 and t.sentence_id >= sid - 3), None)
-                    if got:
-                        stance, cue = got
-                    elif prev is not None:
-                        stance, cue = prev.stance, f"as the statement before ({prev.count})"
-                group = 1000 + pos
+                    stance, cue = _statement_stance(sentences, x, out) or (stance, cue)
             if not ev_kind:
                 ev_kind = sent_kind or para_kind.get(ts.paragraph_id, "") or doc_kind
             if total is None and kind == "delegations" and c.stance != "all" and not c.vote \
@@ -831,16 +807,54 @@ def _outlets() -> frozenset[str]:
     return frozenset(r["canonical"] for r in rows("sources.csv") if "{" not in r["canonical"])
 
 
-def _vote_group(groups: list[dict[str, int]], ids: list[int], vote: str, count: int, *,
-                near: bool) -> int:
-    """The vote a count belongs to: one that already states the same count for the same
-    vote (a repeat), else the current one if it lacks that vote and was stated close by."""
-    if groups and (groups[-1].get(vote) == count or (near and vote not in groups[-1])):
-        return ids[-1]
-    for g, gid in zip(groups, ids, strict=True):
-        if g.get(vote) == count:
-            return gid
-    return 0
+class _VoteBook:
+    """The recorded votes of a document so far, so each vote count joins its own vote.
+
+    A count joins the vote of its sentence (one sentence reports one vote, even when its
+    figures clash — the clash is flagged, not split), else the last vote if that lacks this
+    literal vote, was stated within two sentences and is on a text of the same direction,
+    else an earlier vote stating the same figure (a repeat), else it starts a vote. Counts
+    sharing one label ("15, 13 and 12 votes against") are one per vote.
+    """
+
+    def __init__(self) -> None:
+        self.counts: list[dict[str, int]] = []
+        self.dirs: list[str] = []
+        self.last_sid = -99
+
+    def assign(self, vote: str, count: int, sid: int, direction: str, *,
+               sentence_group: int, listed: bool) -> int:
+        """The 1-based number of the vote a count belongs to."""
+        n = len(self.counts)
+        same_dir = bool(self.dirs) and self.dirs[-1] == direction
+        in_sentence = sentence_group == n and same_dir and not listed
+        continues = n and (self.counts[-1].get(vote) == count or (
+            sid - self.last_sid <= 2 and same_dir and vote not in self.counts[-1]))
+        if n and (in_sentence or continues):
+            group = n
+        else:
+            group = next((k + 1 for k, g in enumerate(self.counts) if g.get(vote) == count), 0)
+        if not group:
+            self.counts.append({})
+            self.dirs.append(direction)
+            group = len(self.counts)
+        self.counts[group - 1].setdefault(vote, count)
+        self.last_sid = sid
+        return group
+
+
+def _statement_stance(sentences: Sequence[Sentence], x: int,
+                      earlier: Sequence[Tally]) -> tuple[str, str] | None:
+    """The stance of a joint statement's count whose own clause has none: what the next
+    sentences of its paragraph say the statement did, else the statement just before it
+    ("37 countries answered with a letter commending ...; the letter had 50 signatories")."""
+    got = _stance_ahead(sentences, x)
+    if got:
+        return got
+    sid = sentences[x].sentence_id
+    prev = next((t for t in reversed(earlier) if t.kind == "joint_statement"
+                 and t.sentence_id >= sid - 3), None)
+    return (prev.stance, f"as the statement before ({prev.count})") if prev else None
 
 
 @dataclass
