@@ -321,3 +321,14 @@ def test_devset_floors(devset_scores):
     assert devset_scores["tallies"] >= 0.98
     assert devset_scores["votes"] >= 0.98
     assert devset_scores["sources"] >= 0.85
+
+
+def test_participants_named_as_delegations_of_states():
+    got = rows("The rapporteur met the delegations of 33 member states.",
+               "Of them, 25 spoke in support.")
+    assert got == [("delegations", "all", 33, 33), ("delegations", "favourable", 25, 33)]
+
+
+def test_part_of_the_attending_delegations():
+    got = rows("Twenty-six of the attending state delegations praised the country.")
+    assert got == [("delegations", "favourable", 26, None)]

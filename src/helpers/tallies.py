@@ -445,10 +445,19 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
     for c in cands:
         if not c.stance and _of_whole_opening(lk, c.num.i):
             c.stance, c.cue = "all", "of the Y"
-        # "Seventeen of the states that took part": a part of the group its noun names
-        if not c.kind and lk[c.num.j:c.num.j + 2] == ["of", "the"] and c.num.j + 2 < n \
-                and noun_kinds().get(lk[c.num.j + 2]) == "delegations":
-            c.kind, c.noun, c.is_part = "delegations", lk[c.num.j + 2], True
+        # "Seventeen of the (attending) states that took part": a part of the group its
+        # noun names
+        if not c.kind and lk[c.num.j:c.num.j + 2] == ["of", "the"]:
+            head = next((k for k in range(c.num.j + 2, min(n, c.num.j + 5))
+                         if noun_kinds().get(lk[k]) == "delegations"), None)
+            if head is not None and all(toks[k][:1].islower() for k in range(c.num.j + 2, head)):
+                c.kind, c.noun, c.is_part = "delegations", lk[head], True
+        # "the delegations of 33 member states", "representatives of 27 States": participants
+        if lk[max(0, c.num.i - 2):c.num.i] in (["delegations", "of"], ["representatives", "of"],
+                                                ["delegates", "of"]) and c.kind:
+            c.kind, c.noun = "delegations", "delegations"
+            if not c.stance and not _stance_from_window(lk, c.num.j, n, part=True):
+                c.stance, c.cue = "all", " ".join(lk[c.num.i - 2:c.num.i])
     cands = [c for c in cands if c.kind != "measure"]
     cands = _apply_votes(toks, lk, cands, after_vote=after_vote)
     for c in cands:
