@@ -332,3 +332,11 @@ def test_participants_named_as_delegations_of_states():
 def test_part_of_the_attending_delegations():
     got = rows("Twenty-six of the attending state delegations praised the country.")
     assert got == [("delegations", "favourable", 26, None)]
+
+
+def test_states_asking_to_speak_are_not_the_speakers():
+    ts = extract_tallies("d", sentences_from_texts([
+        "At the Universal Periodic Review, ninety countries had asked to make "
+        "recommendations, but only 80 states spoke."]), subject_country="KHM")
+    assert [(t.subject, t.stance, t.count) for t in ts] == [
+        ("countries", "unspecified", 90), ("delegations", "all", 80)]

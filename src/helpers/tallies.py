@@ -1,15 +1,30 @@
 """Stage 03a: delegation tallies, who the figures come from, and per-event summaries.
 
-A *tally* is a counted group: a number (digits or words, parsed with text2num), the noun it
-counts, its stance toward the country under review, the whole it belongs to, the source the
-text attributes it to, and the sentence as evidence. Patterns handled: "X of (the) Y",
-"X out of Y", "Of the Y delegations ..., X ...", "a total of Y", "X of them", "the
-remaining/other X", "X others", "only X", "X to Y" splits, totals stated before or after
-their parts, and several events in one article. Page counts, dates, years, percentages,
-money, ordinals, durations and other measures are never tallies; other counted groups
-(parties, seats, NGOs) keep their own subject.
+A *tally* is a counted group: a number (digits or words, parsed with text2num; "09" and
+"Thirty (30)" once), the noun it counts, its stance toward the country under review, the whole
+it belongs to, the source the text attributes it to, the kind of event and, for a recorded
+vote, the literal vote. Each rule kind is a small function:
 
-Cue words live in ``data/tally_cues.csv``, nouns in ``data/tally_nouns.csv``.
+* wholes and parts — "X of (the) Y", "X out of Y", "Of the Y delegations ...", "a total of
+  Y" (a part when its clause gives a stance: "a total of 22 delegations spoke in favour"),
+  "X of them", "the other/remaining X", "X others", "X of the (attending) states that ...",
+  "the delegations of Y member states", totals before or after their parts;
+* stances — cues of ``data/tally_cues.csv`` in the count's own clause (a concessive aside
+  "while recognising progress, ..." does not count), else a short look back ("The critics,
+  eight in number"); a negator makes a part neutral;
+* recorded votes — :mod:`helpers.votes` (the literal vote, and the stance it means given the
+  direction of the voted text);
+* joint statements — :func:`joint_cue` ("on behalf of 64 countries", "a group of 36 states",
+  "signed by 43", "50 countries signed a statement"), their stance from the clause or from
+  what the next sentences say the statement did; sponsors — :func:`sponsor_cue`;
+* event kind — vote, joint_statement, else the kind ``data/event_kinds.csv`` names in the
+  sentence, paragraph or document (review, dialogue);
+* sources — :mod:`helpers.sources`, from the text alone.
+
+Page counts, dates, years, percentages, fractions, money, ordinals, durations, list numbers
+and ranges ("from 17 to 30") are never tallies; other counted groups (parties, seats, NGOs)
+keep their own subject, no side and no source. "Member states", "countries", "governments",
+"nations", "delegates", "speakers" count as delegations when tied to the event.
 """
 
 from __future__ import annotations
