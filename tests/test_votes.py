@@ -280,3 +280,18 @@ def test_each_speaker_delivering_statements_is_not_a_joint_statement():
         "Of the 44 countries that delivered statements, 36 praised the elections."]),
         subject_country="KHM")
     assert {t.kind for t in ts} == {"dialogue"}
+
+
+def test_one_of_the_countries_that_abstained_labels_the_whole():
+    got = votes("The resolution was adopted by 25 votes to 10.",
+                "Malaysia was one of the 12 countries that abstained.", paragraphs=False)
+    assert [(s, c, v) for s, c, v, _k in got] == [
+        ("critical", 25, "yes"), ("favourable", 10, "no"), ("neutral", 12, "abstain")]
+
+
+def test_supported_by_and_support_of():
+    assert [(c, v) for _s, c, v, _k in votes(
+        "The resolution was supported by 20 states, seven voted against, 20 abstained.")] == [
+        (20, "yes"), (7, "no"), (20, "abstain")]
+    assert [(c, v) for _s, c, v, _k in votes(
+        "The resolution passed with the support of 25 members.")] == [(25, "yes")]

@@ -396,8 +396,8 @@ def _apply_votes(toks: Sequence[str], lk: Sequence[str], cands: list[_Cand], *,
     from helpers.votes import read_votes
 
     nums = [(c.num.i, c.num.j, c.num.value) for c in cands
-            if not c.whole_of_previous and c.stance != "all"]
-    wholes = frozenset(k for c in cands if c.whole_of_previous or c.stance == "all"
+            if c.whole_of_previous or c.stance != "all"]
+    wholes = frozenset(k for c in cands if c.stance == "all" and not c.whole_of_previous
                        for k in range(c.num.i, c.num.j))
     found = read_votes(toks, lk, nums, after_vote=after_vote, wholes=wholes)
     if not found:

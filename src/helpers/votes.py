@@ -279,11 +279,15 @@ def read_votes(toks: Sequence[str], lk: Sequence[str],
             voted in favour"): read over, not as a count.
     """
     strong = vote_context(lk) or after_vote
-    # "Thirty-three of the 47 members voted ...": the whole is read over, not labelled
-    of_wholes = {b for a, b in itertools.pairwise(numbers)
-                 if lk[a[1]:b[0]] in (["of"], ["of", "the"], ["out", "of"],
-                                      ["out", "of", "the"])}
-    numbers = [t for t in numbers if t not in of_wholes]
+    # "Thirty-three of the 47 members voted ...": the whole is read over, not labelled;
+    # "one of the 14 countries that abstained": the relative clause labels the whole
+    of_pairs = [(a, b) for a, b in itertools.pairwise(numbers)
+                if lk[a[1]:b[0]] in (["of"], ["of", "the"], ["out", "of"],
+                                     ["out", "of", "the"])]
+    relative = {a for a, b in of_pairs
+                if any(w in ("that", "who", "which") for w in lk[b[1]:b[1] + 3])}
+    of_wholes = {b for a, b in of_pairs if a not in relative}
+    numbers = [t for t in numbers if t not in of_wholes and t not in relative]
     wholes = wholes | {k for i, j, _v in of_wholes for k in range(i, j)}
     found: list[VoteCount] = []
     if strong or any(DASH_SCORE.match(t) for t in lk):
