@@ -295,3 +295,19 @@ def test_supported_by_and_support_of():
         (20, "yes"), (7, "no"), (20, "abstain")]
     assert [(c, v) for _s, c, v, _k in votes(
         "The resolution passed with the support of 25 members.")] == [(25, "yes")]
+
+
+def test_votes_of_a_summary_on_other_texts_are_not_counted():
+    got = votes("On the situation of human rights in Eritrea, the Council adopted by a vote "
+                "of 19 in favour, 6 against and 22 abstentions a resolution extending the "
+                "mandate.",
+                "As for the mandate of the Independent Expert on solidarity, the Council "
+                "adopted by a vote of 30 in favour, 14 against and 3 abstentions a resolution.",
+                "Concerning the right to food, the Council adopted a text by 33 votes to 12.",
+                "In a resolution on the situation of human rights in the Syrian Arab Republic, "
+                "adopted by 26 votes to 6, the Council condemned the violations.",
+                "On Thursday, the Council adopted a resolution on Eritrea by 21 votes to 11.",
+                subject="ERI")
+    assert [(s, c, v) for s, c, v, _k in got] == [
+        ("critical", 19, "yes"), ("favourable", 6, "no"), ("neutral", 22, "abstain"),
+        ("critical", 21, "yes"), ("favourable", 11, "no")]

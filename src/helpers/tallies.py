@@ -706,11 +706,11 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
         toks, lk = ts.toks, ts.lkeys
         if ts.paragraph_id != direction_para:
             direction, direction_para = "", ts.paragraph_id  # a new paragraph, a new text
-        clause_dirs = [(a, b, *text_direction(lk[a:b], subject_country))
+        clause_dirs = [(a, b, *text_direction(lk[a:b], subject_country, opening=a == 0))
                        for a, b in _clauses(lk)]
         sent_dir = next((d for _a, _b, d, _c in clause_dirs if d), "")
         cands = _sentence_tallies(toks, lk, after_vote=sid - book.last_sid <= 1)
-        if sent_dir == "other":
+        if (sent_dir or direction) == "other":
             for c in cands:  # a vote on another question ("on the death penalty")
                 if c.vote:
                     c.vote, c.kind, c.stance = "", "", "unspecified"

@@ -344,11 +344,63 @@ def own_text(lk: Sequence[str], subject: str) -> str:
     return ""
 
 
-def text_direction(lk: Sequence[str], subject: str) -> tuple[str, str]:
+# A sentence opening on its topic ("On the mandate of the Independent Expert on ...,",
+# "Concerning business and human rights,", "As for ...,"): a summary of several texts
+TOPIC_OPENERS = (("on",), ("concerning",), ("regarding",), ("as", "for"), ("turning", "to"),
+                 ("with", "regard", "to"), ("in", "a", "resolution", "on"),
+                 ("in", "a", "decision", "on"))
+# What the "on ..." of a sentence about the day is not: "On Thursday, ..."
+NOT_A_TOPIC = frozenset("monday tuesday wednesday thursday friday saturday sunday "
+                        "january february march april may june july august september "
+                        "october november december same day days occasion behalf time "
+                        "this that its which".split())
+
+
+def other_topic(lk: Sequence[str], subject: str) -> str:
+    """The topic when a sentence opens on one that is not the country under review
+    ("On the mandate of the Independent Expert on international solidarity, the Council
+    adopted ..."), or when it names another state's situation; else ""."""
+    if not subject:
+        return ""
+    forms = subject_forms(subject)
+    if forms.find(lk):
+        return ""
+    for opener in TOPIC_OPENERS:
+        k = len(opener)
+        if tuple(lk[:k]) == opener and "," in lk[k:]:
+            topic = lk[k:lk.index(",", k)]
+            if len(topic) >= 2 and not any(w in NOT_A_TOPIC or w[:1].isdigit()
+                                           for w in topic[:4]):
+                return " ".join(topic)
+    for k in range(len(lk) - 2):
+        if lk[k:k + 2] in (["situation", "in"], ["rights", "in"]) and _state_at(lk, k + 2):
+            return " ".join(lk[k:k + 4])
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _states() -> PhraseIndex:
+    from helpers.lexicon import state_names
+
+    return PhraseIndex(((n, "STATE", iso) for n, iso in state_names().items() if iso != "-"),
+                       ignore_case=True)
+
+
+def _state_at(lk: Sequence[str], k: int) -> bool:
+    """A state's name at token ``k`` (after an optional "the")."""
+    if k < len(lk) and lk[k] == "the":
+        k += 1
+    return k < len(lk) and _states().match(lk, k) is not None
+
+
+def text_direction(lk: Sequence[str], subject: str, *, opening: bool = True
+                   ) -> tuple[str, str]:
     """``(direction, cue)`` of what a clause says about the voted text, or ``("", "")``.
 
     The subject's own text and cues of a favourable text (a no-action motion, ending a
-    mandate) win over cues of a critical text ("on the situation in X", "renewing").
+    mandate) win over cues of a critical text ("on the situation in X", "renewing"). A text
+    on another question ("on the question of the death penalty", a sentence of a summary
+    opening on another topic — ``opening``: the clause opens the sentence) is ``other``.
     """
     own = own_text(lk, subject)
     if own:
@@ -360,6 +412,9 @@ def text_direction(lk: Sequence[str], subject: str) -> tuple[str, str]:
     other = [m for m in found if m.label == "other"]
     if other and not (subject and subject_forms(subject).find(lk)):
         return "other", " ".join(lk[other[0].i:other[0].j])
+    topic = other_topic(lk, subject) if opening else ""
+    if topic:
+        return "other", topic
     crit = [m for m in found if m.label == "critical"]
     if crit:
         return "critical", " ".join(lk[crit[0].i:crit[0].j])
