@@ -104,3 +104,11 @@ def test_unattributed_vote_has_no_source():
                                "Its sponsors welcomed the result, the British mission said."])
     ts = extract_tallies("d", ss, subject_country="THA")
     assert {t.source for t in ts} == {""}
+
+
+def test_the_kingdom_is_the_kingdom_the_text_names():
+    ss = sentences_from_texts([
+        "The United Kingdom raised concerns about Thailand.",
+        "Of the 30 states that spoke, 24 praised the reforms, the Kingdom's mission said."])
+    canon, _ = document_sources(ss)
+    assert canon[1] == "Permanent Mission of Thailand"

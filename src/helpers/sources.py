@@ -104,6 +104,15 @@ def states_named(text: str) -> list[str]:
     return [m.payload for m in _state_index().find(keys)]
 
 
+@lru_cache(maxsize=256)
+def _is_kingdom(iso3: str) -> bool:
+    """True for a state whose official name is "Kingdom of ..." (Cambodia, Thailand ...)."""
+    import pycountry
+
+    c = pycountry.countries.get(alpha_3=iso3)
+    return bool(c) and getattr(c, "official_name", "").startswith("Kingdom of")
+
+
 def country_name(iso3: str) -> str:
     from helpers.lexicon import iso3_names
 
@@ -201,6 +210,8 @@ def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None
         m = found[0]
         states = states_named(phrase)
         iso = states[0] if states else doc_country
+        if not states and "kingdom" in keys and memory.get("#kingdom"):
+            iso = memory["#kingdom"]  # "the Kingdom's mission": the kingdom the text names
         word = keys[m.j - 1]
         if not states and word in memory:
             return memory[word]
@@ -243,6 +254,9 @@ def document_sources(sentences: Sequence[Sentence], persons_roles: dict[str, str
     counts = Counter(states_named(" ".join(s.text for s in sentences)))
     doc_country = counts.most_common(1)[0][0] if counts else ""
     memory: dict[str, str] = {}
+    kingdoms = [iso for iso, _n in counts.most_common() if _is_kingdom(iso)]
+    if kingdoms:
+        memory["#kingdom"] = kingdoms[0]
     out = []
     for s in sentences:
         for org in _ORG.finditer(s.text):  # remember organisations named in full
