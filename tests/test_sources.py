@@ -112,3 +112,12 @@ def test_the_kingdom_is_the_kingdom_the_text_names():
         "Of the 30 states that spoke, 24 praised the reforms, the Kingdom's mission said."])
     canon, _ = document_sources(ss)
     assert canon[1] == "Permanent Mission of Thailand"
+
+
+def test_the_mission_later_on_is_the_one_named_before():
+    ss = sentences_from_texts([
+        "Twenty states praised the reforms, Cambodia's mission said.",
+        "France, Germany and the United Kingdom raised concerns about France's allies.",
+        "The other eight were critical, the mission said."], paragraphs=False)
+    canon, _ = document_sources(ss)
+    assert canon[2] == "Permanent Mission of Cambodia"

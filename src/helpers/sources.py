@@ -197,7 +197,9 @@ def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None
         return memory[bare[0]]
     states = states_named(phrase)
     if found and states:  # "the Cambodian Permanent Mission to the UN Office in Geneva"
-        return found[0].payload.replace("{country}", country_name(states[0]))
+        name = found[0].payload.replace("{country}", country_name(states[0]))
+        memory[keys[found[0].j - 1]] = name  # "the mission" later on is this one
+        return name
     org = _ORG.search(phrase)
     if org and not _GENERIC_ORG.match(org.group("org")):
         name = re.sub(r"^The ", "", org.group("org"))
@@ -213,9 +215,15 @@ def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None
         if not states and "kingdom" in keys and memory.get("#kingdom"):
             iso = memory["#kingdom"]  # "the Kingdom's mission": the kingdom the text names
         word = keys[m.j - 1]
-        if not states and word in memory:
+        kingdom = not states and "kingdom" in keys and bool(memory.get("#kingdom"))
+        if not states and not kingdom and word in memory:
             return memory[word]
-        return m.payload.replace("{country}", country_name(iso)) if iso else ""
+        if not iso:
+            return ""
+        name = m.payload.replace("{country}", country_name(iso))
+        if kingdom:
+            memory[word] = name
+        return name
     return ""
 
 
