@@ -340,3 +340,8 @@ def test_states_asking_to_speak_are_not_the_speakers():
         "recommendations, but only 80 states spoke."]), subject_country="KHM")
     assert [(t.subject, t.stance, t.count) for t in ts] == [
         ("countries", "unspecified", 90), ("delegations", "all", 80)]
+
+
+def test_x_of_which_is_a_part_never_the_whole():
+    assert rows("The dialogue saw 39 states take the floor, 30 of which were positive.") == [
+        ("delegations", "all", 39, 39), ("delegations", "favourable", 30, 39)]

@@ -479,7 +479,7 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
         i, j = c.num.i, c.num.j
         # X of them / those (the whole stated earlier)
         if j + 1 < n and lk[j] == "of" and lk[j + 1] in PRONOUN_WHOLE:
-            c.of_pronoun = True
+            c.of_pronoun = c.is_part = True
         before = lk[max(0, i - 3):i]
         if (before and before[-1] in PART_MARKERS) or (j < n and lk[j] == "others"):
             c.is_part = True
