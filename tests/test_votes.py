@@ -311,3 +311,13 @@ def test_votes_of_a_summary_on_other_texts_are_not_counted():
     assert [(s, c, v) for s, c, v, _k in got] == [
         ("critical", 19, "yes"), ("favourable", 6, "no"), ("neutral", 22, "abstain"),
         ("critical", 21, "yes"), ("favourable", 11, "no")]
+
+
+@pytest.mark.parametrize("text,direction", [
+    ("The Sri Lanka-led resolution welcomed the end of the conflict.", "favourable"),
+    ("A Cambodia-sponsored text on technical cooperation passed.", "favourable"),
+    ("A U.S.-backed resolution passed.", ""),
+])
+def test_hyphenated_sponsor(text, direction):
+    subject = "LKA" if "Lanka" in text else "KHM"
+    assert text_direction(lk(text)[1], subject)[0] == direction

@@ -693,9 +693,10 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
     out: list[Tally] = []
     canon, doc_source = document_sources(sentences, persons_roles)
     doc_kind = _kind_in(sentences) or "dialogue"
-    para_kind: dict[int, str] = {}
-    for p in {s.paragraph_id for s in sentences}:
-        para_kind[p] = _kind_in(s for s in sentences if s.paragraph_id == p)
+    by_para: dict[int, list[Sentence]] = defaultdict(list)
+    for s in sentences:
+        by_para[s.paragraph_id].append(s)
+    para_kind = {p: _kind_in(ss) for p, ss in by_para.items()}
     current_total: int | None = None
     delegation_context = False
     pos = 0
@@ -803,13 +804,16 @@ def _fill_sources(tallies: list[Tally], sentences: Sequence[Sentence], canon: Se
     para = {s.sentence_id: s.paragraph_id for s in sentences}
     by_sid = {s.sentence_id: c for s, c in zip(sentences, canon, strict=True)}
     counted = {t.sentence_id for t in tallies if t.subject == "delegations"}
+    attributed: dict[int, list[int]] = defaultdict(list)  # paragraph → attributed sentences
+    for sid, c in by_sid.items():
+        if c and sid in counted:
+            attributed[para[sid]].append(sid)
     named = {c for c in canon if c}
     single = named.pop() if len(named) == 1 else ""
     for t in tallies:
         if t.subject != "delegations" or t.source:
             continue
-        near = sorted((abs(sid - t.sentence_id), sid) for sid, c in by_sid.items()
-                      if c and sid in counted and para[sid] == para[t.sentence_id])
+        near = sorted((abs(sid - t.sentence_id), sid) for sid in attributed[para[t.sentence_id]])
         if near:
             t.source = by_sid[near[0][1]]
         elif issuer:

@@ -303,6 +303,22 @@ def read_votes(toks: Sequence[str], lk: Sequence[str],
 # --------------------------------------------------------------------------- direction
 
 
+# "-led", "-sponsored": a text put forward by the state named before the hyphen
+SPONSORING = frozenset({"led", "sponsored", "drafted", "proposed", "tabled", "initiated",
+                        "authored", "backed"})
+
+
+@lru_cache(maxsize=64)
+def _subject_strings(subject: str) -> frozenset[str]:
+    """Lower-case names of the country under review ("sri lanka", "colombo", ...)."""
+    from helpers.lexicon import capitals, demonym_states, state_names
+
+    out = {n for n, iso in state_names().items() if iso == subject}
+    out |= {c for c, iso in capitals().items() if iso == subject}
+    out |= {d for d, iso in demonym_states().items() if iso == subject}
+    return frozenset(x.lower() for x in out)
+
+
 def _subject_at(forms: PhraseIndex, lk: Sequence[str], k: int) -> int:
     """Length of a name of the country under review starting at ``k`` (0 if none)."""
     m = forms.match(lk, k) if k < len(lk) and lk[k] in forms else None
@@ -322,6 +338,13 @@ def own_text(lk: Sequence[str], subject: str) -> str:
     if not subject:
         return ""
     forms = subject_forms(subject)
+    names = _subject_strings(subject)
+    for k in range(n):
+        # "a Cambodia-sponsored text", "the Sri Lanka-led resolution"
+        head, _, tail = lk[k].rpartition("-")
+        if head and tail in SPONSORING and (head in names or
+                                            (k > 0 and f"{lk[k - 1]} {head}" in names)):
+            return lk[k]
     for k in range(n):
         length = _subject_at(forms, lk, k)
         if not length:
