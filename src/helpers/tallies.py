@@ -36,11 +36,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from helpers.lexicon import iso3_names
 from helpers.phrases import PhraseIndex
 from helpers.refdata import rows
 from helpers.text import Sentence
 
+# A count in digits: "39", "09", "2,000"
+DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+# The hyphens of a compound number word: "Thirty-one"
+HYPHEN = re.compile(r"[-‐‑]")
 NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
@@ -90,7 +93,7 @@ def parse_number(words: Sequence[str]) -> int | None:
 
     Words are parsed with text2num, the maintained library, not a home-made table.
     """
-    if len(words) == 1 and re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", words[0]):
+    if len(words) == 1 and DIGITS.fullmatch(words[0]):
         return int(words[0].replace(",", ""))
     from text_to_num import text2num
 
@@ -104,7 +107,9 @@ def _is_number_word(tok: str) -> bool:
     low = tok.lower()
     if low in NUMBER_WORDS:
         return True
-    parts = re.split(r"[-‐‑]", low)
+    if not HYPHEN.search(low):
+        return False
+    parts = HYPHEN.split(low)
     return len(parts) == 2 and all(p in NUMBER_WORDS for p in parts)
 
 
@@ -124,7 +129,7 @@ def find_numbers(toks: Sequence[str]) -> list[Number]:
     n, i = len(toks), 0
     while i < n:
         t = toks[i]
-        if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", t):
+        if t[:1].isdigit() and DIGITS.fullmatch(t):
             v = parse_number([t])
             if v is not None:
                 out.append(Number(i, i + 1, v, True))
@@ -550,76 +555,6 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
                 c.kind = "other" if c.kind else ""
                 c.stance = "unspecified"
     return cands
-
-
-# --------------------------------------------------------------------------- sources
-
-_SOURCE_PATTERNS = [
-    re.compile(r"\baccording to (?P<src>[^,.;“”\"]{3,120})", re.IGNORECASE),
-    re.compile(r"\bin an? (?:[\w-]+ )?(?:press |news )?(?:statement|release|communiqu[eé])"
-               r"(?: (?:released|published|issued|posted))?(?: on [\w ,]+?)? by "
-               r"(?P<src>[^,.;“”\"]{3,120})", re.IGNORECASE),
-    re.compile(r"(?:^|[.;”\"] |, )(?P<src>(?:[Tt]he |[Aa] )?[A-Z][^,.;“”\"]{2,120}?)"
-               r"(?:,[^,.;]{0,120},)? (?:said|says|stated|noted|reported|announced)\b"),
-    # ", the foreign ministry's spokesman Chum Sounry said."
-    re.compile(r"(?:, |– |— )(?P<src>(?:[Tt]he |[Aa]n? )(?:[\w’'-]+ ){0,6}[\w’'-]+) "
-               r"(?:said|says|stated|noted|told)\b"),
-    # "..., said Ney Samol, Cambodia's ambassador to the UN in Geneva."
-    re.compile(r"(?:,|”|\") (?:said|says|according to) (?P<src>[A-Z][^.;“”\"]{2,120})"),
-    re.compile(r"(?P<src>\b[Tt]he (?:[\w-]+ ){0,3}(?:statement|press release|mission|"
-               r"ministry|spokesperson)) (?:said|says|stated|noted)\b"),
-    re.compile(r"\b(?:said|says|stated) (?P<src>the (?:[\w-]+ ){0,3}(?:statement|release|"
-               r"mission|ministry|spokesperson))\b"),
-    # "..., diplomats said."
-    re.compile(r", (?P<src>(?:[\w’'-]+ ){0,3}[\w’'-]+) (?:said|say|says|told [\w ]{2,30}|"
-               r"reported)\s*[.,]"),
-]
-_GENERIC_SOURCE = re.compile(r"^(?:he|she|they|it|we|i|the report|this|that)$", re.IGNORECASE)
-
-
-def canonical_source(phrase: str, subject: str, persons_roles: dict[str, str]) -> str:
-    """Name a source the same way across articles.
-
-    The Permanent Mission / Permanent Representative / ambassador / mission head of the
-    country under review → "Permanent Mission of <Country>"; its foreign ministry or a
-    ministry spokesperson → "Ministry of Foreign Affairs of <Country>"; a person whose role in
-    the article is one of those → the same; otherwise the phrase, trimmed of articles.
-    """
-    country = iso3_names().get(subject, subject) if subject else ""
-    low = phrase.lower()
-    of = f" of {country}" if country else ""
-    if re.search(r"permanent (mission|representative)|\bmission\b|\bambassador\b", low):
-        return f"Permanent Mission{of}"
-    if re.search(r"foreign (ministry|minister|affairs)|ministry of foreign|\bministry\b|spokes",
-                 low):
-        return f"Ministry of Foreign Affairs{of}"
-    for person, role in persons_roles.items():
-        if person.lower() in low or any(p.lower() in low.split() for p in person.split()[-1:]):
-            return canonical_source(role, subject, {})
-    phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.IGNORECASE)
-    if len(phrase.split()) > 8:
-        return ""  # a long clause, not a name: no source rather than a wrong one
-    return phrase
-
-
-_STATEMENT = re.compile(r"^(?:(?:the|a|an|its|their) )?(?:[\w-]+ )?(?:statement|press release|"
-                        r"release|communiqu[eé]|press statement)$", re.IGNORECASE)
-
-
-_TITLE_DOT = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|Gen|Amb|H\.E)\.")
-
-
-def find_source(sentence: str) -> str:
-    """The attribution phrase of a sentence ("according to ...", "X said", ...), or ""."""
-    sentence = _TITLE_DOT.sub(r"\1", sentence)  # "Mr. Sabry said": the dot ends no phrase
-    for pat in _SOURCE_PATTERNS:
-        for m in pat.finditer(sentence):
-            src = m.group("src").strip()
-            src = re.sub(r"^(?:In|On|At|But|And|However|Nevertheless),? ", "", src)
-            if src and not _GENERIC_SOURCE.match(src) and not re.match(
-                    r"^(?:he|she|they|it|we|i)\b", src, re.IGNORECASE):
-                return src
-    return ""
 
 
 # --------------------------------------------------------------------------- documents

@@ -329,6 +329,9 @@ def own_text(lk: Sequence[str], subject: str) -> str:
     """The cue when a clause says the voted text is the subject's own: "tabled by X",
     "X's own resolution", "the X-ian text", "a resolution of its own"; else ""."""
     n = len(lk)
+    present = set(lk)
+    if not (present & (OWN_TEXT | {"own"}) or any("-" in w for w in lk)):
+        return ""  # no text named, no "X-led": nothing to find
     for k in range(n):
         if lk[k] == "own" and k > 0 and lk[k - 1] in ("its", "their", "'s") and \
                 k + 1 < n and lk[k + 1] in OWN_TEXT:
