@@ -321,3 +321,11 @@ def test_votes_of_a_summary_on_other_texts_are_not_counted():
 def test_hyphenated_sponsor(text, direction):
     subject = "LKA" if "Lanka" in text else "KHM"
     assert text_direction(lk(text)[1], subject)[0] == direction
+
+
+def test_vote_lists_one_name_a_line():
+    ss = sentences_from_texts(["Voted in favour:", "1. France", "2. Mexico", "Votes against:",
+                               "1. Cuba", "The result surprised observers in Paris."])
+    ms = _mentions(ss, {"France": "FRA", "Mexico": "MEX", "Cuba": "CUB"})
+    got = [(v, [m.canonical for m in names]) for v, names in vote_lists(ss, ms)]
+    assert got == [("yes", ["FRA", "MEX"]), ("no", ["CUB"])]

@@ -455,9 +455,10 @@ def vote_stance(vote: str, direction: str) -> str:
 
 # --------------------------------------------------------------------------- named voters
 
-_HEAD = re.compile(r"^\s*(?:votes?\s+)?(in favou?r(?: of)?|for|yes|against|no|abstain(?:ing|ed)?"
-                   r"|abstentions?)\s*(?:\(\s*\d+\s*\)|:\s*\d+)?\s*[:.\-–]",
+_HEAD = re.compile(r"^\s*(?:(?:votes?|voted|voting)\s+)?(in favou?r(?: of)?|for|yes|against|no|"
+                   r"abstain(?:ing|ed)?|abstentions?)\s*(?:\(\s*\d+\s*\)|:\s*\d+)?\s*[:.\-–]",
                    re.IGNORECASE)  # a headed vote list: "In favour (22): ...", "Against: ..."
+_LIST_ITEM_TOKENS = 8  # "1. Argentina", "- Republic of Korea": a line of a vertical list
 _HEAD_VOTE = {"in favour": "yes", "in favor": "yes", "in favour of": "yes",
               "in favor of": "yes", "for": "yes", "yes": "yes", "against": "no", "no": "no"}
 
@@ -467,7 +468,8 @@ def vote_lists(sentences: Sequence[Sentence], mentions: Sequence[Mention]
     """Named voters: ``[(vote, [COUNTRY/BLOC mentions])]`` in text order.
 
     Read from headed lists ("In favour (22): Argentina, Armenia, ...", "Against: ...",
-    "Abstaining (14): ...") and from clauses whose subject is a list of states followed by a
+    "Abstaining (14): ...", also a heading followed by one name a line: "Voted in Favor:",
+    "1. Argentina", "2. Armenia") and from clauses whose subject is a list of states followed by a
     vote label ("China, Cuba and Russia voted against", "India ... abstained"). The vote is
     the literal one; map it with :func:`text_direction` / :func:`vote_stance` for a stance.
     """
@@ -476,15 +478,20 @@ def vote_lists(sentences: Sequence[Sentence], mentions: Sequence[Mention]
         if m.label in ("COUNTRY", "BLOC"):
             by_sid.setdefault(m.sentence_id, []).append(m)
     out: list[tuple[str, list[Mention]]] = []
+    open_list: list[Mention] | None = None  # a heading whose names follow line by line
     for s in sentences:
         ms = sorted(by_sid.get(s.sentence_id, []), key=lambda m: m.start)
-        if not ms:
-            continue
         head = _HEAD.match(s.text)
         if head:
-            word = head.group(1).lower()
-            vote = _HEAD_VOTE.get(word, "abstain")
-            out.append((vote, ms))
+            vote = _HEAD_VOTE.get(head.group(1).lower(), "abstain")
+            out.append((vote, list(ms)))
+            open_list = out[-1][1]
+            continue
+        if open_list is not None and ms and len(s.toks) <= _LIST_ITEM_TOKENS:
+            open_list.extend(ms)  # "1. Argentina" under "Voted in favour:"
+            continue
+        open_list = None
+        if not ms:
             continue
         # "A, B and C voted against": the names before a strong label in the same clause
         lk = s.lkeys
@@ -500,4 +507,4 @@ def vote_lists(sentences: Sequence[Sentence], mentions: Sequence[Mention]
             names = [m for m in ms if lo <= m.start < hi]
             if names:
                 out.append((lab[1], names))
-    return out
+    return [(v, names) for v, names in out if names]
