@@ -329,3 +329,14 @@ def test_vote_lists_one_name_a_line():
     ms = _mentions(ss, {"France": "FRA", "Mexico": "MEX", "Cuba": "CUB"})
     got = [(v, [m.canonical for m in names]) for v, names in vote_lists(ss, ms)]
     assert got == [("yes", ["FRA", "MEX"]), ("no", ["CUB"])]
+
+
+def test_vote_lists_take_only_the_list_next_to_the_vote():
+    ss = sentences_from_texts([
+        "Backed by Paris, the draft was opposed by Cuba; 16 voted against it.",
+        "Brazil, Chile and Peru were among nine states that voted no.",
+        "Twenty voted against, among them France and Mexico, and six abstained."])
+    ms = _mentions(ss, {"Cuba": "CUB", "Brazil": "BRA", "Chile": "CHL", "Peru": "PER",
+                        "France": "FRA", "Mexico": "MEX"})
+    got = [(v, [m.canonical for m in names]) for v, names in vote_lists(ss, ms)]
+    assert got == [("no", ["BRA", "CHL", "PER"]), ("no", ["FRA", "MEX"])]

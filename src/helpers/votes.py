@@ -459,8 +459,23 @@ _HEAD = re.compile(r"^\s*(?:(?:votes?|voted|voting)\s+)?(in favou?r(?: of)?|for|
                    r"abstain(?:ing|ed)?|abstentions?)\s*(?:\(\s*\d+\s*\)|:\s*\d+)?\s*[:.\-–]",
                    re.IGNORECASE)  # a headed vote list: "In favour (22): ...", "Against: ..."
 _LIST_ITEM_TOKENS = 8  # "1. Argentina", "- Republic of Korea": a line of a vertical list
+# Words that glue a list of voters together or lead from it to its vote ("A, B and C were
+# among those that voted against")
+LIST_GLUE = frozenset({",", "and", "the", "as", "well", "also", "all", "both", "were", "was",
+                       "among", "those", "that", "who", "which", "countries", "states",
+                       "members", "had", "have", "has", "too", "'s", "of"})
 _HEAD_VOTE = {"in favour": "yes", "in favor": "yes", "in favour of": "yes",
               "in favor of": "yes", "for": "yes", "yes": "yes", "against": "no", "no": "no"}
+
+
+# "were among seven states that voted no": a count inside the subject list
+_NUMBERISH = re.compile(r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                        r"\w+teen|\w+ty(?:-\w+)?)$")
+
+
+def toks_upper(s: Sentence, k: int) -> bool:
+    """A capitalised token (part of a name the tagger may have split: "Republic of Korea")."""
+    return s.toks[k][:1].isupper()
 
 
 def vote_lists(sentences: Sequence[Sentence], mentions: Sequence[Mention]
@@ -493,18 +508,40 @@ def vote_lists(sentences: Sequence[Sentence], mentions: Sequence[Mention]
         open_list = None
         if not ms:
             continue
-        # "A, B and C voted against": the names before a strong label in the same clause
+        # "A, B and C voted against": the list of names right before a strong label;
+        # "voted against, among them A, B and C": the list right after it
         lk = s.lkeys
-        for k in range(len(lk)):
+        name_tok = {s.token_at(m.start) for m in ms}
+        k = 0
+        while k < len(lk):
             lab = _label_at(lk, k, "after")
             if not lab or not lab[2]:
+                k += 1
                 continue
             a = k
-            while a > 0 and lk[a - 1] not in CLAUSE_STOP and lk[a - 1] not in (
-                    "while", "whereas"):
+            while a > 0 and (a - 1 in name_tok or lk[a - 1] in LIST_GLUE or
+                             toks_upper(s, a - 1) or _NUMBERISH.match(lk[a - 1])):
+                if _NUMBERISH.match(lk[a - 1]) and lk[max(0, a - 3):a - 1][-1:] != ["among"] \
+                        and lk[max(0, a - 3):a - 1] != ["among", "the"]:
+                    break  # "..., and six abstained": the six, not the names before them
                 a -= 1
-            lo, hi = s.char_span(a, k)
-            names = [m for m in ms if lo <= m.start < hi]
+            e = k + lab[0]
+            b = e
+            if b < len(lk) and lk[b] == ",":
+                b += 1
+            if lk[b:b + 2] in (["among", "them"], ["including"], ["such", "as"], ["namely"]) \
+                    or lk[b:b + 1] in (["including"], ["namely"]):
+                b += 2 if lk[b] in ("among", "such") else 1
+                while b < len(lk) and (b in name_tok or lk[b] in LIST_GLUE
+                                       or toks_upper(s, b)):
+                    b += 1
+            else:
+                b = e
+            spans = [s.char_span(a, k)] if a < k else []
+            if b > e:
+                spans.append(s.char_span(e, b))
+            names = [m for m in ms if any(lo <= m.start < hi for lo, hi in spans)]
             if names:
                 out.append((lab[1], names))
+            k = e
     return [(v, names) for v, names in out if names]
