@@ -340,3 +340,9 @@ def test_vote_lists_take_only_the_list_next_to_the_vote():
                         "France": "FRA", "Mexico": "MEX"})
     got = [(v, [m.canonical for m in names]) for v, names in vote_lists(ss, ms)]
     assert got == [("no", ["BRA", "CHL", "PER"]), ("no", ["FRA", "MEX"])]
+
+
+def test_bare_yes_and_no_after_a_count():
+    assert read("Of the members, 19 voted yes, 6 no and 22 abstained.") == [
+        ("yes", 19), ("no", 6), ("abstain", 22)]
+    assert read("There is no 1 answer, and no vote was held.") == []

@@ -223,6 +223,9 @@ def _label_after(toks: Sequence[str], lk: Sequence[str], first: tuple[int, int, 
                 continue
             return None
         lab = _label_at(lk, k, "after")
+        if lab is None and k == first[1] and lk[k] in ("yes", "no") and strong_context and \
+                (k + 1 == n or lk[k + 1] in (",", "and", ".", ";", "with", "while")):
+            lab = (1, lk[k], True)  # "19 voted yes, 6 no and 22 abstained"
         bare_for = lk[k] == "for" and k > first[1] and k + 1 < n and \
             lk[k + 1] not in (",", ".", ";", "and")  # "... for the text" is no label
         if lab and (lab[2] or strong_context) and not bare_for:
