@@ -10,7 +10,8 @@ A document's tallies are grouped into events by :func:`helpers.tallies.summarise
   and date applied only to the event the document is about (the only one, or the one whose
   session or date matches the metadata);
 * a **kind** (``dialogue``, ``vote``, ``joint_statement``, ``review``, ``other``): the
-  tallies' own kind when they carry one, else cue words (``data/event_kinds.csv``) in the
+  tallies' own kind when they carry one, else cue words
+  (``data/event_kind_patterns.csv``) in the
   event's sentences;
 * a stable **event_id**, ``<subject>-<session>-<date>-<kind>`` with unknown parts left out.
 
@@ -93,9 +94,9 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 @lru_cache(maxsize=1)
 def _kind_cues() -> list[tuple[str, int, re.Pattern[str]]]:
-    """Cue patterns of ``data/event_kinds.csv``, compiled once."""
+    """Cue patterns of ``data/event_kind_patterns.csv``, compiled once."""
     out = []
-    for r in rows("event_kinds.csv"):
+    for r in rows("event_kind_patterns.csv"):
         flags = 0 if r["pattern"] == r"\bUPR\b" else re.IGNORECASE
         out.append((r["kind"], int(r["weight"]), re.compile(r["pattern"], flags)))
     return out

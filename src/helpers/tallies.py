@@ -1,15 +1,30 @@
 """Stage 03a: delegation tallies, who the figures come from, and per-event summaries.
 
-A *tally* is a counted group: a number (digits or words, parsed with text2num), the noun it
-counts, its stance toward the country under review, the whole it belongs to, the source the
-text attributes it to, and the sentence as evidence. Patterns handled: "X of (the) Y",
-"X out of Y", "Of the Y delegations ..., X ...", "a total of Y", "X of them", "the
-remaining/other X", "X others", "only X", "X to Y" splits, totals stated before or after
-their parts, and several events in one article. Page counts, dates, years, percentages,
-money, ordinals, durations and other measures are never tallies; other counted groups
-(parties, seats, NGOs) keep their own subject.
+A *tally* is a counted group: a number (digits or words, parsed with text2num; "09" and
+"Thirty (30)" once), the noun it counts, its stance toward the country under review, the whole
+it belongs to, the source the text attributes it to, the kind of event and, for a recorded
+vote, the literal vote. Each rule kind is a small function:
 
-Cue words live in ``data/tally_cues.csv``, nouns in ``data/tally_nouns.csv``.
+* wholes and parts — "X of (the) Y", "X out of Y", "Of the Y delegations ...", "a total of
+  Y" (a part when its clause gives a stance: "a total of 22 delegations spoke in favour"),
+  "X of them", "the other/remaining X", "X others", "X of the (attending) states that ...",
+  "the delegations of Y member states", totals before or after their parts;
+* stances — cues of ``data/tally_cues.csv`` in the count's own clause (a concessive aside
+  "while recognising progress, ..." does not count), else a short look back ("The critics,
+  eight in number"); a negator makes a part neutral;
+* recorded votes — :mod:`helpers.votes` (the literal vote, and the stance it means given the
+  direction of the voted text);
+* joint statements — :func:`joint_cue` ("on behalf of 64 countries", "a group of 36 states",
+  "signed by 43", "50 countries signed a statement"), their stance from the clause or from
+  what the next sentences say the statement did; sponsors — :func:`sponsor_cue`;
+* event kind — vote, joint_statement, else the kind ``data/event_kinds.csv`` names in the
+  sentence, paragraph or document (review, dialogue);
+* sources — :mod:`helpers.sources`, from the text alone.
+
+Page counts, dates, years, percentages, fractions, money, ordinals, durations, list numbers
+and ranges ("from 17 to 30") are never tallies; other counted groups (parties, seats, NGOs)
+keep their own subject, no side and no source. "Member states", "countries", "governments",
+"nations", "delegates", "speakers" count as delegations when tied to the event.
 """
 
 from __future__ import annotations
@@ -21,11 +36,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from helpers.lexicon import iso3_names
 from helpers.phrases import PhraseIndex
 from helpers.refdata import rows
 from helpers.text import Sentence
 
+# A count in digits: "39", "09", "2,000"
+DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+# The hyphens of a compound number word: "Thirty-one"
+HYPHEN = re.compile(r"[-‐‑]")
 NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
@@ -38,6 +56,8 @@ NOT_A_COUNT_BEFORE = frozenset(
     "items chapter section page pages hrc covid aged age room floor phase grade level point "
     "points rule decision decisions code $ us$ € £ usd riel riels".split())
 ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
+FRACTIONS = frozenset({"half", "halves", "third", "thirds", "quarter", "quarters", "fifth",
+                       "fifths"})
 NP_BREAK = frozenset(
     "were was is are be been being had have has spoke speak speaks made make makes of in on "
     "at to for from with by who whom which that the a an their its his her our out also all "
@@ -53,7 +73,7 @@ STANCES = ("favourable", "critical", "neutral")
 # Nouns that count states in general: a delegation tally only with a cue tying them to the
 # event (spoke, took part, praised ...) or to its whole ("X of Y", "X of them").
 GENERIC_STATE_NOUNS = frozenset({"states", "state", "countries", "country", "nations",
-                                 "governments", "member states"})
+                                 "governments", "member states", "members", "member"})
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +93,7 @@ def parse_number(words: Sequence[str]) -> int | None:
 
     Words are parsed with text2num, the maintained library, not a home-made table.
     """
-    if len(words) == 1 and re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", words[0]):
+    if len(words) == 1 and DIGITS.fullmatch(words[0]):
         return int(words[0].replace(",", ""))
     from text_to_num import text2num
 
@@ -87,7 +107,9 @@ def _is_number_word(tok: str) -> bool:
     low = tok.lower()
     if low in NUMBER_WORDS:
         return True
-    parts = re.split(r"[-‐‑]", low)
+    if not HYPHEN.search(low):
+        return False
+    parts = HYPHEN.split(low)
     return len(parts) == 2 and all(p in NUMBER_WORDS for p in parts)
 
 
@@ -107,7 +129,7 @@ def find_numbers(toks: Sequence[str]) -> list[Number]:
     n, i = len(toks), 0
     while i < n:
         t = toks[i]
-        if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", t):
+        if t[:1].isdigit() and DIGITS.fullmatch(t):
             v = parse_number([t])
             if v is not None:
                 out.append(Number(i, i + 1, v, True))
@@ -124,7 +146,16 @@ def find_numbers(toks: Sequence[str]) -> list[Number]:
             i = j
             continue
         i += 1
-    return out
+    # "Thirty (30)": a figure repeated in digits in brackets is one number
+    kept: list[Number] = []
+    for x in out:
+        p = kept[-1] if kept else None
+        if p and x.digits and not p.digits and x.value == p.value and x.i == p.j + 1 \
+                and toks[x.i - 1] == "(" and x.j < n and toks[x.j] == ")":
+            p.j = x.j + 1
+            continue
+        kept.append(x)
+    return kept
 
 
 @dataclass
@@ -141,6 +172,9 @@ class Tally:
     evidence: str
     position: int = 0
     cue: str = ""
+    kind: str = "dialogue"
+    vote: str = ""
+    group: int = 0
 
 
 def _match_cue(lk: Sequence[str], k: int) -> tuple[int, str] | None:
@@ -178,7 +212,7 @@ def _stance_from_window(lk: Sequence[str], a: int, b: int, *,
             pick = after[-1] if after[-1][2] != "all" else after[0]
     stance_cues = [c for c in cues if c[2] != "all"]
     if pick[2] == "all" and stance_cues and not contrast:
-        pick = stance_cues[0] if stance_cues[0][0] - pick[0] <= 3 else pick
+        pick = stance_cues[0] if stance_cues[0][0] - pick[0] <= 5 else pick
     k, length, stance = pick
     cue = " ".join(lk[k:k + length])
     if stance != "all" and any(lk[x] in NEGATORS for x in range(max(a, k - 3), k)):
@@ -211,6 +245,9 @@ def _noun_phrase(toks: Sequence[str], lk: Sequence[str], j: int) -> tuple[str, s
         np_words.append(low)
         k += 1
     words = [w for w in np_words if w != "and"]
+    heads = [w for w in words if kinds.get(w) == "delegations" and w not in GENERIC_STATE_NOUNS]
+    if heads:  # "39 state delegations": the head noun, not its modifier
+        return "delegations", heads[0], np_words
     for x, w in enumerate(words):
         pair = " ".join(words[x:x + 2])
         if pair in kinds and kinds[pair] == "delegations":
@@ -237,12 +274,18 @@ def _excluded(toks: Sequence[str], lk: Sequence[str], num: Number) -> bool:
     if num.digits and 1900 <= num.value <= 2100 and len(toks[num.i]) == 4:
         return True
     # "10:30", "48/23", "2.5", "2018-2022": a separator with a number on its other side
-    if prev in ("/", ".", ":", "-", "–") and num.i > 1 and toks[num.i - 2][:1].isdigit():
+    if num.digits and prev in ("/", ".", ":", "-", "–") and num.i > 1 and \
+            toks[num.i - 2][:1].isdigit():
         return True
-    if nxt in ("/", ":", ".", "-", "–") and num.j + 1 < n and toks[num.j + 1][:1].isdigit():
+    if num.digits and nxt in ("/", ":", ".", "-", "–") and num.j + 1 < n and \
+            toks[num.j + 1][:1].isdigit():
         return True
     if nxt in ("%", "per", "percent"):
         return True
+    if nxt in FRACTIONS:  # "one third of the members"
+        return True
+    if num.i == 0 and (nxt in (".", ")") or num.j == n):
+        return True  # "1. Argentina": a list item's number
     if num.i > 1 and lk[num.i - 2] in ("us", "$") and prev == "$":
         return True
     return nxt in ("million", "billion", "trillion")
@@ -260,9 +303,143 @@ class _Cand:
     explicit_total: bool = False
     of_pronoun: bool = False
     whole_of_previous: bool = False
+    vote: str = ""
+    is_part: bool = False
+    joint: str = ""
+    sponsor: str = ""
 
 
-def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
+# Words between "of" and the whole it opens: "Of the Council's 47 members", "of its 36"
+WHOLE_OPENERS = frozenset({"the", "its", "their", "council", "'s", "commission", "body",
+                           "all", "those", "these"})
+# "the other nine", "the remaining five", "nine others": a part of a whole stated elsewhere
+PART_MARKERS = frozenset({"other", "remaining", "rest"})
+# Left context of a count that makes it the number of a joint statement's backers
+JOINT_BEFORE = (("on", "behalf", "of"), ("behalf", "of"), ("a", "group", "of"),
+                ("group", "of"), ("signed", "by"), ("endorsed", "by"), ("joined", "by"),
+                ("co-signed", "by"))
+# Verbs of speaking/reading that make "X spoke for 39 countries" a joint statement
+SPOKE_FOR = frozenset({"spoke", "speaking", "replied", "answered", "read", "delivered",
+                       "responded", "statement"})
+JOINT_AFTER_VERBS = frozenset({"signed", "co-signed", "endorsed", "wrote", "answered",
+                               "issued", "joined", "backed", "supported"})
+# What a joint statement is called; an after-verb makes a count its backers only with one of
+# these in the clause ("50 countries issued a joint statement", "21 countries signed it")
+STATEMENT_NOUNS = frozenset({"statement", "statements", "letter", "letters", "declaration",
+                             "declarations", "communique", "communiqué"})
+# Words that make a count approximate but leave it a count: "some 20", "more than 40"
+APPROX = frozenset({"some", "about", "around", "nearly", "almost", "over", "roughly",
+                    "approximately", "than", "more", "least", "at"})
+JOINT_NOUNS = frozenset({"signatories", "co-signatories"})
+# The sponsors of a voted text: "co-sponsored by 40 countries", "the draft's 38 co-sponsors"
+SPONSOR_BEFORE = (("co-sponsored", "by"), ("cosponsored", "by"), ("sponsored", "by"))
+SPONSOR_NOUNS = frozenset({"co-sponsors", "cosponsors", "sponsors", "co-sponsoring"})
+
+
+def sponsor_cue(lk: Sequence[str], i: int, np_words: Sequence[str]) -> str:
+    """The phrase that makes a count the sponsors of a voted text, or ""."""
+    for pat in SPONSOR_BEFORE:
+        if tuple(lk[max(0, i - len(pat)):i]) == pat:
+            return " ".join(pat)
+    return next((w for w in np_words if w in SPONSOR_NOUNS), "")
+
+
+def joint_cue(lk: Sequence[str], i: int, j: int, np_words: Sequence[str]) -> str:
+    """The phrase that makes a count the backers of a joint statement or letter, or "".
+
+    "on behalf of 64 countries", "a group of 36 states", "signed by 43 countries", "spoke for
+    39 countries", "43 countries signed", "the letter had 50 signatories".
+    """
+    a = i
+    while a > 0 and lk[a - 1] in APPROX:
+        a -= 1  # "on behalf of more than 40 countries"
+    for pat in JOINT_BEFORE:
+        k = len(pat)
+        if tuple(lk[max(0, a - k):a]) == pat:
+            return " ".join(pat)
+    if a > 0 and lk[a - 1] == "for" and any(w in SPOKE_FOR for w in lk[max(0, a - 4):a - 1]):
+        return f"{lk[a - 2]} for"
+    if a > 1 and lk[a - 1] == "by" and lk[a - 2] in STATEMENT_NOUNS:
+        return f"{lk[a - 2]} by"  # "a statement by 20 countries"
+    if any(w in JOINT_NOUNS for w in np_words):
+        return next(w for w in np_words if w in JOINT_NOUNS)
+    end = next((k for k in range(j, min(len(lk), j + 14)) if lk[k] in (";", ".")),
+               min(len(lk), j + 14))
+    # one text for all of them (singular): "countries that delivered statements" each spoke
+    single = [w for w in lk[max(0, i - 12):end] if w in STATEMENT_NOUNS and not w.endswith("s")]
+    if single and any(w in STATEMENT_NOUNS or w == "it" for w in lk[j:end]):
+        verb = next((w for w in lk[j:end] if w in JOINT_AFTER_VERBS), "")
+        if verb:
+            return verb  # "50 countries signed a statement", "21 states have signed it"
+    return ""
+
+
+def _of_whole_opening(lk: Sequence[str], i: int) -> bool:
+    """"Of the 36 states that spoke", "Of the Council's 47 members": "of" opening a clause,
+    then only determiners/possessives before the count."""
+    k = i - 1
+    while k >= 0 and i - k <= 4 and lk[k] in WHOLE_OPENERS:
+        k -= 1
+    return k >= 0 and lk[k] == "of" and \
+        (k == 0 or lk[k - 1] in (",", ";", "“", '"', ":", "(", "-", "–", "—"))
+
+
+def _of_between(between: Sequence[str]) -> bool:
+    """Tokens between X and Y in "X of (the Council's) Y" / "X out of Y"."""
+    if between[:2] == ["out", "of"]:
+        rest = between[2:]
+    elif between[:1] == ["of"]:
+        rest = between[1:]
+    else:
+        return False
+    return len(rest) <= 3 and all(w in WHOLE_OPENERS for w in rest)
+
+
+def _apply_votes(toks: Sequence[str], lk: Sequence[str], cands: list[_Cand], *,
+                 after_vote: bool = False) -> list[_Cand]:
+    """Mark the counts of a recorded vote (helpers.votes); dash scores add new counts."""
+    from helpers.votes import read_votes
+
+    nums = [(c.num.i, c.num.j, c.num.value) for c in cands
+            if c.whole_of_previous or c.stance != "all"]
+    wholes = frozenset(k for c in cands if c.stance == "all" and not c.whole_of_previous
+                       for k in range(c.num.i, c.num.j))
+    found = read_votes(toks, lk, nums, after_vote=after_vote, wholes=wholes)
+    if not found:
+        return cands
+    by_i = {c.num.i: c for c in cands}
+    extra: list[_Cand] = []
+    for v in found:
+        c = by_i.get(v.i)
+        if c is None or c.vote:
+            c = _Cand(Number(v.i, v.j, v.count, True), "delegations", "votes", [])
+            extra.append(c)
+        c.kind, c.vote, c.cue, c.stance = "delegations", v.vote, v.cue, "vote"
+        if c.noun not in ("votes",) and noun_kinds().get(c.noun) != "delegations":
+            c.noun = "votes"
+    return sorted([*cands, *extra], key=lambda c: c.num.i)
+
+
+def _skip_concessive(lk: Sequence[str], a: int, b: int) -> list[int]:
+    """Token indexes of ``[a, b)`` outside a concessive aside ("while recognising some
+    progress, raised concerns": the aside's cue does not set the stance)."""
+    keep, k = [], a
+    while k < b:
+        if lk[k] in ("while", "although", "though", "whilst", "despite") and k > a and \
+                lk[k - 1] == ",":
+            e = k
+            while e < b and lk[e] != ",":
+                e += 1
+            if e < b:
+                k = e + 1
+                continue
+        keep.append(k)
+        k += 1
+    return keep
+
+
+def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
+                      after_vote: bool = False) -> list[_Cand]:
     nums = [x for x in find_numbers(toks) if not _excluded(toks, lk, x)]
     cands = [_Cand(x, *_noun_phrase(toks, lk, x.j)) for x in nums]
     cands = [c for c in cands if c.kind != "measure"]
@@ -270,8 +447,10 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
     # X of (the) Y / X out of (the) Y: Y is the whole, X a part of it
     for a, b in itertools.pairwise(cands):
         between = lk[a.num.j:b.num.i]
-        if between in (["of"], ["of", "the"], ["out", "of"], ["out", "of", "the"]) or \
-                (a.kind == "" and between == ["to"]):
+        if between == ["to"] and a.num.i > 0 and lk[a.num.i - 1] == "from":
+            a.kind = b.kind = "measure"  # "rose from 17 to 30": a change, not a split
+            continue
+        if _of_between(between) or (a.kind == "" and between == ["to"]):
             if between == ["to"]:
                 a.stance, a.cue = a.stance or "favourable", "X to Y"
                 b.stance, b.cue = b.stance or "critical", "X to Y"
@@ -284,37 +463,56 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
             if not a.kind or (a.kind == "other" and b.kind == "delegations"):
                 a.kind, a.noun = b.kind, b.noun
     for c in cands:
+        if not c.stance and _of_whole_opening(lk, c.num.i):
+            c.stance, c.cue = "all", "of the Y"
+        # "Seventeen of the (attending) states that took part": a part of the group its
+        # noun names
+        if not c.kind and lk[c.num.j:c.num.j + 2] == ["of", "the"]:
+            head = next((k for k in range(c.num.j + 2, min(n, c.num.j + 5))
+                         if noun_kinds().get(lk[k]) == "delegations"), None)
+            if head is not None and all(toks[k][:1].islower() for k in range(c.num.j + 2, head)):
+                c.kind, c.noun, c.is_part = "delegations", lk[head], True
+        # "the delegations of 33 member states", "representatives of 27 States": participants
+        if lk[max(0, c.num.i - 2):c.num.i] in (["delegations", "of"], ["representatives", "of"],
+                                                ["delegates", "of"]) and c.kind:
+            c.kind, c.noun = "delegations", "delegations"
+            if not c.stance and not _stance_from_window(lk, c.num.j, n, part=True):
+                c.stance, c.cue = "all", " ".join(lk[c.num.i - 2:c.num.i])
+    cands = [c for c in cands if c.kind != "measure"]
+    cands = _apply_votes(toks, lk, cands, after_vote=after_vote)
+    for c in cands:
         i, j = c.num.i, c.num.j
         # X of them / those (the whole stated earlier)
         if j + 1 < n and lk[j] == "of" and lk[j + 1] in PRONOUN_WHOLE:
-            c.of_pronoun = True
-        # Of the Y delegations (opening a clause), a total of Y: the whole
+            c.of_pronoun = c.is_part = True
         before = lk[max(0, i - 3):i]
+        if (before and before[-1] in PART_MARKERS) or (j < n and lk[j] == "others"):
+            c.is_part = True
+        c.sponsor = "" if c.vote else sponsor_cue(lk, i, c.np_words)
+        c.joint = "" if c.vote or c.sponsor else joint_cue(lk, i, j, c.np_words)
+        if c.sponsor and c.kind in ("", "other"):
+            c.kind, c.noun = "delegations", "sponsors"
+        if c.joint and not c.kind:
+            c.kind, c.noun = "delegations", "delegations"
         if c.stance:
             continue
-        if before[-2:] == ["of", "the"] and (i - 2 == 0 or lk[i - 3] in (",", ";", "“", '"')):
+        # Of the Y delegations (opening a clause), a total of Y: the whole
+        if _of_whole_opening(lk, i):
             c.stance, c.cue = "all", "of the Y"
         elif before[-2:] in (["total", "of"], ["total", "to"], ["total", "was"],
                              ["total", "reached"]):
-            c.stance, c.cue = "all", " ".join(before[-2:])
+            # "a total of 22 delegations spoke in favour": a part with its own cue
+            later = [o.num.i for o in cands if o.num.i >= j]
+            end = next((k for k in range(j, n) if lk[k] in CLAUSE_BOUNDARY), n)
+            end = min([end, *later])
+            got = _stance_from_window(lk, j, end, part=True)
+            c.stance, c.cue = got if got else ("all", " ".join(before[-2:]))
         elif before[-2:] == ["there", "were"] or before[-3:-1] == ["there", "were"]:
             c.stance, c.cue = "all", "there were"
-        elif c.kind and any(w in ("participating", "present", "attending") for w in c.np_words):
+        elif c.kind and any(w in ("participating", "present", "attending") for w in c.np_words) \
+                and not c.is_part:
             c.stance, c.cue = "all", next(w for w in c.np_words
                                           if w in ("participating", "present", "attending"))
-    # "adopted by 20 votes to 7, with 20 abstentions": a vote on a resolution about the
-    # country under review; those for it are critical, those against it favourable
-    if "resolution" in lk or "resolutions" in lk:
-        for x, c in enumerate(cands):
-            if c.noun in ("votes", "vote") and x + 1 < len(cands) and \
-                    lk[c.num.j:cands[x + 1].num.i] in (["votes", "to"], ["vote", "to"],
-                                                      ["votes", "in", "favour", "to"],
-                                                      ["votes", "in", "favor", "to"]):
-                c.kind, c.stance, c.cue = "delegations", "critical", "votes for the resolution"
-                b = cands[x + 1]
-                b.kind, b.stance, b.cue = "delegations", "favourable", "votes against it"
-            elif c.noun in ("abstentions", "abstention"):
-                c.kind, c.stance, c.cue = "delegations", "neutral", "abstentions"
     # stance from cues: forward to the next count or clause boundary, else a short look back
     for x, c in enumerate(cands):
         if c.stance:
@@ -324,11 +522,14 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
             nxt += 1  # "Thirty out of 39 delegates spoke in favour": the cue follows the whole
         end = cands[nxt].num.i if nxt < len(cands) else n
         for k in range(c.num.j, end):
-            if lk[k] in CLAUSE_BOUNDARY:
-                end = k
+            if lk[k] in CLAUSE_BOUNDARY and not (lk[k - 1] == "," and "," in lk[k:end]):
+                end = k  # ", while recognising progress, raised concerns" is an aside
                 break
         has_whole = any(o.stance == "all" and o is not c for o in cands)
-        got = _stance_from_window(lk, c.num.j, end, part=c.explicit_total or has_whole)
+        keep = _skip_concessive(lk, c.num.j, end)
+        sub = [lk[k] for k in keep]
+        got = _stance_from_window(sub, 0, len(sub),
+                                  part=c.explicit_total or has_whole or c.is_part)
         if got is None:
             start = cands[x - 1].num.j if x > 0 else 0
             start = max(start, c.num.i - 8)
@@ -336,85 +537,67 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str]) -> list[_Cand]:
                 if lk[k] in CLAUSE_BOUNDARY:
                     start = k + 1
                     break
-            got = _stance_from_window(lk, start, c.num.i)
+            got = _stance_from_window(lk, start, c.num.i, part=c.is_part)
         if got:
             c.stance, c.cue = got
         else:
             c.stance = "unspecified"
+    # "one of the five permanent members": states counted, but no event and no side
+    for a, b in itertools.pairwise(cands):
+        if b.whole_of_previous and a.stance == "unspecified" and \
+                {a.noun, b.noun} <= GENERIC_STATE_NOUNS | {""}:
+            a.kind = b.kind = "other"
+    # in a sentence reporting a vote, other counts of states are not parts of it ("with 12
+    # abstentions and one member absent"), unless they are its whole
+    if any(c.vote for c in cands):
+        for c in cands:
+            if not c.vote and c.stance != "all" and not c.joint and not c.sponsor:
+                c.kind = "other" if c.kind else ""
+                c.stance = "unspecified"
     return cands
 
 
-# --------------------------------------------------------------------------- sources
-
-_SOURCE_PATTERNS = [
-    re.compile(r"\baccording to (?P<src>[^,.;“”\"]{3,120})", re.IGNORECASE),
-    re.compile(r"\bin an? (?:[\w-]+ )?(?:press |news )?(?:statement|release|communiqu[eé])"
-               r"(?: (?:released|published|issued|posted))?(?: on [\w ,]+?)? by "
-               r"(?P<src>[^,.;“”\"]{3,120})", re.IGNORECASE),
-    re.compile(r"(?:^|[.;”\"] |, )(?P<src>(?:[Tt]he |[Aa] )?[A-Z][^,.;“”\"]{2,120}?)"
-               r"(?:,[^,.;]{0,120},)? (?:said|says|stated|noted|reported|announced)\b"),
-    # ", the foreign ministry's spokesman Chum Sounry said."
-    re.compile(r"(?:, |– |— )(?P<src>(?:[Tt]he |[Aa]n? )(?:[\w’'-]+ ){0,6}[\w’'-]+) "
-               r"(?:said|says|stated|noted|told)\b"),
-    # "..., said Ney Samol, Cambodia's ambassador to the UN in Geneva."
-    re.compile(r"(?:,|”|\") (?:said|says|according to) (?P<src>[A-Z][^.;“”\"]{2,120})"),
-    re.compile(r"(?P<src>\b[Tt]he (?:[\w-]+ ){0,3}(?:statement|press release|mission|"
-               r"ministry|spokesperson)) (?:said|says|stated|noted)\b"),
-    re.compile(r"\b(?:said|says|stated) (?P<src>the (?:[\w-]+ ){0,3}(?:statement|release|"
-               r"mission|ministry|spokesperson))\b"),
-    # "..., diplomats said."
-    re.compile(r", (?P<src>(?:[\w’'-]+ ){0,3}[\w’'-]+) (?:said|say|says|told [\w ]{2,30}|"
-               r"reported)\s*[.,]"),
-]
-_GENERIC_SOURCE = re.compile(r"^(?:he|she|they|it|we|i|the report|this|that)$", re.IGNORECASE)
-
-
-def canonical_source(phrase: str, subject: str, persons_roles: dict[str, str]) -> str:
-    """Name a source the same way across articles.
-
-    The Permanent Mission / Permanent Representative / ambassador / mission head of the
-    country under review → "Permanent Mission of <Country>"; its foreign ministry or a
-    ministry spokesperson → "Ministry of Foreign Affairs of <Country>"; a person whose role in
-    the article is one of those → the same; otherwise the phrase, trimmed of articles.
-    """
-    country = iso3_names().get(subject, subject) if subject else ""
-    low = phrase.lower()
-    of = f" of {country}" if country else ""
-    if re.search(r"permanent (mission|representative)|\bmission\b|\bambassador\b", low):
-        return f"Permanent Mission{of}"
-    if re.search(r"foreign (ministry|minister|affairs)|ministry of foreign|\bministry\b|spokes",
-                 low):
-        return f"Ministry of Foreign Affairs{of}"
-    for person, role in persons_roles.items():
-        if person.lower() in low or any(p.lower() in low.split() for p in person.split()[-1:]):
-            return canonical_source(role, subject, {})
-    phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.IGNORECASE)
-    if len(phrase.split()) > 8:
-        return ""  # a long clause, not a name: no source rather than a wrong one
-    return phrase
-
-
-_STATEMENT = re.compile(r"^(?:(?:the|a|an|its|their) )?(?:[\w-]+ )?(?:statement|press release|"
-                        r"release|communiqu[eé]|press statement)$", re.IGNORECASE)
-
-
-_TITLE_DOT = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|Gen|Amb|H\.E)\.")
-
-
-def find_source(sentence: str) -> str:
-    """The attribution phrase of a sentence ("according to ...", "X said", ...), or ""."""
-    sentence = _TITLE_DOT.sub(r"\1", sentence)  # "Mr. Sabry said": the dot ends no phrase
-    for pat in _SOURCE_PATTERNS:
-        for m in pat.finditer(sentence):
-            src = m.group("src").strip()
-            src = re.sub(r"^(?:In|On|At|But|And|However|Nevertheless),? ", "", src)
-            if src and not _GENERIC_SOURCE.match(src) and not re.match(
-                    r"^(?:he|she|they|it|we|i)\b", src, re.IGNORECASE):
-                return src
-    return ""
-
-
 # --------------------------------------------------------------------------- documents
+
+
+@lru_cache(maxsize=1)
+def kind_index() -> PhraseIndex:
+    """Event-kind words from ``data/event_kinds.csv`` (label = kind)."""
+    return PhraseIndex(((r["phrase"], r["kind"], "") for r in rows("event_kinds.csv")),
+                       ignore_case=True)
+
+
+KIND_PRIORITY = ("joint_statement", "review", "dialogue")
+
+
+def _kind_in(sentences: Iterable[Sentence]) -> str:
+    """The event kind named in some sentences (joint statement > review > dialogue)."""
+    found = {m.label for s in sentences for m in kind_index().find(s.lkeys)}
+    return next((k for k in KIND_PRIORITY if k in found), "")
+
+
+def _stance_ahead(sentences: Sequence[Sentence], x: int) -> tuple[str, str] | None:
+    """First stance cue in the next sentences of the same paragraph (a joint statement's
+    count, then what the statement said)."""
+    para = sentences[x].paragraph_id
+    for s in sentences[x + 1:x + 4]:
+        if s.paragraph_id != para:
+            break
+        got = _stance_from_window(s.lkeys, 0, len(s.lkeys), part=True)
+        if got:
+            return got
+    return None
+
+
+def _clauses(lk: Sequence[str]) -> list[tuple[int, int]]:
+    """Clause spans of a sentence, split at ";"."""
+    out, a = [], 0
+    for k, w in enumerate(lk):
+        if w == ";":
+            out.append((a, k))
+            a = k + 1
+    out.append((a, len(lk)))
+    return out
 
 
 def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
@@ -422,32 +605,57 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
                     persons_roles: dict[str, str] | None = None) -> list[Tally]:
     """Tallies of one document.
 
+    Each count gets its ``kind`` (vote, joint_statement, review, dialogue) and, for a recorded
+    vote, its literal ``vote``; the ``stance`` of a vote count is derived from the vote and
+    the direction of the voted text (:mod:`helpers.votes`): on a text critical of the
+    country under review yes = critical, no = favourable, abstain = neutral; on its own or
+    its allies' text (its draft, a no-action motion, ending a mandate) the other way round.
+    ``group`` numbers the recorded votes and joint statements of the document, so
+    :func:`summarise_events` makes one event of each.
+
     Args:
         doc_id: the document.
         sentences: the document's sentences in order (:mod:`helpers.text`).
-        subject_country: ISO3 of the country under review (names the source).
+        subject_country: ISO3 of the country under review: the target of vote directions
+            ("tabled by X"). It never names the source.
         persons_roles: ``{person: role phrase}`` from the article, so "Sokkhoeurn said" can
             be traced to the Permanent Mission when the article says he heads it.
     """
+    from helpers.sources import document_sources
+    from helpers.votes import text_direction, vote_stance
+
     persons_roles = persons_roles or {}
     out: list[Tally] = []
-    sources = [find_source(s.text) for s in sentences]
-    canon = [canonical_source(s, subject_country, persons_roles) if s else "" for s in sources]
-    named = [c for c in canon if c and not _STATEMENT.match(c)]
-    doc_source = Counter(named).most_common(1)[0][0] if named else ""
-    # "according to the statement": the statement of whoever the article names as its issuer
-    canon = [doc_source if c and _STATEMENT.match(c) and doc_source else c for c in canon]
+    canon, doc_source = document_sources(sentences, persons_roles)
+    doc_kind = _kind_in(sentences) or "dialogue"
+    by_para: dict[int, list[Sentence]] = defaultdict(list)
+    for s in sentences:
+        by_para[s.paragraph_id].append(s)
+    para_kind = {p: _kind_in(ss) for p, ss in by_para.items()}
     current_total: int | None = None
     delegation_context = False
     pos = 0
-    for ts, src in zip(sentences, canon, strict=True):
+    direction, direction_para = "", -1
+    book = _VoteBook()
+    for x, (ts, src) in enumerate(zip(sentences, canon, strict=True)):
         sid, text = ts.sentence_id, ts.text
         toks, lk = ts.toks, ts.lkeys
-        cands = _sentence_tallies(toks, lk)
+        if ts.paragraph_id != direction_para:
+            direction, direction_para = "", ts.paragraph_id  # a new paragraph, a new text
+        clause_dirs = [(a, b, *text_direction(lk[a:b], subject_country, opening=a == 0))
+                       for a, b in _clauses(lk)]
+        sent_dir = next((d for _a, _b, d, _c in clause_dirs if d), "")
+        cands = _sentence_tallies(toks, lk, after_vote=sid - book.last_sid <= 1)
+        if (sent_dir or direction) == "other":
+            for c in cands:  # a vote on another question ("on the death penalty")
+                if c.vote:
+                    c.vote, c.kind, c.stance = "", "", "unspecified"
         sent_total = next((c.num.value for c in cands if c.stance == "all"
                            and c.kind == "delegations"), None)
         if sent_total is not None or any(c.kind == "delegations" for c in cands):
             delegation_context = True
+        sent_kind = _kind_in([ts])
+        sent_group = 0
         for c in cands:
             pos += 1
             kind, noun = c.kind, c.noun
@@ -455,36 +663,170 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
                 # a bare number ("only eight were critical", "the 28 spoke in favour") is a
                 # delegation count only inside a delegation context and with a stance cue
                 if not (delegation_context and c.stance in (*STANCES, "all")
-                        and (c.of_pronoun or any(x.kind == "delegations" for x in cands)
+                        and (c.of_pronoun or c.is_part
+                             or any(x.kind == "delegations" for x in cands)
                              or current_total is not None)):
                     continue
                 kind = "delegations"
             if (kind == "delegations" and noun in GENERIC_STATE_NOUNS and c.stance == "unspecified"
-                    and not c.explicit_total and not c.of_pronoun):
+                    and not c.explicit_total and not c.of_pronoun and not c.joint
+                    and not c.sponsor):
                 kind = "other"  # "treaties with 50 countries": states, but not in the event
             subject = "delegations" if kind == "delegations" else noun
-            stance = c.stance if kind == "delegations" or c.stance == "all" else "unspecified"
+            # other counted groups carry no side: a cue nearby is about something else
+            stance = c.stance if kind == "delegations" or c.whole_of_previous \
+                else "unspecified"
             total = c.total
-            if total is None and kind == "delegations" and c.stance != "all":
+            ev_kind, group, cue = "", 0, c.cue
+            if c.vote:
+                d = next((d for a, b, d, _c in clause_dirs if a <= c.num.i < b and d), "")
+                d = d or sent_dir or direction or "critical"
+                stance, ev_kind = vote_stance(c.vote, d), "vote"
+                cue = f"{c.cue}; text: {d}"
+                group = book.assign(c.vote, c.num.value, sid, d, sentence_group=sent_group,
+                                    listed="(list)" in c.cue)
+                sent_group = sent_group or group
+            elif subject == "delegations" and c.sponsor:
+                # sponsors back the text: critical of the country on a critical text
+                d = sent_dir if sent_dir not in ("", "other") else direction or "critical"
+                stance, ev_kind, group = vote_stance("yes", d), "other", 2000 + pos
+                cue = f"{c.sponsor}; text: {d}"
+            elif subject == "delegations" and c.joint:
+                ev_kind, group = "joint_statement", 1000 + pos
+                if stance in ("unspecified", "all"):
+                    stance, cue = _statement_stance(sentences, x, out) or (stance, cue)
+            if not ev_kind:
+                ev_kind = sent_kind or para_kind.get(ts.paragraph_id, "") or doc_kind
+            if total is None and kind == "delegations" and c.stance != "all" and not c.vote \
+                    and ev_kind != "joint_statement":
                 total = sent_total if sent_total is not None else current_total
+                if sent_total is None and any(
+                        u.stance == stance and u.total == total and u.count != c.num.value
+                        for u in out):
+                    total = None  # that whole already has this part: another event
             if stance == "all":
                 total = c.num.value
             out.append(Tally(doc_id, sid, subject, stance, c.num.value, total,
-                             src or doc_source, text, position=pos, cue=c.cue))
+                             src if subject == "delegations" else "", text, position=pos,
+                             cue=cue, kind=ev_kind, vote=c.vote, group=group))
+        # the whole of a vote ("Of the Council's 47 members, 22 voted ..."): the vote's event
+        if sent_group:
+            for t in out:
+                if t.sentence_id == sid and t.subject == "delegations" and not t.vote \
+                        and t.stance == "all":
+                    t.kind, t.group = "vote", sent_group
+        if sent_dir:
+            direction = sent_dir
         if sent_total is not None:
             current_total = sent_total
+    _fill_sources(out, sentences, canon, doc_source)
     # parts stated before their total: give them the first total that follows
     for x, t in enumerate(out):
-        if t.subject == "delegations" and t.total is None and t.stance != "all":
+        if t.subject == "delegations" and t.total is None and t.stance != "all" \
+                and t.kind not in ("vote", "joint_statement"):
             nxt = next((u.count for u in out[x + 1:] if u.subject == "delegations"
-                        and u.stance == "all"), None)
+                        and u.stance == "all" and u.kind == t.kind), None)
             t.total = nxt
     return out
 
 
+def _fill_sources(tallies: list[Tally], sentences: Sequence[Sentence], canon: Sequence[str],
+                  issuer: str) -> None:
+    """A delegation count its own sentence does not attribute takes the attribution of the
+    nearest sentence of its paragraph that also gives delegation counts, else the issuer
+    named in the heading, else (dialogues and reviews: figures a party to the event
+    announced) the one body the document attributes anything to."""
+    para = {s.sentence_id: s.paragraph_id for s in sentences}
+    by_sid = {s.sentence_id: c for s, c in zip(sentences, canon, strict=True)}
+    counted = {t.sentence_id for t in tallies if t.subject == "delegations"}
+    attributed: dict[int, list[int]] = defaultdict(list)  # paragraph → attributed sentences
+    for sid, c in by_sid.items():
+        if c and sid in counted:
+            attributed[para[sid]].append(sid)
+    named = {c for c in canon if c}
+    single = named.pop() if len(named) == 1 else ""
+    for t in tallies:
+        if t.subject != "delegations" or t.source:
+            continue
+        near = sorted((abs(sid - t.sentence_id), sid) for sid in attributed[para[t.sentence_id]])
+        if near:
+            t.source = by_sid[near[0][1]]
+        elif issuer:
+            t.source = issuer
+        elif t.kind in ("dialogue", "review") and not _person_like(single):
+            t.source = single
+
+
+def _person_like(name: str) -> bool:
+    """A source that names a person rather than a body (no body's head noun in it)."""
+    low = name.lower()
+    return bool(name) and not any(w in low for w in (
+        "mission", "ministry", "government", "committee", "commission", "summary", "council",
+        "office")) and name not in _outlets()
+
+
+@lru_cache(maxsize=1)
+def _outlets() -> frozenset[str]:
+    return frozenset(r["canonical"] for r in rows("sources.csv") if "{" not in r["canonical"])
+
+
+class _VoteBook:
+    """The recorded votes of a document so far, so each vote count joins its own vote.
+
+    A count joins the vote of its sentence (one sentence reports one vote, even when its
+    figures clash — the clash is flagged, not split), else the last vote if that lacks this
+    literal vote, was stated within two sentences and is on a text of the same direction,
+    else an earlier vote stating the same figure (a repeat), else it starts a vote. Counts
+    sharing one label ("15, 13 and 12 votes against") are one per vote.
+    """
+
+    def __init__(self) -> None:
+        self.counts: list[dict[str, int]] = []
+        self.dirs: list[str] = []
+        self.last_sid = -99
+
+    def assign(self, vote: str, count: int, sid: int, direction: str, *,
+               sentence_group: int, listed: bool) -> int:
+        """The 1-based number of the vote a count belongs to."""
+        n = len(self.counts)
+        same_dir = bool(self.dirs) and self.dirs[-1] == direction
+        in_sentence = sentence_group == n and same_dir and not listed
+        continues = n and (self.counts[-1].get(vote) == count or (
+            sid - self.last_sid <= 2 and same_dir and vote not in self.counts[-1]))
+        if n and (in_sentence or continues):
+            group = n
+        else:
+            group = next((k + 1 for k, g in enumerate(self.counts) if g.get(vote) == count), 0)
+        if not group:
+            self.counts.append({})
+            self.dirs.append(direction)
+            group = len(self.counts)
+        self.counts[group - 1].setdefault(vote, count)
+        self.last_sid = sid
+        return group
+
+
+def _statement_stance(sentences: Sequence[Sentence], x: int,
+                      earlier: Sequence[Tally]) -> tuple[str, str] | None:
+    """The stance of a joint statement's count whose own clause has none: what the next
+    sentences of its paragraph say the statement did, else the statement just before it
+    ("37 countries answered with a letter commending ...; the letter had 50 signatories")."""
+    got = _stance_ahead(sentences, x)
+    if got:
+        return got
+    sid = sentences[x].sentence_id
+    prev = next((t for t in reversed(earlier) if t.kind == "joint_statement"
+                 and t.sentence_id >= sid - 3), None)
+    return (prev.stance, f"as the statement before ({prev.count})") if prev else None
+
+
 @dataclass
 class Event:
-    """One reported event of a document (a row of events.csv)."""
+    """One reported event of a document (a row of events.csv).
+
+    ``event_id`` numbers the document's events (1, 2, ...); the corpus-wide id is assigned
+    later from ``sentence_ids`` (the sentences whose counts make up the event).
+    """
 
     doc_id: str
     event_id: int
@@ -494,35 +836,87 @@ class Event:
     source: str
     sentence_ids: list[int]
     notes: str = ""
+    kind: str = "dialogue"
+
+
+def _check(total: int | None, parts: dict[str, int], notes: list[str]) -> str:
+    stated = sum(parts.values())
+    if notes:
+        return "mismatch"
+    if total is None or not parts:
+        return "incomplete"
+    if stated == total:
+        return "ok"
+    return "incomplete" if stated < total else "mismatch"
+
+
+def _event_groups(deleg: Sequence[Tally]) -> list[list[Tally]]:
+    """Tallies grouped per real event: each recorded vote and each joint statement by its
+    ``group``; other counts by the whole they belong to (each distinct ``all`` starts an
+    event; a part joins the whole it names, else the one in force where it stands). A count
+    that repeats a vote's or statement's figure (a headline) joins that event."""
+    grouped: dict[object, list[Tally]] = defaultdict(list)
+    for t in deleg:
+        if t.group:
+            grouped[("g", t.group)].append(t)
+    # joint statements stated twice (headline and body) are one event
+    merged: dict[object, list[Tally]] = {}
+    seen: dict[tuple[str, int], object] = {}
+    for key, ts in grouped.items():
+        t0 = ts[0]
+        sig = (t0.stance, t0.count)
+        if t0.kind == "joint_statement" and sig in seen:
+            merged[seen[sig]].extend(ts)
+            continue
+        if t0.kind == "joint_statement":
+            seen[sig] = key
+        merged[key] = ts
+    figures = {(t.stance, t.count): key for key, ts in merged.items() for t in ts}
+    totals_of = {key: {t.count for t in ts if t.stance == "all"} for key, ts in merged.items()}
+    rest = [t for t in deleg if not t.group]
+    loose: list[Tally] = []
+    for t in rest:
+        key = figures.get((t.stance, t.count))
+        if key is None and t.total is not None:
+            key = next((k for k, tot in totals_of.items() if t.total in tot), None)
+        if key is not None:
+            merged[key].append(t)
+        else:
+            loose.append(t)
+    totals: list[int] = []
+    for t in loose:
+        if t.stance == "all" and t.count not in totals:
+            totals.append(t.count)
+    by_total: dict[object, list[Tally]] = defaultdict(list)
+    for t in loose:
+        key: object = t.count if t.stance == "all" else t.total
+        if key not in totals:
+            key = totals[0] if len(totals) == 1 else key
+        if t.stance != "all" and t.total is None and any(
+                u.stance == t.stance and u.count != t.count for u in by_total[key]):
+            key = ("apart", t.position)  # "21 spoke for it last year": another event
+        by_total[key].append(t)
+    groups = [*merged.values(), *by_total.values()]
+    return sorted(groups, key=lambda ts: min(t.position for t in ts))
 
 
 def summarise_events(tallies: Sequence[Tally]) -> list[Event]:
     """Group a document's delegation tallies into events and check that the parts add up.
 
-    Each distinct whole (``all``) starts an event; a part joins the whole it names ("X of Y",
-    "X of them"), else the one in force where it stands. Repeated statements of the same
-    (stance, count) count once. ``check``: ``ok`` when the stated parts add up to the total
-    (parts not stated count as 0 only then), ``incomplete`` when they fall short or there is
-    no total, ``mismatch`` when they exceed it or a stance carries two different counts.
+    One event per recorded vote (its yes, no and abstain counts and the membership they
+    belong to), per joint statement, and per whole of a dialogue or review (see
+    :func:`_event_groups`). Repeated statements of the same (stance, count) count once.
+    ``check``: ``ok`` when the stated parts add up to the total (parts not stated count as 0
+    only then), ``incomplete`` when they fall short or there is no total, ``mismatch`` when
+    they exceed it or a stance carries two different counts. ``kind`` is the kind most of the
+    event's counts carry (a vote's counts: ``vote``).
     """
     deleg = [t for t in tallies if t.subject == "delegations"]
     if not deleg:
         return []
     doc_id = deleg[0].doc_id
-    totals: list[int] = []
-    for t in deleg:
-        if t.stance == "all" and t.count not in totals:
-            totals.append(t.count)
-    groups: dict[int | None, list[Tally]] = defaultdict(list)
-    for t in deleg:
-        key = t.count if t.stance == "all" else t.total
-        if key not in totals:
-            key = totals[0] if len(totals) == 1 else key
-        groups[key].append(t)
     events: list[Event] = []
-    order = sorted(groups, key=lambda k: min(t.position for t in groups[k]))
-    for n, key in enumerate(order, start=1):
-        ts = groups[key]
+    for n, ts in enumerate(_event_groups(deleg), start=1):
         parts: dict[str, int] = {}
         notes = []
         for st in STANCES:
@@ -531,22 +925,14 @@ def summarise_events(tallies: Sequence[Tally]) -> list[Event]:
                 parts[st] = vals.most_common(1)[0][0]
                 if len(vals) > 1:
                     notes.append(f"{st} stated as " + " and ".join(map(str, sorted(vals))))
-        total = key if key in totals else None
-        stated = sum(parts.values())
-        if notes:
-            check = "mismatch"
-        elif total is None or not parts:
-            check = "incomplete"
-        elif stated == total:
-            check = "ok"
-        elif stated < total:
-            check = "incomplete"
-        else:
-            check = "mismatch"
+        alls = Counter(t.count for t in ts if t.stance == "all")
+        total = alls.most_common(1)[0][0] if alls else None
+        kinds = Counter(t.kind for t in ts)
+        kind = "vote" if "vote" in kinds else kinds.most_common(1)[0][0]
         srcs = Counter(t.source for t in ts if t.source)
-        events.append(Event(doc_id, n, total, parts, check,
+        events.append(Event(doc_id, n, total, parts, _check(total, parts, notes),
                             srcs.most_common(1)[0][0] if srcs else "",
-                            sorted({t.sentence_id for t in ts}), "; ".join(notes)))
+                            sorted({t.sentence_id for t in ts}), "; ".join(notes), kind))
     return events
 
 
