@@ -345,3 +345,8 @@ def test_states_asking_to_speak_are_not_the_speakers():
 def test_x_of_which_is_a_part_never_the_whole():
     assert rows("The dialogue saw 39 states take the floor, 30 of which were positive.") == [
         ("delegations", "all", 39, 39), ("delegations", "favourable", 30, 39)]
+
+
+def test_numbers_counting_nothing_are_no_tallies():
+    # a caption counter and a page range name no counted group
+    assert rows("(Picture 2 of 7)", "See pages 3 of 12 for the annex.") == []

@@ -544,7 +544,7 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
             c.stance = "unspecified"
     # "one of the five permanent members": states counted, but no event and no side
     for a, b in itertools.pairwise(cands):
-        if b.whole_of_previous and a.stance == "unspecified" and \
+        if b.whole_of_previous and a.stance == "unspecified" and (a.noun or b.noun) and \
                 {a.noun, b.noun} <= GENERIC_STATE_NOUNS | {""}:
             a.kind = b.kind = "other"
     # in a sentence reporting a vote, other counts of states are not parts of it ("with 12
@@ -673,6 +673,8 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
                     and not c.sponsor):
                 kind = "other"  # "treaties with 50 countries": states, but not in the event
             subject = "delegations" if kind == "delegations" else noun
+            if not subject:
+                continue  # "Image 1 of 4": a number with nothing counted is no tally
             # other counted groups carry no side: a cue nearby is about something else
             stance = c.stance if kind == "delegations" or c.whole_of_previous \
                 else "unspecified"
