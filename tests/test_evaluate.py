@@ -90,3 +90,15 @@ def test_gold_events_merge_by_subject_kind_session_and_date():
     got = gold_event_summary(gold, ["a", "b", "c", "d"])
     assert got[("LKA", "vote", "HRC19", "2012-03-22")] == (None, 15, 24, 8, "disagree")
     assert got[("KHM", "vote", "HRC19", "2012-03-22")] == (None, 1, 2, 3, "single")
+
+
+def test_an_event_without_session_matches_gold_with_none():
+    gold = {"a": {"events": [{"kind": "vote", "hrc_session": None, "event_date": "2004-04-15",
+                              "total": None, "favourable": 28, "critical": 16, "neutral": 9}]}}
+    events = pd.DataFrame({"doc_id": ["a"], "kind": ["vote"], "hrc_session": [float("nan")],
+                           "event_date": ["2004-04-15"], "total": [pd.NA], "favourable": [28],
+                           "critical": [16], "neutral": [9]})
+    empty = pd.DataFrame(columns=["doc_id", "label", "canonical", "actor", "stance", "subject",
+                                  "count"])
+    scores, _ = compare(gold, predicted_items(empty, empty, empty, events), ["a"])
+    assert scores.set_index("field").loc["events"].tp == 1

@@ -67,7 +67,7 @@ def _part(v: object) -> str:
 def event_item(kind: object, session: object, date: object, total: object,
                parts: Iterable[object]) -> tuple[str, ...]:
     """The scored form of an event: kind, session, date, total and the three parts."""
-    return (str(kind or ""), str(session or ""), str(date or ""), _num(total),
+    return (_s(kind), _s(session), _s(date), _num(total),
             *(_part(p) for p in parts))
 
 
@@ -301,6 +301,7 @@ def score_event_summary(gold: dict[str, dict], summary: pd.DataFrame,
 
 
 def _s(v: object) -> str:
+    """A cell as text: empty for None, NA and NaN."""
     return "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
 
 
