@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from helpers.entities import EntityTagger, common_words, infer_subject_country, tag_corpus
-from helpers.text import Sentence
+from helpers.text import Sentence, sentences_from_texts
 
 
 def tag(text: str, subject: str = "KHM", common: frozenset[str] = frozenset()):
@@ -345,3 +345,11 @@ def test_a_line_that_is_only_a_name_is_a_byline_unless_named_elsewhere():
     ms = EntityTagger(subject_country="KHM").tag("d", sents)
     assert [(m.sentence_id, m.canonical) for m in ms if m.label == "PERSON"] == [
         (2, "Lina Ortiz"), (3, "Lina Ortiz")]
+
+
+def test_a_name_part_spelled_like_an_acronym_stays_in_the_name():
+    # "UN" in capitals is never a name part, but the Korean given-name syllable "Un" is
+    ms = EntityTagger(subject_country="PRK").tag("d", sentences_from_texts(
+        ["The UN envoy met Kim Jong Un in Pyongyang.", "Kim spoke first, the envoy said."]))
+    assert [(m.text, m.canonical) for m in ms if m.label == "PERSON"] == [
+        ("Kim Jong Un", "Kim Jong Un"), ("Kim", "Kim Jong Un")]
