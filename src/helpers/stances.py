@@ -1,53 +1,112 @@
 """Stage 03b: which states and blocs the text says took which side.
 
-Rules over the entity mentions of stage 02 and the cues in ``data/stance_cues.csv``:
+Each sentence is cut into clauses (:mod:`helpers.clauses`); a cue from
+``data/stance_cues.csv`` governs the actors of its own clause only. The rule kinds, each a
+small function below:
 
-* active cues ("China defended Cambodia", "Germany, Canada ... called on ..."): the states
-  and blocs named before the cue in its clause;
-* passive and inherited support ("He was supported by the representatives from Asean
-  countries", "The view was shared by the Philippines, Laos ..."): the actors after the cue
-  share the position of what they back — critical when that is the rapporteur's remarks or
-  report, else the stance stated just before;
-* authors of a report the subject rejects ("the report issued by the US State Department",
-  "dismissed the US report");
-* a member of a bloc whose stance was just stated, speaking next without a cue of its own
-  ("He was supported by ... Asean countries. The Myanmar representative said ...").
+* :func:`vote_heading` — a headed vote list ("In favour (20): A, B, ...", "Against: ...");
+* :func:`active_clause` — the states and blocs named before a cue in its clause are its
+  subject ("Germany, Canada and X called on ...", "China, Cuba ... voted against"), and a list
+  opened after it belongs to it too ("twenty voted against, among them A, B");
+* :func:`passive_by` — actors after the cue ("co-sponsored by A and B", "criticised by A");
+* :func:`inherit_by` — "supported by"/"shared by"/"joined by": the side of what they back;
+* :func:`on_behalf_of` — "X on behalf of Y", "Speaking for Y, X ...": both take the side of
+  the statement (:func:`statement_side`);
+* :func:`signatories` — "signatories included A, B", "the list ... included A, B": the side of
+  the statement in focus;
+* :func:`sponsor_compound` — "a US-backed resolution", "the EU's draft", "a European Union
+  resolution": the sponsor of a text votes yes on it;
+* :func:`aligned_with` — "voted with the United States", "as did A": the side of that actor;
+* :func:`call_for_object` — what is called for or rejected decides the side ("urged members to
+  reject the resolution" is supportive when the resolution is critical);
+* :func:`rejected_report_author` and :func:`bloc_member_follow` as before.
 
-The country under review is never its own actor; states named as places ("in the EU") or
-after a negation ("but not Beijing") take no stance. A bloc's members are listed in a
-separate, marked column (``bloc_members``), never silently turned into rows.
+Votes become stances by the DESIGN rule (:func:`vote_stance`): on a text critical of the
+country under review yes = critical, no = supportive, abstain = neutral; on a text it or its
+allies put forward (its own draft, technical assistance, a no-action motion, ending a mandate)
+the other way round. Which text is in focus is read from the grammar (:func:`text_polarity`).
+
+The country under review is never an actor; places ("in the EU"), compounds ("the
+Cambodia-Thailand ceasefire") and negated actors take no stance. A bloc's members are listed
+in a separate column (``bloc_members``), never turned into rows.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from helpers.lexicon import bloc_members
+from helpers.clauses import clause_ids, connectives
+from helpers.lexicon import bloc_members, demonym_states
 from helpers.phrases import PhraseIndex
 from helpers.refdata import rows
 from helpers.text import Mention, Sentence
 
 PLACE_PREPS = frozenset({"in", "inside", "within", "across", "throughout", "against", "to",
-                         "into", "toward", "towards", "at"})
-ACTIVE_WINDOW = 20  # an actor more than this many tokens before an active cue is not its subject
-CONTRAST = frozenset({"but", "however"})
-CONTRAST_ALL = CONTRAST | {"yet", "although", "though", "nevertheless", "while"}
-LIST_GLUE = frozenset({",", "and", "the", "–", "—", "-", "as", "well", "also", "("})
+                         "into", "toward", "towards", "at", "visited", "visiting", "chairing",
+                         "chaired", "chair", "from"})
+LIST_GLUE = frozenset({",", "and", "the", "–", "—", "-", "as", "well", "also", "(", ")", "or"})
 PASSIVE_AUX = frozenset({"was", "were", "is", "are", "been", "be", "being"})
-NEGATORS = frozenset({"not", "n't", "never", "neither", "nor"})
+NEGATORS = frozenset({"not", "n't", "never", "neither", "nor", "no"})
 CRITICAL_OBJECTS = frozenset({"remarks", "report", "reports", "rapporteur", "recommendations",
                               "concerns", "criticism", "demands", "calls", "statement",
                               "findings", "allegations"})
-CLAUSE_BOUNDARY = frozenset({";", "while", "whereas", "whilst", "but", "however"})
+# what a critical verb may aim at that is not the country under review: rejecting these
+# defends the country ("criticising the Office for releasing the assessment")
+SCRUTINY_OBJECTS = CRITICAL_OBJECTS | frozenset({
+    "office", "assessment", "resolution", "draft", "text", "mechanism", "mandate",
+    "politicization", "politicisation", "interference", "selectivity", "double", "motion",
+    "council", "investigation", "sanctions", "pressure"})
+# verbs of voting inside what is called for ("urged members to reject the resolution")
+CALLED_VOTES = {"reject": "no", "oppose": "no", "against": "no", "support": "yes",
+                "back": "yes", "adopt": "yes", "abstain": "abstain", "defeat": "no"}
+SPONSOR_SUFFIXES = ("-backed", "-drafted", "-sponsored", "-led", "-tabled", "-sponsored")
+VOTE_WORDS = frozenset({"vote", "voted", "votes", "voting", "abstained", "abstentions",
+                        "abstaining", "abstention"})
+# words that open a clause's own noun-phrase subject ("while 19 others abstained")
+NOUN_OPENERS = frozenset({"the", "a", "an", "others", "other", "some", "many", "most", "all",
+                          "several", "few", "both", "each", "these", "those", "this", "that",
+                          "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                          "ten", "eleven", "twelve"})
+# words between "by" and a state that still name it ("by the representatives from ASEAN")
+SPEAKER_WORDS = frozenset({"representative", "representatives", "delegation", "delegations",
+                           "delegates", "delegate", "ambassador", "ambassadors", "of", "from",
+                           "the", "countries", "states", "members", "governments", "government",
+                           "member"})
+HEADING_VOTES = {"favour": "yes", "favor": "yes", "yes": "yes", "against": "no", "no": "no",
+                 "abstaining": "abstain", "abstentions": "abstain", "abstained": "abstain",
+                 "abstention": "abstain"}
+HEADING_FILL = frozenset({"in", "votes", "voting", "voted", "vote", "the", "those", "for",
+                          "were", "states", "members", "countries", "(", ")"})
 
 
 @lru_cache(maxsize=1)
 def stance_cues() -> PhraseIndex:
-    """Stance cues from ``data/stance_cues.csv`` (label = stance, payload = rule kind)."""
+    """Stance cues from ``data/stance_cues.csv`` (label = stance or vote, payload = kind)."""
     return PhraseIndex(((r["phrase"], r["stance"], r["kind"]) for r in rows("stance_cues.csv")),
+                       ignore_case=True)
+
+
+@lru_cache(maxsize=1)
+def draft_cues() -> PhraseIndex:
+    """What a voted text does to the country (``data/draft_cues.csv``)."""
+    return PhraseIndex(((r["phrase"], r["kind"], "") for r in rows("draft_cues.csv")),
+                       ignore_case=True)
+
+
+@lru_cache(maxsize=1)
+def list_openers() -> PhraseIndex:
+    """Words that open a list after a cue (``data/list_openers.csv``)."""
+    return PhraseIndex(((r["phrase"], "list", "") for r in rows("list_openers.csv")),
+                       ignore_case=True)
+
+
+@lru_cache(maxsize=1)
+def statement_words() -> PhraseIndex:
+    """Side of a statement without a cue (``data/statement_words.csv``)."""
+    return PhraseIndex(((r["phrase"], r["kind"], "") for r in rows("statement_words.csv")),
                        ignore_case=True)
 
 
@@ -66,8 +125,564 @@ class Stance:
     bloc_members: str = ""
 
 
-def _cues(lk: Sequence[str]) -> list[tuple[int, int, str, str]]:
+@dataclass
+class Slot:
+    """A state or bloc mention placed on the sentence's tokens ``[i, j)``."""
+
+    i: int
+    j: int
+    m: Mention
+    place: bool = False  # a place, an object or part of a compound: never a subject
+
+
+@dataclass
+class Found:
+    """A stance a rule found for one slot."""
+
+    slot: Slot
+    stance: str
+    cue: str
+    at: int  # token index of the cue (orders overrides after a contrast)
+
+
+@dataclass
+class DocState:
+    """What earlier sentences of the document tell the later ones."""
+
+    subject: str
+    vote_doc: bool = False
+    polarity: str = "critical"  # what the text in focus does to the subject
+    statement: str | None = None  # side of the joint statement in focus
+    last_stance: str | None = None
+    last_blocs: dict[str, str] = field(default_factory=dict)
+    known: dict[str, str] = field(default_factory=dict)  # actor -> last stance
+
+
+@dataclass
+class Clause:
+    """The sentence seen by the rules: tokens, clause ids, slots and cues."""
+
+    sent: Sentence
+    ids: list[int]
+    slots: list[Slot]
+    cues: list[tuple[int, int, str, str]]  # (i, j, label, kind)
+    subject: str = ""  # ISO3 of the country under review
+    found: list[Found] = field(default_factory=list)  # stances found so far in the sentence
+
+    @property
+    def lk(self) -> list[str]:
+        return self.sent.lkeys
+
+    def actors_in(self, a: int, b: int, *, places: bool = False) -> list[Slot]:
+        return [s for s in self.slots if a <= s.i < b and (places or not s.place)]
+
+
+# ---------------------------------------------------------------------------------------
+# sentence analysis
+
+
+def actor_slots(sent: Sentence, mentions: Iterable[Mention]) -> list[Slot]:
+    """States and blocs of a sentence on its tokens, with places and compounds marked."""
+    out: list[Slot] = []
+    lk = sent.lkeys
+    for m in sorted(mentions, key=lambda m: m.start):
+        i = sent.token_at(m.start)
+        if i is None:
+            continue
+        # the token holding the mention start may begin before it ("Cambodia-Thailand")
+        s0 = sent.start + sent.spans[i][0]
+        if s0 > m.start and i > 0:
+            i -= 1
+        j = i
+        while j < len(lk) and sent.start + sent.spans[j][0] < m.end:
+            j += 1
+        j = max(j, i + 1)
+        tok = lk[i] if i == j - 1 else lk[j - 1]
+        compound = "-" in tok and not any(tok.endswith(x) for x in SPONSOR_SUFFIXES) and \
+            not tok.endswith(("-based", "-born"))
+        prev = [w for w in lk[max(0, i - 2):i] if w != "the"]
+        place = bool(prev and prev[-1] in PLACE_PREPS) or compound
+        if place and not compound and prev[-1] == "from" and len(prev) > 1 and \
+                prev[-2] in SPEAKER_WORDS:
+            place = False  # "the representative from Japan" speaks for it
+        if any(w in NEGATORS for w in lk[max(0, i - 2):i]):
+            place = True  # "but not Beijing"
+        out.append(Slot(i, j, m, place))
+    return out
+
+
+def find_cues(lk: Sequence[str]) -> list[tuple[int, int, str, str]]:
+    """Stance cues of a sentence as ``(i, j, label, kind)``."""
     return [(m.i, m.j, m.label, m.payload) for m in stance_cues().find(lk)]
+
+
+def text_polarity(c: Clause, prev: str) -> str:
+    """What the text this sentence talks about does to the country under review.
+
+    ``reverse`` when it is the country's own or its allies' (its draft, technical assistance,
+    a no-action motion, ending a mandate, tabled by the country), ``critical`` when it
+    scrutinises the country; else the text in focus before (``prev``).
+    """
+    lk = c.lk
+    found = draft_cues().find(lk)
+    kinds = {m.label for m in found}
+    if "reverse" in kinds:
+        return "reverse"
+    nouns = [m.i for m in found if m.label == "noun"]
+    subj = [s for s in c.slots if s.m.canonical == c.subject]
+    dem = demonym_states()
+    for n in nouns:
+        before = lk[max(0, n - 3):n]
+        # "Eritrea's draft", "the Eritrean text"
+        if any(s.j <= n and n - s.j <= 3 and "'s" in lk[s.j:n + 1] for s in subj) or \
+                any(dem.get(w.capitalize()) == c.subject for w in before):
+            return "reverse"
+        # "a draft tabled by Eritrea"
+        for s in subj:
+            if n < s.i <= n + 6 and "by" in lk[n:s.i]:
+                return "reverse"
+    if "critical" in kinds or (nouns and any(w == "on" for w in lk)):
+        return "critical"
+    return prev
+
+
+def vote_stance(vote: str, st: DocState) -> str:
+    """A literal vote (yes, no, abstain) as a stance toward the country under review."""
+    if vote == "abstain":
+        return "neutral"
+    critical_text = st.polarity != "reverse"
+    if vote in ("yes", "sponsor"):
+        return "critical" if critical_text else "supportive"
+    return "supportive" if critical_text else "critical"
+
+
+def cue_stance(label: str, st: DocState) -> str | None:
+    """The stance a cue's label gives (votes mapped by :func:`vote_stance`)."""
+    if label in ("supportive", "critical", "neutral"):
+        return label
+    if label in ("yes", "no", "abstain", "sponsor"):
+        return vote_stance(label, st)
+    return None
+
+
+def negated(lk: Sequence[str], a: int) -> bool:
+    """A negator just before a cue ("did not support")."""
+    return any(w in NEGATORS for w in lk[max(0, a - 3):a] if w != "no") or \
+        (a > 0 and lk[a - 1] == "no" and lk[a] not in ("votes",))
+
+
+def list_after(c: Clause, b: int, *, reach: int = 12) -> list[Slot]:
+    """The list of actors that a list opener right after token ``b`` introduces ("..., among
+    them A, B and C"; ": A, B"), or that follows directly ("by A and B")."""
+    lk = c.lk
+    k = b
+    limit = min(len(lk), b + reach)
+    opened = False
+    while k < limit:
+        if c.ids[k] != c.ids[min(b, len(lk) - 1)] and lk[k] != ":" and k > b:
+            break
+        if any(s.i == k and not s.place for s in c.slots):
+            break
+        m = list_openers().match(lk, k)
+        if m:
+            k += m[0]
+            opened = True
+            continue
+        if lk[k] in LIST_GLUE or lk[k].isdigit() or k == b:
+            k += 1
+            continue
+        if opened or lk[k] in SPEAKER_WORDS:
+            # "among them the United States", "by the representatives from ASEAN"
+            k += 1
+            continue
+        break
+    return contiguous_list(c, k)
+
+
+def contiguous_list(c: Clause, k: int) -> list[Slot]:
+    """Actors from token ``k`` on, joined only by list glue ("A, B, the C and D")."""
+    lk = c.lk
+    out: list[Slot] = []
+    by_i = {s.i: s for s in c.slots}
+    while k < len(lk):
+        s = by_i.get(k)
+        if s is not None:
+            if not s.place or (not out and k > 0 and lk[k - 1] in ("from", "of")):
+                out.append(s)
+            elif s.place and lk[k - 1] in ("to",) and out:
+                out.append(s)  # "ranged from Albania to the United States"
+            k = s.j
+            continue
+        if lk[k] in LIST_GLUE or lk[k] == "'s":
+            k += 1
+            continue
+        # a word inside a list: "Lao PDR", "the DPRK" are mentions; "other" etc. end it
+        break
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# rule kinds
+
+
+def vote_heading(c: Clause, st: DocState) -> list[Found]:
+    """A headed vote list: "In favour (22): A, B ...", "Against: C, D", "Abstaining: E"."""
+    lk = c.lk
+    if ":" not in lk:
+        return []
+    colon = lk.index(":")
+    head = lk[:colon]
+    votes = [HEADING_VOTES[w] for w in head if w in HEADING_VOTES]
+    if not votes or len(head) > 8 or any(
+            w not in HEADING_VOTES and w not in HEADING_FILL and not w.isdigit() for w in head):
+        return []
+    stance = vote_stance(votes[-1], st) if st.vote_doc or votes[-1] == "abstain" else \
+        {"yes": "supportive", "no": "critical"}.get(votes[-1], "neutral")
+    cue = " ".join(head)
+    return [Found(s, stance, cue, colon) for s in c.slots[:] if s.i > colon and not s.place]
+
+
+def subject_of(c: Clause, a: int, prev_end: int) -> list[Slot]:
+    """The actors before a cue at token ``a`` in its clause: those after the previous cue when
+    any are named there, else back to the clause start; a named list reaches further back."""
+    cid = c.ids[a]
+    lo = a
+    while lo > 0 and c.ids[lo - 1] == cid:
+        lo -= 1
+    chosen = c.actors_in(max(lo, prev_end), a)
+    if not chosen:
+        chosen = c.actors_in(lo, a)
+    if not chosen:
+        return []
+    # only tokens of this clause (an embedded relative clause in between is skipped)
+    return [s for s in chosen if c.ids[s.i] == cid or c.ids[s.i] == c.ids[a]]
+
+
+def active_clause(c: Clause, st: DocState, ci: int) -> list[Found]:
+    """An active cue: its clause's actors before it, and a list opened after it."""
+    a, b, label, kind = c.cues[ci]
+    lk = c.lk
+    if a > 0 and lk[a - 1] in PASSIVE_AUX and lk[a].endswith("ed") and kind == "active":
+        return []  # "the report ... was welcomed": whoever is named is not the agent
+    if negated(lk, a):
+        return []
+    stance = cue_stance(label, st)
+    if stance is None:
+        return []
+    stance = call_for_object(c, b, stance, st)
+    prev_end = max((cj for _ci, cj, _l, _k in c.cues[:ci] if c.ids[_ci] == c.ids[a]), default=-1)
+    chosen = subject_of(c, a, prev_end)
+    if not chosen and opens_clause_without_subject(c, a):
+        chosen = earlier_subject(c, a)
+    cue = " ".join(lk[a:b])
+    out = [Found(s, stance, cue, a) for s in chosen]
+    if kind == "vote" or label in ("yes", "no", "abstain"):
+        out += [Found(s, stance, cue, a) for s in list_after(c, b)]
+    return out
+
+
+def opens_clause_without_subject(c: Clause, a: int) -> bool:
+    """True when the cue's clause opens with a conjunction and names no subject of its own
+    ("..., but called for ...", "..., but considered it disappointing"); a clause that opens
+    on a noun phrase ("while 19 others abstained") has its own."""
+    cid = c.ids[a]
+    lo = a
+    while lo > 0 and c.ids[lo - 1] == cid:
+        lo -= 1
+    if lo == 0 or c.lk[lo] not in connectives():
+        return False
+    words = [w for w in c.lk[lo + 1:a] if w not in (",", "also", "then", "later", "still")]
+    return not words or not (words[0] in NOUN_OPENERS or words[0][0].isdigit())
+
+
+def earlier_subject(c: Clause, a: int) -> list[Slot]:
+    """The subject of the nearest earlier clause that names one: the actors before its cue,
+    or all of its actors when it has no cue ("Japan said ..., but considered ...")."""
+    k = a
+    while k > 0 and c.ids[k - 1] == c.ids[a]:
+        k -= 1
+    while k > 0:
+        cid = c.ids[k - 1]
+        lo = k - 1
+        while lo > 0 and c.ids[lo - 1] == cid:
+            lo -= 1
+        cue_at = min((ca for ca, *_x in c.cues if lo <= ca < k), default=k)
+        got = [s for s in c.actors_in(lo, cue_at) if c.ids[s.i] == cid]
+        if got:
+            return got
+        k = lo
+    return []
+
+
+def call_for_object(c: Clause, b: int, stance: str, st: DocState) -> str:
+    """What is called for or criticised decides the side: a call to reject a critical text
+    is supportive; criticising the rapporteur, the Office or interference defends the
+    country."""
+    lk = c.lk
+    cid = c.ids[b - 1]
+    obj = [w for k, w in enumerate(lk[b:b + 12], start=b) if c.ids[k] == cid]
+    if stance == "critical":
+        for k, w in enumerate(obj):
+            if w in CALLED_VOTES and any(x in ("resolution", "draft", "text", "motion",
+                                                "decision", "it") for x in obj[k:k + 5]):
+                vote = CALLED_VOTES[w]
+                if k > 0 and obj[k - 1] == "against" and w != "against":
+                    continue
+                if w == "against" and (k == 0 or obj[k - 1] != "vote"):
+                    continue
+                return vote_stance(vote, st)
+        head = obj[:4]
+        if any(w in SCRUTINY_OBJECTS for w in head) and not any(
+                s.m.canonical == c.subject and b <= s.i < b + 4 for s in c.slots):
+            words = set(lk[b:b + 4])
+            if words & {"office", "politicization", "politicisation", "interference",
+                        "selectivity", "double", "mechanism", "pressure", "sanctions"}:
+                return "supportive"
+    return stance
+
+
+def passive_by(c: Clause, st: DocState, ci: int) -> list[Found]:
+    """Actors after a passive cue: "co-sponsored by A", "criticised by B", "In support were
+    C and D"."""
+    a, b, label, _kind = c.cues[ci]
+    if negated(c.lk, a):
+        return []
+    stance = cue_stance(label, st)
+    if stance is None:
+        return []
+    cue = " ".join(c.lk[a:b])
+    return [Found(s, stance, cue, a) for s in list_after(c, b)]
+
+
+def inherit_by(c: Clause, st: DocState, ci: int) -> list[Found]:
+    """"supported by"/"shared by"/"joined by": the actors after share the side of what they
+    back — a text's sponsors' side, the rapporteur's (critical), or the last stated side."""
+    a, b, _label, _kind = c.cues[ci]
+    lk = c.lk
+    if negated(lk, a):
+        return []
+    after = list_after(c, b)
+    if not after:
+        return []
+    before = lk[:a]
+    nouns = {m.i for m in draft_cues().find(lk[:a]) if m.label == "noun"}
+    here = [f for f in c.found if f.at < a and c.ids[f.at] == c.ids[a]]
+    if here:
+        stance = here[-1].stance
+    elif nouns and max(nouns) > max((s.i for s in c.slots if s.i < a), default=-1):
+        stance = vote_stance("yes", st)
+    elif set(before) & CRITICAL_OBJECTS:
+        stance = "critical"
+    elif st.last_stance:
+        stance = st.last_stance
+    else:
+        return []
+    cue = " ".join(lk[a:b])
+    return [Found(s, stance, cue, a) for s in after]
+
+
+def statement_side(sents: Sequence[Clause], idx: int, st: DocState) -> str | None:
+    """The side of the joint statement read in sentence ``idx``: its own cue, else the next
+    two sentences' (until another statement starts), else a reply to the one before."""
+    c = sents[idx]
+    lk = c.lk
+    words = {m.label for m in statement_words().find(lk)}
+    if "reply" in words and st.statement:
+        return "supportive" if st.statement == "critical" else "critical"
+    for k in range(idx, min(len(sents), idx + 3)):
+        ck = sents[k]
+        if k > idx and "marker" in {m.label for m in statement_words().find(ck.lk)} and \
+                any(w in ("letter",) for w in ck.lk):
+            break
+        for a, b, label, kind in ck.cues:
+            if kind in ("group",) or label not in ("supportive", "critical"):
+                continue
+            if negated(ck.lk, a):
+                continue
+            return call_for_object(ck, b, label, st)
+        if "concern" in {m.label for m in statement_words().find(ck.lk)}:
+            return "critical"
+    return st.statement or st.last_stance
+
+
+def on_behalf_of(c: Clause, st: DocState, ci: int, side: str | None) -> list[Found]:
+    """"X on behalf of Y", "Speaking for Y, X said ...", "X replied for a group of N
+    countries, among them A": the speaker, the group and its listed members share the side
+    of the statement."""
+    a, b, _label, _kind = c.cues[ci]
+    if side is None:
+        return []
+    cue = " ".join(c.lk[a:b])
+    group = list_after(c, b)
+    if not group:
+        # "on behalf of 47 countries, among them A, B"
+        k = b
+        while k < len(c.lk) and k < b + 6 and not list_openers().match(c.lk, k):
+            k += 1
+        group = list_after(c, k) if k < len(c.lk) and k < b + 6 else []
+    speaker = [s for s in subject_of(c, a, -1)]
+    if c.lk[a] == "speaking" and not speaker:
+        # "Speaking for the EU, Germany said": the speaker comes after the group
+        end = group[-1].j if group else b
+        speaker = list_after(c, end, reach=4)
+    return [Found(s, side, cue, a) for s in speaker + group]
+
+
+def signatories(c: Clause, st: DocState) -> list[Found]:
+    """Listed signatories of the statement in focus: "Signatories included A, B", "The list
+    ... included A", "signed by A and B"."""
+    lk = c.lk
+    if not any(w.startswith("signator") or w in ("signed", "list") for w in lk):
+        return []
+    side = st.statement or st.last_stance
+    if side is None:
+        return []
+    out: list[Found] = []
+    for k, w in enumerate(lk):
+        if w.startswith("signator") or w in ("signed", "list"):
+            for s in list_after(c, k + 1, reach=25):
+                out.append(Found(s, side, w, k))
+    return out
+
+
+def sponsor_compound(c: Clause, st: DocState) -> list[Found]:
+    """The sponsor of a text votes yes on it: "a US-backed resolution", "the EU's draft", "a
+    European Union resolution", "the EU's renewal text"."""
+    lk = c.lk
+    nouns = {m.i for m in draft_cues().find(lk) if m.label == "noun"}
+    out: list[Found] = []
+    for s in c.slots:
+        if s.m.canonical == c.subject:
+            continue
+        last = lk[s.j - 1]
+        hyph = any(last.endswith(x) for x in SPONSOR_SUFFIXES)
+        k = s.j + (1 if s.j < len(lk) and lk[s.j] == "'s" else 0)
+        near = [n for n in nouns if k <= n <= k + 2]
+        if ((hyph and near) or (hyph and s.j < len(lk) and lk[s.j] in nouns)) or \
+                (near and not s.place and (k > s.j or s.i == 0 or lk[s.i - 1] in
+                                           ("a", "an", "the"))):
+            out.append(Found(s, vote_stance("yes", st), "sponsor of the text", s.i))
+    return out
+
+
+def aligned_with(c: Clause, st: DocState) -> list[Found]:
+    """"India voted with the United States, as did A and B": the side of that actor."""
+    lk = c.lk
+    out: list[Found] = []
+    for k in range(len(lk) - 1):
+        if lk[k] in ("voted", "sided", "stood") and lk[k + 1] == "with":
+            ally = [s for s in c.slots if s.i in (k + 2, k + 3)]
+            if not ally:
+                continue
+            side = st.known.get(ally[0].m.canonical)
+            if ally[0].m.canonical == c.subject:
+                side = "supportive"
+            if side is None:
+                continue
+            subj = subject_of(c, k, -1)
+            out += [Found(s, side, "voted with", k) for s in subj]
+            j = k + 2
+            while j < len(lk) and not (lk[j] == "as" and j + 1 < len(lk) and
+                                       lk[j + 1] == "did"):
+                j += 1
+            if j < len(lk):
+                out += [Found(s, side, "as did", j) for s in contiguous_list(c, j + 2)]
+    return out
+
+
+def rejected_report_author(c: Clause, st: DocState) -> list[Found]:
+    """"the US report" dismissed as biased, "the report issued by the US State Department":
+    its author is critical."""
+    lk = c.lk
+    kinds = [k for *_x, k in c.cues]
+    if "reject" not in kinds:
+        return []
+    out: list[Found] = []
+    for a, b, _label, kind in c.cues:
+        if kind == "author" and any(w in ("report", "reports") for w in lk[max(0, a - 6):a]):
+            out += [Found(s, "critical", " ".join(lk[a:b]), a) for s in list_after(c, b)]
+    for s in c.slots:
+        if s.place or s.j >= len(lk):
+            continue
+        nxt = lk[s.j + 1] if lk[s.j] == "'s" and s.j + 1 < len(lk) else lk[s.j]
+        if nxt == "report":
+            out.append(Found(s, "critical", "author of the rejected report", s.i))
+    return out
+
+
+def bloc_member_follow(c: Clause, st: DocState, stated: set[str]) -> list[Found]:
+    """A member of a bloc whose stance the previous sentence stated, named without a cue of
+    its own ("He was supported by ASEAN countries. The Myanmar representative said ...")."""
+    members = bloc_members()
+    out: list[Found] = []
+    for s in c.slots:
+        if s.place or s.m.canonical in stated or s.m.label != "COUNTRY":
+            continue
+        for bloc, side in st.last_blocs.items():
+            if s.m.canonical in members.get(bloc, ()):
+                out.append(Found(s, side, f"member of {bloc}, which the previous sentence "
+                                          f"calls {side}", s.i))
+                break
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# the document
+
+
+def analyse(sent: Sentence, mentions: Sequence[Mention], subject: str) -> Clause:
+    """A sentence's clauses, actor slots and cues."""
+    slots = actor_slots(sent, mentions)
+    starts = {s.i for s in slots}
+    ids = clause_ids(sent.lkeys, is_item=lambda k: k in starts)
+    return Clause(sent, ids, slots, find_cues(sent.lkeys), subject)
+
+
+def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found]:
+    """Every rule over one sentence, in order; the first stance found for an actor holds,
+    unless a later clause after a contrast restates it."""
+    c = cs[idx]
+    st.polarity = text_polarity(c, st.polarity)
+    found = c.found
+    found += vote_heading(c, st)
+    found += sponsor_compound(c, st)
+    side: str | None = None
+    if any(k == "group" for *_x, k in c.cues) or any(
+            w in ("statement", "letter") for w in c.lk):
+        side = statement_side(cs, idx, st)
+        if any(k == "group" for *_x, k in c.cues) or "joint" in c.lk:
+            st.statement = side
+    for ci, (_a, _b, _label, kind) in enumerate(c.cues):
+        if kind in ("active", "vote"):
+            found += active_clause(c, st, ci)
+        elif kind == "passive":
+            found += passive_by(c, st, ci)
+        elif kind == "inherit":
+            found += inherit_by(c, st, ci)
+        elif kind == "group":
+            found += on_behalf_of(c, st, ci, side)
+    found += signatories(c, st)
+    found += aligned_with(c, st)
+    found += rejected_report_author(c, st)
+    found += bloc_member_follow(c, st, {f.slot.m.canonical for f in found})
+    return found
+
+
+def resolve(found: Sequence[Found], lk: Sequence[str]) -> list[Found]:
+    """One stance per actor and sentence: the first found, unless a later cue stands after a
+    contrast ("Australia welcomed progress but called for ...")."""
+    contrasts = [k for k, w in enumerate(lk) if connectives().get(w) == "contrast"]
+    best: dict[str, Found] = {}
+    order: list[str] = []
+    for f in found:
+        key = f.slot.m.canonical
+        if key not in best:
+            best[key] = f
+            order.append(key)
+        elif f.at > best[key].at >= 0 and any(best[key].at < k < f.at for k in contrasts) \
+                and f.cue != best[key].cue:
+            best[key] = f
+    return [best[k] for k in order]
 
 
 def extract_stances(doc_id: str, sentences: Sequence[Sentence],
@@ -82,141 +697,27 @@ def extract_stances(doc_id: str, sentences: Sequence[Sentence],
     """
     by_sent: dict[int, list[Mention]] = defaultdict(list)
     for m in mentions:
-        if m.label in ("COUNTRY", "BLOC") and m.canonical and m.canonical != subject_country:
+        if m.label in ("COUNTRY", "BLOC") and m.canonical:
             by_sent[m.sentence_id].append(m)
-    out: list[Stance] = []
-    last_stance: str | None = None
-    last_blocs: dict[str, str] = {}  # bloc -> stance stated in the previous sentence
+    cs = [analyse(s, by_sent.get(s.sentence_id, ()), subject_country) for s in sentences]
+    st = DocState(subject_country,
+                  vote_doc=any(w in VOTE_WORDS for c in cs for w in c.lk))
     members = bloc_members()
-    seen: dict[tuple[int, str], tuple[int, int]] = {}  # (sentence, actor) -> (row, cue at)
-    contrasts: list[int] = []
-
-    def add(sid: int, text: str, m: Mention, stance: str, cue: str, at: int = -1) -> None:
-        key = (sid, m.canonical)
-        if key in seen:
-            row, prev_at = seen[key]
-            # "Australia welcomed progress but called for ...": the clause after the
-            # contrast carries the position
-            if at > prev_at >= 0 and any(prev_at < c < at for c in contrasts):
-                out[row].stance, out[row].cue = stance, cue
-                seen[key] = (row, at)
-            return
-        seen[key] = (len(out), at)
-        out.append(Stance(doc_id, sid, m.canonical, m.label, stance, subject_country, cue, text,
-                          ";".join(members.get(m.canonical, ())) if m.label == "BLOC" else ""))
-
-    for ts in sentences:
-        sid, start, text = ts.sentence_id, ts.start, ts.text
-        spans, lk = ts.spans, ts.lkeys
-        actors = []
-        after_prep: list[tuple[int, Mention]] = []  # kept aside: "grateful to China"
-        for m in sorted(by_sent.get(sid, ()), key=lambda m: m.start):
-            a = m.start - start
-            ti = next((x for x, (s, _e) in enumerate(spans) if s >= a), None)
-            if ti is None:
-                continue
-            prev = [w for w in lk[max(0, ti - 2):ti] if w != "the"]
-            if prev and prev[-1] in PLACE_PREPS:
-                after_prep.append((ti, m))
-                continue  # a place or an object: "in the EU", "against Cambodia"
-            if any(w in NEGATORS for w in lk[max(0, ti - 2):ti]):
-                continue  # "but not Beijing"
-            actors.append((ti, m))
-        cues = _cues(lk)
-        contrasts[:] = [k for k, w in enumerate(lk) if w in CONTRAST_ALL]
-        rejects = any(kind == "reject" for *_x, kind in cues)
-        stated_here: dict[str, str] = {}
-        for ci, (a, b, stance, kind) in enumerate(cues):
-            cue = " ".join(lk[a:b])
-            if kind == "reject":
-                continue
-            negated = any(w in NEGATORS for w in lk[max(0, a - 3):a])
-            if kind == "active":
-                if a > 0 and lk[a - 1] in PASSIVE_AUX and lk[a].endswith("ed"):
-                    continue  # "the report ... was welcomed": whoever is named is not the agent
-                lo = max(0, a - ACTIVE_WINDOW)
-                prev_end = cues[ci - 1][1] if ci > 0 else -1
-                for k in range(a - 1, lo - 1, -1):
-                    # stop at the previous cue unless it shares this cue's subject ("Australia
-                    # welcomed progress but called for ...": no actor named in between)
-                    if k < prev_end and any(prev_end <= ti < a for ti, _m in actors):
-                        lo = k + 1
-                        break
-                    if lk[k] in CLAUSE_BOUNDARY:
-                        # "Japan said ..., but considered it disappointing": a contrast word
-                        # with no actor after it keeps the clause's subject
-                        if lk[k] in CONTRAST and not any(k < ti < a for ti, _m in actors):
-                            continue
-                        lo = k + 1
-                        break
-                chosen = [m for ti, m in actors if lo <= ti < a]
-                if chosen:  # a named list reaches further back: "Australia, Canada, ... and X"
-                    first = min(ti for ti, m in actors if lo <= ti < a)
-                    for ti, m in sorted(actors, key=lambda x: -x[0]):
-                        if ti >= first:
-                            continue
-                        end = ti + 1
-                        while end < first and lk[end] not in LIST_GLUE:
-                            end += 1  # skip the rest of a multi-word name
-                        if all(w in LIST_GLUE for w in lk[end:first]) and end - ti <= 6:
-                            chosen.insert(0, m)
-                            first = ti
-                        else:
-                            break
-                if negated:
-                    continue
-                for m in chosen:
-                    add(sid, text, m, stance, cue, a)
-                    stated_here[m.canonical] = out[seen[(sid, m.canonical)][0]].stance
-                continue
-            hi = len(lk)
-            for k in range(b, len(lk)):
-                if lk[k] in CLAUSE_BOUNDARY:
-                    hi = k
-                    break
-            after = [m for ti, m in sorted(actors + [(t, m) for t, m in after_prep
-                                                     if t in (b, b + 1)], key=lambda x: x[0])
-                     if b <= ti < hi]
-            if not after or negated:
-                continue
-            if kind == "inherit":
-                before = set(lk[:a])
-                if before & CRITICAL_OBJECTS:
-                    st = "critical"
-                elif last_stance:
-                    st = last_stance
-                else:
-                    continue
-            elif kind == "author":
-                if not (rejects and any(w in ("report", "reports") for w in lk[max(0, a - 6):a])):
-                    continue
-                st = "critical"
-            else:
-                st = stance
-            for m in after:
-                add(sid, text, m, st, cue)
-                stated_here[m.canonical] = st
-        # "the US report" dismissed as biased: its author is critical
-        if rejects:
-            for ti, m in actors:
-                if ti + 1 < len(lk) and lk[ti + 1] in ("report", "'s") and m.canonical not in \
-                        stated_here:
-                    nxt = lk[ti + 2] if lk[ti + 1] == "'s" and ti + 2 < len(lk) else lk[ti + 1]
-                    if nxt == "report":
-                        add(sid, text, m, "critical", "author of the rejected report")
-                        stated_here[m.canonical] = "critical"
-        # a member of a bloc whose stance was just stated, speaking without a cue
-        for _ti, m in actors:
-            if m.canonical in stated_here or m.label != "COUNTRY":
-                continue
-            for bloc, st in last_blocs.items():
-                if m.canonical in members.get(bloc, ()):
-                    add(sid, text, m, st, f"member of {bloc}, which the previous sentence "
-                                          f"calls {st}")
-                    stated_here[m.canonical] = st
-                    break
-        if stated_here:
-            last_stance = list(stated_here.values())[-1]
-        last_blocs = {a: s for a, s in stated_here.items()
-                      if any(m.canonical == a and m.label == "BLOC" for _t, m in actors)}
+    out: list[Stance] = []
+    for idx, c in enumerate(cs):
+        found = [f for f in sentence_stances(cs, idx, st)
+                 if f.slot.m.canonical != subject_country]
+        stated: dict[str, str] = {}
+        for f in resolve(found, c.lk):
+            m = f.slot.m
+            out.append(Stance(doc_id, c.sent.sentence_id, m.canonical, m.label, f.stance,
+                              subject_country, f.cue, c.sent.text,
+                              ";".join(members.get(m.canonical, ())) if m.label == "BLOC"
+                              else ""))
+            stated[m.canonical] = f.stance
+            st.known[m.canonical] = f.stance
+        if stated:
+            st.last_stance = list(stated.values())[-1]
+        st.last_blocs = {a: s for a, s in stated.items()
+                         if any(x.m.canonical == a and x.m.label == "BLOC" for x in c.slots)}
     return out
