@@ -281,7 +281,7 @@ def list_after(c: Clause, b: int, *, reach: int = 12) -> list[Slot]:
     while k < limit:
         if c.ids[k] != c.ids[min(b, len(lk) - 1)] and lk[k] != ":" and k > b:
             break
-        if any(s.i == k and not s.place for s in c.slots):
+        if any(s.i == k and not s.place and s.m.canonical != c.subject for s in c.slots):
             break
         m = list_openers().match(lk, k)
         if m:
@@ -378,7 +378,26 @@ def active_clause(c: Clause, st: DocState, ci: int) -> list[Found]:
     out = [Found(s, stance, cue, a) for s in chosen]
     if kind == "vote" or label in ("yes", "no", "abstain"):
         out += [Found(s, stance, cue, a) for s in list_after(c, b)]
+    if not chosen:
+        out += [Found(s, stance, cue, a) for s in list_after_object(c, b)]
     return out
+
+
+def list_after_object(c: Clause, b: int, *, reach: int = 8) -> list[Slot]:
+    """A list that a cue with a common-noun subject introduces after its object: "The
+    countries that spoke in favour of X were: A, B", "Those voicing concern about X included
+    A and B"."""
+    lk = c.lk
+    for k in range(b, min(len(lk), b + reach)):
+        if lk[k] in (";", ".") or (lk[k] == "," and k + 1 < len(lk) and lk[k + 1] in
+                                    connectives()):
+            return []
+        if any(s.i == k and s.m.canonical != c.subject for s in c.slots):
+            return []
+        m = list_openers().match(lk, k)
+        if m and lk[k] in ("were", ":", "included", "include", "are", "was"):
+            return list_after(c, k)
+    return []
 
 
 def opens_clause_without_subject(c: Clause, a: int) -> bool:
@@ -482,20 +501,22 @@ def inherit_by(c: Clause, st: DocState, ci: int) -> list[Found]:
 
 
 def statement_side(sents: Sequence[Clause], idx: int, st: DocState) -> str | None:
-    """The side of the joint statement read in sentence ``idx``: its own cue, else the next
-    two sentences' (until another statement starts), else a reply to the one before."""
+    """The side of the joint statement or letter in sentence ``idx``: a reply takes the
+    other side of the one before; else its own stance cue or words of concern; a sentence
+    that introduces a statement ("X spoke on behalf of 47 countries") looks at the next two
+    sentences, until another statement starts; else the statement in focus keeps its side."""
     c = sents[idx]
-    lk = c.lk
-    words = {m.label for m in statement_words().find(lk)}
+    words = {m.label for m in statement_words().find(c.lk)}
     if "reply" in words and st.statement:
         return "supportive" if st.statement == "critical" else "critical"
-    for k in range(idx, min(len(sents), idx + 3)):
+    introduces = any(k == "group" for *_x, k in c.cues) or "joint" in c.lk
+    for k in range(idx, min(len(sents), idx + (3 if introduces else 1))):
         ck = sents[k]
         if k > idx and "marker" in {m.label for m in statement_words().find(ck.lk)} and \
-                any(w in ("letter",) for w in ck.lk):
+                any(w == "letter" for w in ck.lk):
             break
         for a, b, label, kind in ck.cues:
-            if kind in ("group",) or label not in ("supportive", "critical"):
+            if kind not in ("active", "passive") or label not in ("supportive", "critical"):
                 continue
             if negated(ck.lk, a):
                 continue
@@ -539,9 +560,36 @@ def signatories(c: Clause, st: DocState) -> list[Found]:
         return []
     out: list[Found] = []
     for k, w in enumerate(lk):
-        if w.startswith("signator") or w in ("signed", "list"):
-            for s in list_after(c, k + 1, reach=25):
-                out.append(Found(s, side, w, k))
+        if not (w.startswith("signator") or w in ("signed", "list")):
+            continue
+        got = list_after(c, k + 1)
+        for j in range(k + 1, min(len(lk), k + 9)):
+            if got or lk[j] in (";", "."):
+                break
+            if list_openers().match(lk, j):
+                got = list_after(c, j)
+        out += [Found(s, side, w, k) for s in got]
+    return out
+
+
+GROUP_NOUNS = frozenset({"countries", "states", "delegations", "members", "governments",
+                         "signatories", "nations", "co-sponsors", "cosponsors", "sponsors"})
+
+
+def statement_members(c: Clause, side: str | None) -> list[Found]:
+    """In a sentence about a joint statement or letter, a group of states whose members are
+    listed ("the ambassadors of 22 countries, including A, B, wrote ...") takes its side."""
+    if side is None:
+        return []
+    lk = c.lk
+    out: list[Found] = []
+    for k, w in enumerate(lk):
+        if w in GROUP_NOUNS:
+            j = k + 1 + (1 if k + 1 < len(lk) and lk[k + 1] == "," else 0)
+            m = list_openers().match(lk, j) if j < len(lk) else None
+            if m and lk[j] in ("including", "among", "such", "notably", ":"):
+                out += [Found(s, side, f"{w} {' '.join(lk[j:j + m[0]])}", k)
+                        for s in list_after(c, j)]
     return out
 
 
@@ -648,10 +696,10 @@ def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found
     found += sponsor_compound(c, st)
     side: str | None = None
     if any(k == "group" for *_x, k in c.cues) or any(
-            w in ("statement", "letter") for w in c.lk):
+            m.label in ("marker", "reply") for m in statement_words().find(c.lk)):
         side = statement_side(cs, idx, st)
-        if any(k == "group" for *_x, k in c.cues) or "joint" in c.lk:
-            st.statement = side
+        st.statement = side
+        found += statement_members(c, side)
     for ci, (_a, _b, _label, kind) in enumerate(c.cues):
         if kind in ("active", "vote"):
             found += active_clause(c, st, ci)
