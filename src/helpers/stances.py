@@ -62,6 +62,8 @@ SCRUTINY_OBJECTS = CRITICAL_OBJECTS | frozenset({
 # verbs of voting inside what is called for ("urged members to reject the resolution")
 CALLED_VOTES = {"reject": "no", "oppose": "no", "against": "no", "support": "yes",
                 "back": "yes", "adopt": "yes", "abstain": "abstain", "defeat": "no"}
+DRAFT_NOUNS = frozenset({"resolution", "draft", "text", "motion", "decision", "proposal",
+                         "initiative", "amendment", "amendments", "resolutions"})
 SPONSOR_SUFFIXES = ("-backed", "-drafted", "-sponsored", "-led", "-tabled", "-sponsored")
 VOTE_WORDS = frozenset({"vote", "voted", "votes", "voting", "abstained", "abstentions",
                         "abstaining", "abstention"})
@@ -205,8 +207,9 @@ def actor_slots(sent: Sentence, mentions: Iterable[Mention]) -> list[Slot]:
         if place and not compound and prev[-1] == "from" and len(prev) > 1 and \
                 prev[-2] in SPEAKER_WORDS:
             place = False  # "the representative from Japan" speaks for it
-        if any(w in NEGATORS for w in lk[max(0, i - 2):i]):
-            place = True  # "but not Beijing"
+        if i > 0 and (lk[i - 1] in NEGATORS - {"no"} or (
+                i > 1 and lk[i - 2] in NEGATORS - {"no"} and lk[i - 1] in ("by", "the"))):
+            place = True  # "but not Beijing", "but not by China"
         out.append(Slot(i, j, m, place))
     return out
 
@@ -288,7 +291,9 @@ def list_after(c: Clause, b: int, *, reach: int = 12) -> list[Slot]:
             k += m[0]
             opened = True
             continue
-        if lk[k] in LIST_GLUE or lk[k].isdigit() or k == b:
+        if lk[k] in (".", ";"):
+            break
+        if lk[k] in LIST_GLUE or lk[k].isdigit():
             k += 1
             continue
         if opened or lk[k] in SPEAKER_WORDS:
@@ -440,6 +445,10 @@ def call_for_object(c: Clause, b: int, stance: str, st: DocState) -> str:
     lk = c.lk
     cid = c.ids[b - 1]
     obj = [w for k, w in enumerate(lk[b:b + 12], start=b) if c.ids[k] == cid]
+    head3 = [w for w in obj[:3] if w not in ("the", "a", "an", "this", "that")]
+    if stance in ("supportive", "critical") and head3 and head3[0] in DRAFT_NOUNS:
+        # "backing the text", "criticised the draft": a vote on it
+        return vote_stance("yes" if stance == "supportive" else "no", st)
     if stance == "critical":
         for k, w in enumerate(obj):
             if w in CALLED_VOTES and any(x in ("resolution", "draft", "text", "motion",
