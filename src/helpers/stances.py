@@ -76,7 +76,10 @@ NOUN_OPENERS = frozenset({"the", "a", "an", "others", "other", "some", "many", "
 SPEAKER_WORDS = frozenset({"representative", "representatives", "delegation", "delegations",
                            "delegates", "delegate", "ambassador", "ambassadors", "of", "from",
                            "the", "countries", "states", "members", "governments", "government",
-                           "member"})
+                           "member", "core", "group", "main", "sponsors", "co-sponsors"})
+# a short object between a vote and the list that joins it ("voted against it, together with")
+OBJECT_WORDS = frozenset({"it", "them", "this", "that", "text", "resolution", "draft",
+                          "motion", "decision", "renewal", "proposal", "initiative"})
 HEADING_VOTES = {"favour": "yes", "favor": "yes", "yes": "yes", "against": "no", "no": "no",
                  "abstaining": "abstain", "abstentions": "abstain", "abstained": "abstain",
                  "abstention": "abstain"}
@@ -263,6 +266,8 @@ def cue_stance(label: str, st: DocState) -> str | None:
     """The stance a cue's label gives (votes mapped by :func:`vote_stance`)."""
     if label in ("supportive", "critical", "neutral"):
         return label
+    if label in ("yes", "no") and not st.vote_doc:
+        return "supportive" if label == "yes" else "critical"  # supporters of the country
     if label in ("yes", "no", "abstain", "sponsor"):
         return vote_stance(label, st)
     return None
@@ -296,7 +301,7 @@ def list_after(c: Clause, b: int, *, reach: int = 12) -> list[Slot]:
         if lk[k] in LIST_GLUE or lk[k].isdigit():
             k += 1
             continue
-        if opened or lk[k] in SPEAKER_WORDS:
+        if opened or lk[k] in SPEAKER_WORDS or lk[k] in OBJECT_WORDS:
             # "among them the United States", "by the representatives from ASEAN"
             k += 1
             continue
@@ -374,7 +379,8 @@ def active_clause(c: Clause, st: DocState, ci: int) -> list[Found]:
     stance = cue_stance(label, st)
     if stance is None:
         return []
-    stance = call_for_object(c, b, stance, st)
+    if label in ("supportive", "critical"):
+        stance = call_for_object(c, b, stance, st)
     prev_end = max((cj for _ci, cj, _l, _k in c.cues[:ci] if c.ids[_ci] == c.ids[a]), default=-1)
     chosen = subject_of(c, a, prev_end)
     if not chosen and opens_clause_without_subject(c, a):
