@@ -203,7 +203,10 @@ def actor_slots(sent: Sentence, mentions: Iterable[Mention]) -> list[Slot]:
             j += 1
         j = max(j, i + 1)
         tok = lk[i] if i == j - 1 else lk[j - 1]
-        compound = "-" in tok and not any(tok.endswith(x) for x in SPONSOR_SUFFIXES) and \
+        whole = (sent.start + sent.spans[i][0], sent.start + sent.spans[j - 1][1]) == \
+            (m.start, m.end)
+        compound = "-" in tok and not whole and \
+            not any(tok.endswith(x) for x in SPONSOR_SUFFIXES) and \
             not tok.endswith(("-based", "-born"))
         prev = [w for w in lk[max(0, i - 2):i] if w != "the"]
         place = bool(prev and prev[-1] in PLACE_PREPS) or compound
@@ -323,10 +326,17 @@ def contiguous_list(c: Clause, k: int) -> list[Slot]:
                 out.append(s)  # "ranged from Albania to the United States"
             k = s.j
             continue
-        if lk[k] in LIST_GLUE or lk[k] == "'s":
+        if lk[k] in LIST_GLUE or lk[k] == "'s" or (out and lk[k] in SPEAKER_WORDS):
             k += 1
             continue
-        # a word inside a list: "Lao PDR", "the DPRK" are mentions; "other" etc. end it
+        # a name the tagger only partly knows ("the former Yugoslav Republic of Macedonia"):
+        # capitalised words up to a named state, within one list item
+        j = k
+        while j < len(lk) and j - k < 5 and (c.sent.toks[j][:1].isupper() or lk[j] == "of"):
+            j += 1
+        if out and j > k and j in by_i and lk[k - 1] in (",", "the", "and"):
+            k = j
+            continue
         break
     return out
 
@@ -368,6 +378,28 @@ def subject_of(c: Clause, a: int, prev_end: int) -> list[Slot]:
     return [s for s in chosen if c.ids[s.i] == cid or c.ids[s.i] == c.ids[a]]
 
 
+def predicate_stance(c: Clause, ci: int, st: DocState) -> str | None:
+    """The side a cue gives, read with its object: a vote on a text by the DESIGN rule;
+    "opposing interference", "backing dialogue" as a stance on what they name; calls and
+    criticism by :func:`call_for_object`."""
+    _a, b, label, kind = c.cues[ci]
+    lk = c.lk
+    stance = cue_stance(label, st)
+    if stance is None:
+        return None
+    if label in ("supportive", "critical"):
+        return call_for_object(c, b, stance, st)
+    if label in ("yes", "no") and kind == "vote" and b < len(lk) and \
+            lk[b] not in DRAFT_NOUNS | OBJECT_WORDS | {",", ".", ";", "and", "(", ":"} and \
+            not list_openers().match(lk, b) and not any(s.i == b for s in c.slots) and \
+            not any(w in DRAFT_NOUNS for w in lk[b:b + 3]):
+        base = "critical" if label == "no" else "supportive"
+        stance = call_for_object(c, b, base, st)
+        if stance == base and st.vote_doc:
+            stance = cue_stance(label, st) or stance
+    return stance
+
+
 def active_clause(c: Clause, st: DocState, ci: int) -> list[Found]:
     """An active cue: its clause's actors before it, and a list opened after it."""
     a, b, label, kind = c.cues[ci]
@@ -376,11 +408,9 @@ def active_clause(c: Clause, st: DocState, ci: int) -> list[Found]:
         return []  # "the report ... was welcomed": whoever is named is not the agent
     if negated(lk, a):
         return []
-    stance = cue_stance(label, st)
+    stance = predicate_stance(c, ci, st)
     if stance is None:
         return []
-    if label in ("supportive", "critical"):
-        stance = call_for_object(c, b, stance, st)
     prev_end = max((cj for _ci, cj, _l, _k in c.cues[:ci] if c.ids[_ci] == c.ids[a]), default=-1)
     chosen = subject_of(c, a, prev_end)
     if not chosen and opens_clause_without_subject(c, a):
@@ -538,29 +568,44 @@ def statement_side(sents: Sequence[Clause], idx: int, st: DocState) -> str | Non
             return call_for_object(ck, b, label, st)
         if "concern" in {m.label for m in statement_words().find(ck.lk)}:
             return "critical"
-    return st.statement or st.last_stance
+    return st.statement
 
 
 def on_behalf_of(c: Clause, st: DocState, ci: int, side: str | None) -> list[Found]:
     """"X on behalf of Y", "Speaking for Y, X said ...", "X replied for a group of N
-    countries, among them A": the speaker, the group and its listed members share the side
-    of the statement."""
+    countries, among them A": the speaker, the group and its listed members share one side —
+    the speaker's own in this sentence ("introduced by X on behalf of the core group: A, B"),
+    else a cue in the group's clause ("spoke for 39 countries critical of ..."), else the
+    statement's (:func:`statement_side`)."""
     a, b, _label, _kind = c.cues[ci]
-    if side is None:
-        return []
-    cue = " ".join(c.lk[a:b])
+    lk = c.lk
+    cue = " ".join(lk[a:b])
     group = list_after(c, b)
     if not group:
-        # "on behalf of 47 countries, among them A, B"
+        # "on behalf of 47 countries, among them A, B"; "of the core group on X: A, B"
         k = b
-        while k < len(c.lk) and k < b + 6 and not list_openers().match(c.lk, k):
+        while k < len(lk) and k < b + 8 and not list_openers().match(lk, k) and \
+                lk[k] not in (";", "."):
             k += 1
-        group = list_after(c, k) if k < len(c.lk) and k < b + 6 else []
-    speaker = [s for s in subject_of(c, a, -1)]
-    if c.lk[a] == "speaking" and not speaker:
+        group = list_after(c, k) if k < len(lk) and k < b + 8 else []
+    prev_end = max((cj for ca, cj, _l, _k in c.cues[:ci] if c.ids[ca] == c.ids[a]), default=-1)
+    speaker = subject_of(c, a, prev_end)
+    if lk[a] == "speaking" and not speaker:
         # "Speaking for the EU, Germany said": the speaker comes after the group
         end = group[-1].j if group else b
         speaker = list_after(c, end, reach=4)
+    own = [f.stance for f in c.found if f.slot in speaker]
+    if any(w in ("sponsors", "co-sponsors", "cosponsors", "core") for w in lk[b:b + 3]):
+        own = [vote_stance("sponsor", st)]  # "Speaking for the sponsors, ..."
+    nxt = c.cues[ci + 1] if ci + 1 < len(c.cues) else None
+    if own:
+        side = own[-1]
+    elif nxt and nxt[3] in ("active", "vote") and c.ids[nxt[0]] == c.ids[a] and \
+            not any(nxt[0] > s.i >= b for s in c.slots if s not in group):
+        # the group's own predicate: "for 45 countries supporting ...", "opposing ..."
+        side = predicate_stance(c, ci + 1, st)
+    if side is None:
+        return []
     return [Found(s, side, cue, a) for s in speaker + group]
 
 
@@ -568,14 +613,14 @@ def signatories(c: Clause, st: DocState) -> list[Found]:
     """Listed signatories of the statement in focus: "Signatories included A, B", "The list
     ... included A", "signed by A and B"."""
     lk = c.lk
-    if not any(w.startswith("signator") or w in ("signed", "list") for w in lk):
+    if not any(w.startswith("signator") or w in ("signed", "list", "lists") for w in lk):
         return []
     side = st.statement or st.last_stance
     if side is None:
         return []
     out: list[Found] = []
     for k, w in enumerate(lk):
-        if not (w.startswith("signator") or w in ("signed", "list")):
+        if not (w.startswith("signator") or w in ("signed", "list", "lists")):
             continue
         got = list_after(c, k + 1)
         for j in range(k + 1, min(len(lk), k + 9)):
