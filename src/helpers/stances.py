@@ -557,9 +557,11 @@ def statement_side(sents: Sequence[Clause], idx: int, st: DocState) -> str | Non
     introduces = any(k == "group" for *_x, k in c.cues) or "joint" in c.lk
     for k in range(idx, min(len(sents), idx + (3 if introduces else 1))):
         ck = sents[k]
-        if k > idx and "marker" in {m.label for m in statement_words().find(ck.lk)} and \
-                any(w == "letter" for w in ck.lk):
+        kinds = {m.label for m in statement_words().find(ck.lk)}
+        if k > idx and "marker" in kinds and "letter" in ck.lk:
             break
+        if k > idx and "refers" not in kinds:
+            continue  # a sentence about something else
         for a, b, label, kind in ck.cues:
             if kind not in ("active", "passive") or label not in ("supportive", "critical"):
                 continue
@@ -579,6 +581,8 @@ def on_behalf_of(c: Clause, st: DocState, ci: int, side: str | None) -> list[Fou
     statement's (:func:`statement_side`)."""
     a, b, _label, _kind = c.cues[ci]
     lk = c.lk
+    if "roll" in {m.label for m in statement_words().find(lk)}:
+        return []  # "Speaking were Tunisia on behalf of the African Group, ...": a roll
     cue = " ".join(lk[a:b])
     group = list_after(c, b)
     if not group:
