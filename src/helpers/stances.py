@@ -110,9 +110,17 @@ def list_openers() -> PhraseIndex:
 
 @lru_cache(maxsize=1)
 def statement_words() -> PhraseIndex:
-    """Side of a statement without a cue (``data/statement_words.csv``)."""
-    return PhraseIndex(((r["phrase"], r["kind"], "") for r in rows("statement_words.csv")),
-                       ignore_case=True)
+    """Side of a statement without a cue (``data/statement_words.csv``); a phrase listed
+    under several kinds carries them all, joined by ``|``."""
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for r in rows("statement_words.csv"):
+        kinds[r["phrase"]].append(r["kind"])
+    return PhraseIndex(((p, "|".join(k), "") for p, k in kinds.items()), ignore_case=True)
+
+
+def statement_kinds(lk: Sequence[str]) -> set[str]:
+    """Kinds of statement words in a sentence (reply, marker, refers, concern, roll)."""
+    return {k for m in statement_words().find(lk) for k in m.label.split("|")}
 
 
 @dataclass
@@ -366,16 +374,11 @@ def subject_of(c: Clause, a: int, prev_end: int) -> list[Slot]:
     """The actors before a cue at token ``a`` in its clause: those after the previous cue when
     any are named there, else back to the clause start; a named list reaches further back."""
     cid = c.ids[a]
-    lo = a
-    while lo > 0 and c.ids[lo - 1] == cid:
-        lo -= 1
-    chosen = c.actors_in(max(lo, prev_end), a)
+    lo = c.ids.index(cid)  # the clause may resume after an embedded relative clause
+    chosen = [s for s in c.actors_in(max(lo, prev_end), a) if c.ids[s.i] == cid]
     if not chosen:
-        chosen = c.actors_in(lo, a)
-    if not chosen:
-        return []
-    # only tokens of this clause (an embedded relative clause in between is skipped)
-    return [s for s in chosen if c.ids[s.i] == cid or c.ids[s.i] == c.ids[a]]
+        chosen = [s for s in c.actors_in(lo, a) if c.ids[s.i] == cid]
+    return chosen
 
 
 def predicate_stance(c: Clause, ci: int, st: DocState) -> str | None:
@@ -551,13 +554,13 @@ def statement_side(sents: Sequence[Clause], idx: int, st: DocState) -> str | Non
     that introduces a statement ("X spoke on behalf of 47 countries") looks at the next two
     sentences, until another statement starts; else the statement in focus keeps its side."""
     c = sents[idx]
-    words = {m.label for m in statement_words().find(c.lk)}
+    words = statement_kinds(c.lk)
     if "reply" in words and st.statement:
         return "supportive" if st.statement == "critical" else "critical"
     introduces = any(k == "group" for *_x, k in c.cues) or "joint" in c.lk
     for k in range(idx, min(len(sents), idx + (3 if introduces else 1))):
         ck = sents[k]
-        kinds = {m.label for m in statement_words().find(ck.lk)}
+        kinds = statement_kinds(ck.lk)
         if k > idx and "marker" in kinds and "letter" in ck.lk:
             break
         if k > idx and "refers" not in kinds:
@@ -568,7 +571,7 @@ def statement_side(sents: Sequence[Clause], idx: int, st: DocState) -> str | Non
             if negated(ck.lk, a):
                 continue
             return call_for_object(ck, b, label, st)
-        if "concern" in {m.label for m in statement_words().find(ck.lk)}:
+        if "concern" in kinds:
             return "critical"
     return st.statement
 
@@ -581,7 +584,7 @@ def on_behalf_of(c: Clause, st: DocState, ci: int, side: str | None) -> list[Fou
     statement's (:func:`statement_side`)."""
     a, b, _label, _kind = c.cues[ci]
     lk = c.lk
-    if "roll" in {m.label for m in statement_words().find(lk)}:
+    if "roll" in statement_kinds(lk):
         return []  # "Speaking were Tunisia on behalf of the African Group, ...": a roll
     cue = " ".join(lk[a:b])
     group = list_after(c, b)
@@ -760,10 +763,9 @@ def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found
     found += sponsor_compound(c, st)
     side: str | None = None
     if any(k == "group" for *_x, k in c.cues) or any(
-            m.label in ("marker", "reply") for m in statement_words().find(c.lk)):
+            k in ("marker", "reply") for k in statement_kinds(c.lk)):
         side = statement_side(cs, idx, st)
         st.statement = side
-        found += statement_members(c, side)
     for ci, (_a, _b, _label, kind) in enumerate(c.cues):
         if kind in ("active", "vote"):
             found += active_clause(c, st, ci)
@@ -773,6 +775,7 @@ def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found
             found += inherit_by(c, st, ci)
         elif kind == "group":
             found += on_behalf_of(c, st, ci, side)
+    found += statement_members(c, side)
     found += signatories(c, st)
     found += aligned_with(c, st)
     found += rejected_report_author(c, st)
