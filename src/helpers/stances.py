@@ -123,6 +123,30 @@ def statement_kinds(lk: Sequence[str]) -> set[str]:
     return {k for m in statement_words().find(lk) for k in m.label.split("|")}
 
 
+@lru_cache(maxsize=1)
+def side_nouns() -> PhraseIndex:
+    """Nouns naming a side ("backers", "critics"; ``data/side_nouns.csv``)."""
+    return PhraseIndex(((r["noun"], r["vote"], "") for r in rows("side_nouns.csv")),
+                       ignore_case=True)
+
+
+@lru_cache(maxsize=1)
+def number_words() -> dict[str, int]:
+    """``{number word: value}`` (``data/number_words.csv``)."""
+    return {r["word"]: int(r["value"]) for r in rows("number_words.csv")}
+
+
+def number_value(word: str) -> int | None:
+    """"6", "06", "six", "twenty-one" as a number (None when not one)."""
+    if word.isdigit():
+        return int(word)
+    parts = word.split("-")
+    vals = [number_words().get(p) for p in parts]
+    if not parts or any(v is None for v in vals):
+        return None
+    return sum(v for v in vals if v is not None)
+
+
 @dataclass
 class Stance:
     """One stated position (a row of stances.csv)."""
@@ -274,9 +298,12 @@ def vote_stance(vote: str, st: DocState) -> str:
 
 
 def cue_stance(label: str, st: DocState) -> str | None:
-    """The stance a cue's label gives (votes mapped by :func:`vote_stance`)."""
+    """The stance a cue's label gives (votes mapped by :func:`vote_stance`; ``contrary``:
+    the other side from the one stated just before)."""
     if label in ("supportive", "critical", "neutral"):
         return label
+    if label == "contrary":
+        return {"supportive": "critical", "critical": "supportive"}.get(st.last_stance or "")
     if label in ("yes", "no") and not st.vote_doc:
         return "supportive" if label == "yes" else "critical"  # supporters of the country
     if label in ("yes", "no", "abstain", "sponsor"):
@@ -340,7 +367,8 @@ def contiguous_list(c: Clause, k: int) -> list[Slot]:
         # a name the tagger only partly knows ("the former Yugoslav Republic of Macedonia"):
         # capitalised words up to a named state, within one list item
         j = k
-        while j < len(lk) and j - k < 5 and (c.sent.toks[j][:1].isupper() or lk[j] == "of"):
+        while j < len(lk) and j - k < 5 and (c.sent.toks[j][:1].isupper() or
+                                              lk[j] in ("of", "former")):
             j += 1
         if out and j > k and j in by_i and lk[k - 1] in (",", "the", "and"):
             k = j
@@ -680,6 +708,49 @@ def sponsor_compound(c: Clause, st: DocState) -> list[Found]:
     return out
 
 
+def among_side(c: Clause, st: DocState) -> list[Found]:
+    """"X was among the most outspoken backers", "A and B were among its critics", "A, B
+    and C were among the six" (a count stated with its vote in the sentence)."""
+    lk = c.lk
+    out: list[Found] = []
+    for k, w in enumerate(lk):
+        if w != "among":
+            continue
+        label, cue = None, ""
+        for j in range(k + 1, min(len(lk), k + 6)):
+            m = side_nouns().match(lk, j)
+            if m:
+                label, cue = m[1], " ".join(lk[k:j + m[0]])
+                tail = lk[j + m[0]:j + m[0] + 3]
+                of_country = "government" in tail or "government's" in lk[k:j] or (
+                    tail[:1] == ["of"] and any(s.m.canonical == c.subject and
+                                               j + m[0] < s.i <= j + m[0] + 3 for s in c.slots))
+                if of_country and label in ("yes", "no"):
+                    # backers or critics of the country itself, not of a text
+                    label = "supportive" if label == "yes" else "critical"
+                break
+            n = number_value(lk[j])
+            if n is not None:
+                for x in range(len(lk) - 1):
+                    if x != j and number_value(lk[x]) == n:
+                        vm = stance_cues().match(lk, x + 1)
+                        if vm and vm[1] in ("yes", "no", "abstain"):
+                            label, cue = vm[1], f"among the {lk[j]} ({lk[x]} {lk[x + 1]})"
+                            break
+                break
+            if lk[j] in (",", ".", ";", "and"):
+                break
+        if label is None:
+            continue
+        stance = cue_stance(label, st)
+        if stance is None:
+            continue
+        prev_end = max((cj for ca, cj, _l, _k in c.cues if ca < k and c.ids[ca] == c.ids[k]),
+                       default=-1)
+        out += [Found(s, stance, cue, k) for s in subject_of(c, k, prev_end)]
+    return out
+
+
 def aligned_with(c: Clause, st: DocState) -> list[Found]:
     """"India voted with the United States, as did A and B": the side of that actor."""
     lk = c.lk
@@ -777,6 +848,7 @@ def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found
             found += on_behalf_of(c, st, ci, side)
     found += statement_members(c, side)
     found += signatories(c, st)
+    found += among_side(c, st)
     found += aligned_with(c, st)
     found += rejected_report_author(c, st)
     found += bloc_member_follow(c, st, {f.slot.m.canonical for f in found})
