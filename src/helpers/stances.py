@@ -53,12 +53,14 @@ NEGATORS = frozenset({"not", "n't", "never", "neither", "nor", "no"})
 CRITICAL_OBJECTS = frozenset({"remarks", "report", "reports", "rapporteur", "recommendations",
                               "concerns", "criticism", "demands", "calls", "statement",
                               "findings", "allegations"})
-# what a critical verb may aim at that is not the country under review: rejecting these
-# defends the country ("criticising the Office for releasing the assessment")
-SCRUTINY_OBJECTS = CRITICAL_OBJECTS | frozenset({
-    "office", "assessment", "resolution", "draft", "text", "mechanism", "mandate",
-    "politicization", "politicisation", "interference", "selectivity", "double", "motion",
-    "council", "investigation", "sanctions", "pressure"})
+# verbs of putting a text forward ("tabled by", "brought jointly by")
+SPONSOR_VERBS = frozenset({"tabled", "presented", "introduced", "submitted", "drafted",
+                           "sponsored", "co-sponsored", "cosponsored", "brought", "forward",
+                           "proposed", "led", "moved", "raised"})
+# criticising or rejecting these defends the country under review
+DEFENDED_AGAINST = frozenset({"office", "politicization", "politicisation", "interference",
+                              "selectivity", "double", "mechanism", "pressure", "sanctions",
+                              "meddling", "naming", "shaming"})
 # verbs of voting inside what is called for ("urged members to reject the resolution")
 CALLED_VOTES = {"reject": "no", "oppose": "no", "against": "no", "support": "yes",
                 "back": "yes", "adopt": "yes", "abstain": "abstain", "defeat": "no"}
@@ -189,6 +191,7 @@ class DocState:
     subject: str
     vote_doc: bool = False
     polarity: str = "critical"  # what the text in focus does to the subject
+    reversed_motion: bool = False  # the reversed text in focus is a procedural motion
     statement: str | None = None  # side of the joint statement in focus
     last_stance: str | None = None
     last_blocs: dict[str, str] = field(default_factory=dict)
@@ -257,34 +260,53 @@ def find_cues(lk: Sequence[str]) -> list[tuple[int, int, str, str]]:
     return [(m.i, m.j, m.label, m.payload) for m in stance_cues().find(lk)]
 
 
-def text_polarity(c: Clause, prev: str) -> str:
+def tabled_by(lk: Sequence[str], n: int, i: int) -> bool:
+    """A verb of putting a text forward, then "by", between tokens ``n`` and ``i`` ("the
+    draft, tabled jointly by ..."); "backed by" is support, not authorship."""
+    return any(lk[k] == "by" and k > 0 and (lk[k - 1] in SPONSOR_VERBS or
+                                            (k > 1 and lk[k - 2] in SPONSOR_VERBS))
+               for k in range(n + 1, i))
+
+
+def text_polarity(c: Clause, st: DocState) -> str:
     """What the text this sentence talks about does to the country under review.
 
     ``reverse`` when it is the country's own or its allies' (its draft, technical assistance,
     a no-action motion, ending a mandate, tabled by the country), ``critical`` when it
-    scrutinises the country; else the text in focus before (``prev``).
+    scrutinises the country or another state put it forward ("a US-led resolution"); else
+    the text in focus before — unless that was a motion and this sentence speaks of a
+    resolution or draft again.
     """
     lk = c.lk
     found = draft_cues().find(lk)
     kinds = {m.label for m in found}
-    if "reverse" in kinds:
-        return "reverse"
     nouns = [m.i for m in found if m.label == "noun"]
+    if "reverse" in kinds:
+        st.reversed_motion = "motion" in lk or "no-action" in lk
+        return "reverse"
     subj = [s for s in c.slots if s.m.canonical == c.subject]
+    others = [s for s in c.slots if s.m.canonical != c.subject and not s.place]
     dem = demonym_states()
     for n in nouns:
         before = lk[max(0, n - 3):n]
-        # "Eritrea's draft", "the Eritrean text"
+        # "Eritrea's draft", "the Eritrean text", "a draft tabled by Eritrea"
         if any(s.j <= n and n - s.j <= 3 and "'s" in lk[s.j:n + 1] for s in subj) or \
-                any(dem.get(w.capitalize()) == c.subject for w in before):
+                any(dem.get(w.capitalize()) == c.subject for w in before) or \
+                any(n < s.i <= n + 6 and tabled_by(lk, n, s.i) for s in subj):
+            st.reversed_motion = False
             return "reverse"
-        # "a draft tabled by Eritrea"
-        for s in subj:
-            if n < s.i <= n + 6 and "by" in lk[n:s.i]:
-                return "reverse"
+    for n in nouns:
+        # "a US-led resolution", "the EU's text", "a draft tabled by Peru"
+        if any(0 <= n - s.j <= 2 and (lk[s.j - 1].endswith(SPONSOR_SUFFIXES) or
+                                      lk[s.j:s.j + 1] == ["'s"]) for s in others) or \
+                any(n < s.i <= n + 6 and tabled_by(lk, n, s.i) for s in others):
+            return "critical"
     if "critical" in kinds or (nouns and any(w == "on" for w in lk)):
         return "critical"
-    return prev
+    if st.polarity == "reverse" and st.reversed_motion and nouns and \
+            not any(lk[n] == "motion" for n in nouns):
+        return "critical"  # back from the motion to the text itself
+    return st.polarity
 
 
 def vote_stance(vote: str, st: DocState) -> str:
@@ -367,8 +389,8 @@ def contiguous_list(c: Clause, k: int) -> list[Slot]:
         # a name the tagger only partly knows ("the former Yugoslav Republic of Macedonia"):
         # capitalised words up to a named state, within one list item
         j = k
-        while j < len(lk) and j - k < 5 and (c.sent.toks[j][:1].isupper() or
-                                              lk[j] in ("of", "former")):
+        while j < len(lk) and j - k < 5 and j not in by_i and (
+                c.sent.toks[j][:1].isupper() or lk[j] in ("of", "former")):
             j += 1
         if out and j > k and j in by_i and lk[k - 1] in (",", "the", "and"):
             k = j
@@ -526,13 +548,13 @@ def call_for_object(c: Clause, b: int, stance: str, st: DocState) -> str:
                 if w == "against" and (k == 0 or obj[k - 1] != "vote"):
                     continue
                 return vote_stance(vote, st)
-        head = obj[:4]
-        if any(w in SCRUTINY_OBJECTS for w in head) and not any(
-                s.m.canonical == c.subject and b <= s.i < b + 4 for s in c.slots):
-            words = set(lk[b:b + 4])
-            if words & {"office", "politicization", "politicisation", "interference",
-                        "selectivity", "double", "mechanism", "pressure", "sanctions"}:
-                return "supportive"
+        # the first thing named after the verb: a body or a practice that scrutinises the
+        # country ("interference in X's affairs"), not the country ("X's crackdown")
+        p = next((k for k in range(b, min(len(lk), b + 4)) if lk[k] in DEFENDED_AGAINST), None)
+        q = next((s.i for s in c.slots if s.m.canonical == c.subject and b <= s.i < b + 4),
+                 None)
+        if p is not None and (q is None or p < q):
+            return "supportive"
     return stance
 
 
@@ -734,8 +756,11 @@ def among_side(c: Clause, st: DocState) -> list[Found]:
                 for x in range(len(lk) - 1):
                     if x != j and number_value(lk[x]) == n:
                         vm = stance_cues().match(lk, x + 1)
-                        if vm and vm[1] in ("yes", "no", "abstain"):
-                            label, cue = vm[1], f"among the {lk[j]} ({lk[x]} {lk[x + 1]})"
+                        vote = vm[1] if vm and vm[1] in ("yes", "no", "abstain") else \
+                            next((HEADING_VOTES[w] for w in lk[x + 1:x + 4]
+                                  if w in HEADING_VOTES), None)
+                        if vote:
+                            label, cue = vote, f"among the {lk[j]} ({lk[x]} {lk[x + 1]})"
                             break
                 break
             if lk[j] in (",", ".", ";", "and"):
@@ -828,7 +853,7 @@ def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found
     """Every rule over one sentence, in order; the first stance found for an actor holds,
     unless a later clause after a contrast restates it."""
     c = cs[idx]
-    st.polarity = text_polarity(c, st.polarity)
+    st.polarity = text_polarity(c, st)
     found = c.found
     found += vote_heading(c, st)
     found += sponsor_compound(c, st)
