@@ -465,6 +465,8 @@ def active_clause(c: Clause, st: DocState, ci: int) -> list[Found]:
     if stance is None:
         return []
     prev_end = max((cj for _ci, cj, _l, _k in c.cues[:ci] if c.ids[_ci] == c.ids[a]), default=-1)
+    if modifies_noun(c, a):
+        return []  # "the paragraph calling for an inquiry": the paragraph calls
     chosen = subject_of(c, a, prev_end)
     if not chosen and opens_clause_without_subject(c, a):
         chosen = earlier_subject(c, a)
@@ -492,6 +494,49 @@ def list_after_object(c: Clause, b: int, *, reach: int = 8) -> list[Slot]:
         if m and lk[k] in ("were", ":", "included", "include", "are", "was"):
             return list_after(c, k)
     return []
+
+
+def modifies_noun(c: Clause, a: int) -> bool:
+    """An -ing cue right after a common noun modifies that noun ("a report urging ...",
+    "the paragraph calling for ..."); after a comma, a named state or a word that stands for
+    the actors ("those voting no", "countries supporting ...") it does not."""
+    lk = c.lk
+    if not lk[a].endswith("ing") or a == 0:
+        return False
+    b = next(j for ca, j, _l, _k in c.cues if ca == a)
+    if b >= len(lk) or not lk[b].isalpha():
+        return False  # a predicative adjective: "considered it disappointing."
+    prev = lk[a - 1]
+    if prev in (",", "and", "those", "all", "others") or prev in GROUP_NOUNS or \
+            not prev.isalpha() or any(s.j == a for s in c.slots):
+        return False
+    return "among" not in lk[max(0, a - 3):a]
+
+
+def sponsor_active(c: Clause, st: DocState) -> list[Found]:
+    """"Pakistan tabled a no-action motion", "Peru introduced the draft": the state that puts
+    a text forward votes yes on it."""
+    lk = c.lk
+    out: list[Found] = []
+    nouns = {m.i for m in draft_cues().find(lk) if m.label == "noun"}
+    for k, w in enumerate(lk):
+        if w not in SPONSOR_VERBS or w in ("led", "forward") or (
+                k + 1 < len(lk) and lk[k + 1] == "by"):
+            continue
+        if k > 0 and lk[k - 1] in PASSIVE_AUX:
+            continue  # "was tabled": the agent follows "by" (passive_by)
+        if not any(k < n <= k + 4 for n in nouns) and not (
+                w == "put" or lk[k + 1:k + 2] == ["forward"]):
+            continue
+        if w in ("raised", "moved", "proposed") and not any(
+                lk[n] in ("motion", "amendment", "amendments", "draft", "resolution")
+                for n in nouns if k < n <= k + 4):
+            continue
+        prev_end = max((cj for ca, cj, _l, _k in c.cues if ca < k and c.ids[ca] == c.ids[k]),
+                       default=-1)
+        out += [Found(s, vote_stance("sponsor", st), f"{w} the text", k)
+                for s in subject_of(c, k, prev_end)]
+    return out
 
 
 def opens_clause_without_subject(c: Clause, a: int) -> bool:
@@ -857,6 +902,7 @@ def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found
     found = c.found
     found += vote_heading(c, st)
     found += sponsor_compound(c, st)
+    found += sponsor_active(c, st)
     side: str | None = None
     if any(k == "group" for *_x, k in c.cues) or any(
             k in ("marker", "reply") for k in statement_kinds(c.lk)):
