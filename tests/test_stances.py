@@ -73,6 +73,12 @@ def test_vote_heading_lists_follow_the_vote_direction():
                   "Abstentions (1): India.", subject="BLR")
     assert got == [("CHL", "critical"), ("PER", "critical"), ("ESP", "critical"),
                    ("CUB", "supportive"), ("IRN", "supportive"), ("IND", "neutral")]
+    # a results block run together: each list up to the next heading
+    got = stances("The resolution on Belarus was adopted by a vote.",
+                  "In favour (2): Austria, Chile Against (1): China Abstentions (1): India",
+                  subject="BLR")
+    assert got == [("AUT", "critical"), ("CHL", "critical"), ("CHN", "supportive"),
+                   ("IND", "neutral")]
     # no list after the colon, or a colon that heads no vote: nothing
     assert stances("In favour of dialogue: the minister spoke at length.") == []
     assert stances("Agenda: Chile, Peru and Spain met in Lima.") == []
@@ -162,6 +168,10 @@ def test_places_compounds_and_background_mentions_take_no_stance():
     assert stances("Trade with China and Vietnam grew by 20 per cent.") == []
     assert stances("The envoy, who studied in France, warned of unrest.") == []
     assert stances("Japan did not support the resolution.") == []
+    assert stances("Human Rights Watch urged the United States to press Cambodia.") == []
+    # a speaker named by where it comes from is still the speaker
+    assert stances("Officials from the EU visited Phnom Penh and expressed concern.") == [
+        ("EU", "critical")]
 
 
 def test_sides_named_by_nouns_and_a_different_line():

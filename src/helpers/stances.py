@@ -46,7 +46,7 @@ from helpers.text import Mention, Sentence
 
 PLACE_PREPS = frozenset({"in", "inside", "within", "across", "throughout", "against", "to",
                          "into", "toward", "towards", "at", "visited", "visiting", "chairing",
-                         "chaired", "chair", "from"})
+                         "chaired", "chair", "chairs", "from"})
 LIST_GLUE = frozenset({",", "and", "the", "–", "—", "-", "as", "well", "also", "(", ")", "or"})
 PASSIVE_AUX = frozenset({"was", "were", "is", "are", "been", "be", "being"})
 NEGATORS = frozenset({"not", "n't", "never", "neither", "nor", "no"})
@@ -78,7 +78,10 @@ NOUN_OPENERS = frozenset({"the", "a", "an", "others", "other", "some", "many", "
 SPEAKER_WORDS = frozenset({"representative", "representatives", "delegation", "delegations",
                            "delegates", "delegate", "ambassador", "ambassadors", "of", "from",
                            "the", "countries", "states", "members", "governments", "government",
-                           "member", "core", "group", "main", "sponsors", "co-sponsors"})
+                           "member", "core", "group", "main", "sponsors", "co-sponsors",
+                           "officials", "official", "envoy", "envoys", "diplomats",
+                           "diplomat", "minister", "ministers", "spokesperson", "spokesman",
+                           "spokeswoman", "leaders", "leader"})
 # a short object between a vote and the list that joins it ("voted against it, together with")
 OBJECT_WORDS = frozenset({"it", "them", "this", "that", "text", "resolution", "draft",
                           "motion", "decision", "renewal", "proposal", "initiative"})
@@ -243,7 +246,7 @@ def actor_slots(sent: Sentence, mentions: Iterable[Mention]) -> list[Slot]:
         compound = "-" in tok and not whole and \
             not any(tok.endswith(x) for x in SPONSOR_SUFFIXES) and \
             not tok.endswith(("-based", "-born"))
-        prev = [w for w in lk[max(0, i - 2):i] if w != "the"]
+        prev = [w for w in lk[max(0, i - 3):i] if w != "the"]
         place = bool(prev and prev[-1] in PLACE_PREPS) or compound
         if place and not compound and prev[-1] == "from" and len(prev) > 1 and \
                 prev[-2] in SPEAKER_WORDS:
@@ -404,20 +407,34 @@ def contiguous_list(c: Clause, k: int) -> list[Slot]:
 
 
 def vote_heading(c: Clause, st: DocState) -> list[Found]:
-    """A headed vote list: "In favour (22): A, B ...", "Against: C, D", "Abstaining: E"."""
+    """Headed vote lists: "In favour (22): A, B ...", "Against: C, D", "Abstaining: E" —
+    one or several in a sentence (a results block run together), each list up to the
+    next heading."""
     lk = c.lk
-    if ":" not in lk:
-        return []
-    colon = lk.index(":")
-    head = lk[:colon]
-    votes = [HEADING_VOTES[w] for w in head if w in HEADING_VOTES]
-    if not votes or len(head) > 8 or any(
-            w not in HEADING_VOTES and w not in HEADING_FILL and not w.isdigit() for w in head):
-        return []
-    stance = vote_stance(votes[-1], st) if st.vote_doc or votes[-1] == "abstain" else \
-        {"yes": "supportive", "no": "critical"}.get(votes[-1], "neutral")
-    cue = " ".join(head)
-    return [Found(s, stance, cue, colon) for s in c.slots[:] if s.i > colon and not s.place]
+    heads: list[tuple[int, int, str]] = []  # (first token of the heading, colon, vote)
+    for colon, w in enumerate(lk):
+        if w != ":":
+            continue
+        k = colon
+        while k > 0 and (lk[k - 1] in HEADING_VOTES or lk[k - 1] in HEADING_FILL or
+                         lk[k - 1].isdigit()) and colon - k < 8:
+            k -= 1
+        votes = [HEADING_VOTES[x] for x in lk[k:colon] if x in HEADING_VOTES]
+        if votes:
+            heads.append((k, colon, votes[-1]))
+    out: list[Found] = []
+    for n, (_k, colon, vote) in enumerate(heads):
+        end = heads[n + 1][0] if n + 1 < len(heads) else len(lk)
+        if vote == "abstain":
+            stance = "neutral"
+        elif st.vote_doc:
+            stance = vote_stance(vote, st)
+        else:
+            stance = "supportive" if vote == "yes" else "critical"
+        cue = " ".join(lk[_k:colon])
+        out += [Found(s, stance, cue, colon) for s in c.slots
+                if colon < s.i < end and not s.place]
+    return out
 
 
 def subject_of(c: Clause, a: int, prev_end: int) -> list[Slot]:
