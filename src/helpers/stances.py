@@ -175,6 +175,7 @@ class Slot:
     j: int
     m: Mention
     place: bool = False  # a place, an object or part of a compound: never a subject
+    bound: bool = False  # part of a compound or negated: never an actor at all
 
 
 @dataclass
@@ -251,10 +252,10 @@ def actor_slots(sent: Sentence, mentions: Iterable[Mention]) -> list[Slot]:
         if place and not compound and prev[-1] == "from" and len(prev) > 1 and \
                 prev[-2] in SPEAKER_WORDS:
             place = False  # "the representative from Japan" speaks for it
-        if i > 0 and (lk[i - 1] in NEGATORS - {"no"} or (
-                i > 1 and lk[i - 2] in NEGATORS - {"no"} and lk[i - 1] in ("by", "the"))):
-            place = True  # "but not Beijing", "but not by China"
-        out.append(Slot(i, j, m, place))
+        negated_here = i > 0 and (lk[i - 1] in NEGATORS - {"no"} or (
+            i > 1 and lk[i - 2] in NEGATORS - {"no"} and lk[i - 1] in ("by", "the")))
+        # "but not Beijing", "but not by China"
+        out.append(Slot(i, j, m, place or negated_here, compound or negated_here))
     return out
 
 
@@ -377,11 +378,13 @@ def contiguous_list(c: Clause, k: int) -> list[Slot]:
     lk = c.lk
     out: list[Slot] = []
     by_i = {s.i: s for s in c.slots}
+    start = k
     while k < len(lk):
         s = by_i.get(k)
         if s is not None:
-            if not s.place or (not out and k > 0 and lk[k - 1] in ("from", "of")):
-                out.append(s)
+            if not s.place or (not out and not s.bound and k > 0 and
+                               (lk[k - 1] in ("from", "of") or k <= start + 1)):
+                out.append(s)  # "grateful to China, ...": the cue ends on its preposition
             elif s.place and lk[k - 1] in ("to",) and out:
                 out.append(s)  # "ranged from Albania to the United States"
             k = s.j
