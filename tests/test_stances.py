@@ -199,6 +199,17 @@ def test_sponsors_in_the_active_and_participles_of_a_noun():
     assert stances("Kenya read a report urging the government to act.") == []
 
 
+def test_rejecting_a_critical_text_or_the_scrutiny_sides_with_the_country():
+    got = stances("The Council adopted a resolution on the situation in Belarus.",
+                  "Russia said the resolution was politically motivated.",
+                  "Cuba dismissed the rapporteur's findings as baseless.",
+                  "Poland rejected Belarus's claims.", subject="BLR")
+    assert got == [("RUS", "supportive"), ("CUB", "supportive"), ("POL", "critical")]
+    # the text's fate, and an author named by its report, are no rejection by a state
+    assert stances("The draft on Belarus was rejected by 19 votes to 17.", subject="BLR") == []
+    assert stances("The ministry dismissed the US report as biased.") == [("USA", "critical")]
+
+
 # --- regression guard: the development set's stances stay at or above the measured floor ---
 
 DEVSET_STANCES_F1_FLOOR = 0.95  # measured 0.965 (44 articles, 407 gold stances)

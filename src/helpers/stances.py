@@ -786,11 +786,14 @@ def sponsor_compound(c: Clause, st: DocState) -> list[Found]:
             continue
         last = lk[s.j - 1]
         hyph = any(last.endswith(x) for x in SPONSOR_SUFFIXES)
-        k = s.j + (1 if s.j < len(lk) and lk[s.j] == "'s" else 0)
-        near = [n for n in nouns if k <= n <= k + 2]
-        if ((hyph and near) or (hyph and s.j < len(lk) and lk[s.j] in nouns)) or \
-                (near and not s.place and (k > s.j or s.i == 0 or lk[s.i - 1] in
-                                           ("a", "an", "the"))):
+        poss = s.j < len(lk) and lk[s.j] == "'s"
+        k = s.j + (1 if poss else 0)
+        # the text follows at once, or after one modifier ("the EU's renewal text", "an EU
+        # draft resolution", "a US-led draft")
+        near = [n for n in nouns if n == k or (n == k + 1 and (poss or hyph or
+                                                             lk[k] in DRAFT_NOUNS))]
+        if near and (hyph or poss or (not s.place and (s.i == 0 or lk[s.i - 1] in
+                                                       ("a", "an", "the")))):
             out.append(Found(s, vote_stance("yes", st), "sponsor of the text", s.i))
     return out
 
@@ -886,6 +889,40 @@ def rejected_report_author(c: Clause, st: DocState) -> list[Found]:
     return out
 
 
+REJECTED_THINGS = frozenset({"report", "reports", "rapporteur", "mechanism", "mandate",
+                             "assessment", "allegations", "accusations", "criticism",
+                             "findings", "inquiry", "investigation", "session", "debate"})
+
+
+def rejects_text(c: Clause, st: DocState) -> list[Found]:
+    """A state that rejects or dismisses a critical text or the scrutiny itself ("Russia said
+    the resolution was politically motivated", "China rejected the report as biased") sides
+    with the country; one that rejects the country's own claims does not."""
+    lk = c.lk
+    out: list[Found] = []
+    for ci, (a, b, _label, kind) in enumerate(c.cues):
+        if kind != "reject" or negated(lk, a) or (
+                a > 0 and lk[a - 1] in PASSIVE_AUX and lk[b:b + 1] == ["by"]):
+            continue  # "was rejected by 19 votes": the text's fate, not a state's word
+        obj, pre = lk[b:b + 5], lk[max(0, a - 6):a]
+        if any(s.m.canonical == c.subject and b <= s.i < b + 3 for s in c.slots):
+            stance = "critical"  # "rejected Cambodia's claims"
+        elif any(w in DRAFT_NOUNS for w in obj + pre):
+            stance = vote_stance("no", st)
+        elif any(w in REJECTED_THINGS for w in obj + pre):
+            stance = "supportive"
+        else:
+            continue
+        prev_end = max((cj for ca, cj, _l, _k in c.cues[:ci] if c.ids[ca] == c.ids[a]),
+                       default=-1)
+        for s in subject_of(c, a, prev_end):
+            nxt = lk[s.j + 1:s.j + 2] if lk[s.j:s.j + 1] == ["'s"] else lk[s.j:s.j + 1]
+            if nxt and (nxt[0] in DRAFT_NOUNS or nxt[0] in REJECTED_THINGS):
+                continue  # "the US report": its author, not the one who rejects it
+            out.append(Found(s, stance, " ".join(lk[a:b]), a))
+    return out
+
+
 def bloc_member_follow(c: Clause, st: DocState, stated: set[str]) -> list[Found]:
     """A member of a bloc whose stance the previous sentence stated, named without a cue of
     its own ("He was supported by ASEAN countries. The Myanmar representative said ...")."""
@@ -942,6 +979,7 @@ def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found
     found += among_side(c, st)
     found += aligned_with(c, st)
     found += rejected_report_author(c, st)
+    found += rejects_text(c, st)
     found += bloc_member_follow(c, st, {f.slot.m.canonical for f in found})
     return found
 
