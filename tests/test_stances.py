@@ -109,6 +109,10 @@ def test_passive_by_sponsors_and_critics():
     assert stances("The draft on Eritrea was co-sponsored by Austria and Belgium.",
                    subject="ERI") == [("AUT", "critical"), ("BEL", "critical")]
     assert stances("The crackdown was criticised by Sweden.") == [("SWE", "critical")]
+    # a vote in the passive: the agent follows "by", with the vote direction of the text
+    assert stances("The draft on Myanmar was co-sponsored by the EU and was opposed by China "
+                   "and Russia.", subject="MMR") == [("EU", "critical"), ("CHN", "supportive"),
+                                                     ("RUS", "supportive")]
     # the country under review tabling its own text is no actor; negated: nothing
     assert stances("The draft was tabled by Eritrea.", subject="ERI") == []
     assert stances("The statement was not endorsed by Peru.") == []

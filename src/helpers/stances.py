@@ -462,6 +462,8 @@ def predicate_stance(c: Clause, ci: int, st: DocState) -> str | None:
         return None
     if label in ("supportive", "critical"):
         return call_for_object(c, b, stance, st)
+    if label in ("yes", "no") and any(w in DRAFT_NOUNS for w in lk[b:b + 3]):
+        return vote_stance(label, st)  # "opposed the draft": a vote on it, said or cast
     if label in ("yes", "no") and kind == "vote" and b < len(lk) and \
             lk[b] not in DRAFT_NOUNS | OBJECT_WORDS | {",", ".", ";", "and", "(", ":"} and \
             not list_openers().match(lk, b) and not any(s.i == b for s in c.slots) and \
@@ -477,8 +479,15 @@ def active_clause(c: Clause, st: DocState, ci: int) -> list[Found]:
     """An active cue: its clause's actors before it, and a list opened after it."""
     a, b, label, kind = c.cues[ci]
     lk = c.lk
-    if a > 0 and lk[a - 1] in PASSIVE_AUX and lk[a].endswith("ed") and kind == "active":
-        return []  # "the report ... was welcomed": whoever is named is not the agent
+    if a > 0 and lk[a - 1] in PASSIVE_AUX and lk[a].endswith("ed"):
+        if kind == "vote" and lk[b:b + 1] == ["by"] and not negated(lk, a):
+            # "the draft was opposed by China and Cuba": the agent follows "by"
+            stance = vote_stance(label, st) if label in ("yes", "no", "abstain") else \
+                cue_stance(label, st)
+            return [Found(s, stance, " ".join(lk[a:b]), a) for s in list_after(c, b + 1)] \
+                if stance else []
+        if kind == "active":
+            return []  # "the report ... was welcomed": whoever is named is not the agent
     if negated(lk, a):
         return []
     stance = predicate_stance(c, ci, st)
