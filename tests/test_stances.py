@@ -113,6 +113,11 @@ def test_passive_by_sponsors_and_critics():
     assert stances("The draft on Myanmar was co-sponsored by the EU and was opposed by China "
                    "and Russia.", subject="MMR") == [("EU", "critical"), ("CHN", "supportive"),
                                                      ("RUS", "supportive")]
+    # no text put forward, no sponsor; an election "vote" makes no vote on a text
+    assert stances("A coalition led by the United States left the region.") == []
+    assert stances("The election vote was marred by irregularities.",
+                   "Speaking in favour were China and Laos.") == [
+        ("CHN", "supportive"), ("LAO", "supportive")]
     # the country under review tabling its own text is no actor; negated: nothing
     assert stances("The draft was tabled by Eritrea.", subject="ERI") == []
     assert stances("The statement was not endorsed by Peru.") == []

@@ -638,6 +638,9 @@ def passive_by(c: Clause, st: DocState, ci: int) -> list[Found]:
     a, b, label, _kind = c.cues[ci]
     if negated(c.lk, a):
         return []
+    if label == "sponsor" and not any(w in DRAFT_NOUNS or w in ("session", "debate", "group")
+                                      for w in c.lk):
+        return []  # "a delegation led by ...", "a campaign led by ...": no text put forward
     stance = cue_stance(label, st)
     if stance is None:
         return []
@@ -1025,8 +1028,9 @@ def extract_stances(doc_id: str, sentences: Sequence[Sentence],
         if m.label in ("COUNTRY", "BLOC") and m.canonical:
             by_sent[m.sentence_id].append(m)
     cs = [analyse(s, by_sent.get(s.sentence_id, ()), subject_country) for s in sentences]
-    st = DocState(subject_country,
-                  vote_doc=any(w in VOTE_WORDS for c in cs for w in c.lk))
+    words = {w for c in cs for w in c.lk}
+    # a document about a voted text (not merely an election "vote")
+    st = DocState(subject_country, vote_doc=bool(words & VOTE_WORDS and words & DRAFT_NOUNS))
     members = bloc_members()
     out: list[Stance] = []
     for idx, c in enumerate(cs):
