@@ -219,6 +219,17 @@ def test_rejecting_a_critical_text_or_the_scrutiny_sides_with_the_country():
     assert stances("The ministry dismissed the US report as biased.") == [("USA", "critical")]
 
 
+def test_expressions_of_a_side_and_support_for_the_scrutiny():
+    got = stances("Among the countries that voiced support for the Kingdom were Laos and Peru.",
+                  "Sweden raised serious concerns about the arrests.",
+                  "Norway expressed strong support for the Special Rapporteur's mandate.")
+    assert got == [("LAO", "supportive"), ("PER", "supportive"), ("SWE", "critical"),
+                   ("NOR", "critical")]
+    # an expression with no side noun, or of a person, names no state's side
+    assert stances("Chile expressed the hope that talks would resume.") == []
+    assert stances("The rapporteur voiced concern about Peru's neighbours.") == []
+
+
 # --- regression guard: the development set's stances stay at or above the measured floor ---
 
 DEVSET_STANCES_F1_FLOOR = 0.95  # measured 0.965 (44 articles, 407 gold stances)

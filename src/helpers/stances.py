@@ -53,6 +53,10 @@ NEGATORS = frozenset({"not", "n't", "never", "neither", "nor", "no"})
 CRITICAL_OBJECTS = frozenset({"remarks", "report", "reports", "rapporteur", "recommendations",
                               "concerns", "criticism", "demands", "calls", "statement",
                               "findings", "allegations"})
+# backing these backs the scrutiny of the country ("welcomed the rapporteur's report")
+SCRUTINY_BODIES = frozenset({"rapporteur", "rapporteur's", "mandate", "mechanism", "commission",
+                             "inquiry", "investigation", "fact-finding", "special",
+                             "recommendations", "findings"})
 # verbs of putting a text forward ("tabled by", "brought jointly by")
 SPONSOR_VERBS = frozenset({"tabled", "presented", "introduced", "submitted", "drafted",
                            "sponsored", "co-sponsored", "cosponsored", "brought", "forward",
@@ -259,9 +263,38 @@ def actor_slots(sent: Sentence, mentions: Iterable[Mention]) -> list[Slot]:
     return out
 
 
+@lru_cache(maxsize=1)
+def expression_words() -> dict[str, str]:
+    """``{word: kind}`` from ``data/expression_words.csv``."""
+    return {r["word"]: r["kind"] for r in rows("expression_words.csv")}
+
+
+def expression_cues(lk: Sequence[str]) -> list[tuple[int, int, str, str]]:
+    """"expressed strong support", "voiced their concerns": a verb of expressing, up to three
+    modifiers, and a noun naming a side, as an active cue."""
+    words = expression_words()
+    out = []
+    for k, w in enumerate(lk):
+        if words.get(w) != "verb":
+            continue
+        j = k + 1
+        while j < len(lk) and j - k <= 3 and words.get(lk[j]) == "modifier":
+            j += 1
+        if j < len(lk) and words.get(lk[j]) in ("supportive", "critical"):
+            out.append((k, j + 1, words[lk[j]], "active"))
+    return out
+
+
 def find_cues(lk: Sequence[str]) -> list[tuple[int, int, str, str]]:
-    """Stance cues of a sentence as ``(i, j, label, kind)``."""
-    return [(m.i, m.j, m.label, m.payload) for m in stance_cues().find(lk)]
+    """Stance cues of a sentence as ``(i, j, label, kind)``: the phrases of
+    ``data/stance_cues.csv`` and expressions of a side (:func:`expression_cues`), the
+    longer where they overlap."""
+    cues = [(m.i, m.j, m.label, m.payload) for m in stance_cues().find(lk)]
+    for e in expression_cues(lk):
+        clash = [x for x in cues if x[0] < e[1] and e[0] < x[1]]
+        if all(x[1] - x[0] < e[1] - e[0] for x in clash):
+            cues = [x for x in cues if x not in clash] + [e]
+    return sorted(cues)
 
 
 def tabled_by(lk: Sequence[str], n: int, i: int) -> bool:
@@ -608,10 +641,13 @@ def call_for_object(c: Clause, b: int, stance: str, st: DocState) -> str:
     lk = c.lk
     cid = c.ids[b - 1]
     obj = [w for k, w in enumerate(lk[b:b + 12], start=b) if c.ids[k] == cid]
-    head3 = [w for w in obj[:3] if w not in ("the", "a", "an", "this", "that")]
+    head3 = [w for w in obj[:4] if w not in ("the", "a", "an", "this", "that", "for", "its",
+                                             "their")]
     if stance in ("supportive", "critical") and head3 and head3[0] in DRAFT_NOUNS:
-        # "backing the text", "criticised the draft": a vote on it
+        # "backing the text", "support for the draft", "criticised the draft": a vote on it
         return vote_stance("yes" if stance == "supportive" else "no", st)
+    if stance == "supportive" and head3 and head3[0] in SCRUTINY_BODIES:
+        return "critical"  # "support for the rapporteur's mandate": for the scrutiny
     if stance == "critical":
         for k, w in enumerate(obj):
             if w in CALLED_VOTES and any(x in ("resolution", "draft", "text", "motion",
