@@ -5,10 +5,12 @@ from helpers.text import Sentence
 
 
 def clauses(text: str, items: tuple[str, ...] = ()) -> list[str]:
-    """The sentence's clauses as strings (tokens joined by spaces), in id order."""
+    """The sentence's clauses as strings (tokens joined by spaces), in id order; ``items``
+    are one-token list items."""
     s = Sentence(1, 0, text)
     starts = {k for k, t in enumerate(s.toks) if t in items}
-    ids = clause_ids(s.lkeys, is_item=lambda k: k in starts)
+    ids = clause_ids(s.lkeys, is_item=lambda k: k in starts,
+                     is_item_end=lambda k: k in starts)
     out: dict[int, list[str]] = {}
     for t, c in zip(s.toks, ids, strict=True):
         out.setdefault(c, []).append(t)
@@ -45,3 +47,13 @@ def test_no_connective_one_clause_and_opener_reported():
     assert len(set(ids)) == 2
     assert opens_with(s.lkeys, ids, s.toks.index("Togo")) == "but"
     assert opens_with(s.lkeys, ids, 0) == ""
+
+
+def test_coordinated_clause_with_its_own_subject_but_not_a_list():
+    assert clauses("Oslo criticised the verdict and Rome welcomed it.", items=("Oslo", "Rome")) \
+        == ["Oslo criticised the verdict", "and Rome welcomed it ."]
+    assert clauses("Oslo, Bern, and Rome welcomed it.", items=("Oslo", "Bern", "Rome")) == [
+        "Oslo , Bern , and Rome welcomed it ."]
+    # without item predicates nothing is split at "and"
+    assert clauses("Oslo criticised the verdict and Rome welcomed it.") == [
+        "Oslo criticised the verdict and Rome welcomed it ."]

@@ -33,13 +33,18 @@ def connectives() -> dict[str, str]:
     return {r["word"]: r["kind"] for r in rows("clause_words.csv")}
 
 
-def clause_ids(lkeys: Sequence[str], *, is_item: Item | None = None) -> list[int]:
+def clause_ids(lkeys: Sequence[str], *, is_item: Item | None = None,
+               is_item_end: Item | None = None) -> list[int]:
     """A clause id for every token of a sentence (lower-cased tokens).
 
     Args:
         lkeys: the sentence's lower-cased tokens.
         is_item: optional predicate, true where a token starts a list item; a relative clause
             does not end at a comma followed by one.
+        is_item_end: optional predicate, true where a token ends a list item. With both
+            predicates, "and" followed by an item after a word that ends none starts a
+            coordinated clause with its own subject ("Oslo criticised the verdict and Rome
+            welcomed it"), while a list goes on ("Oslo, Rome and Bern").
 
     Returns:
         One non-negative id per token; tokens of one clause share an id (an embedded relative
@@ -64,6 +69,11 @@ def clause_ids(lkeys: Sequence[str], *, is_item: Item | None = None) -> list[int
                 out.append(current)
                 current, resume = resume, None
                 continue
+        if w == "and" and is_item is not None and is_item_end is not None and k + 1 < n and \
+                is_item(k + 1) and resume is None:
+            before = k - 2 if prev == "," else k - 1
+            if before >= 0 and not is_item_end(before) and lkeys[before] not in (",", "("):
+                current, next_id = next_id, next_id + 1
         if kind == "relative" and prev == "," and resume is None:
             resume, current, next_id = current, next_id, next_id + 1
         elif kind in ("contrast", "subordinate") and k > 0 and (

@@ -995,7 +995,8 @@ def analyse(sent: Sentence, mentions: Sequence[Mention], subject: str) -> Clause
     """A sentence's clauses, actor slots and cues."""
     slots = actor_slots(sent, mentions)
     starts = {s.i for s in slots}
-    ids = clause_ids(sent.lkeys, is_item=lambda k: k in starts)
+    ends = {s.j - 1 for s in slots}
+    ids = clause_ids(sent.lkeys, is_item=lambda k: k in starts, is_item_end=lambda k: k in ends)
     return Clause(sent, ids, slots, find_cues(sent.lkeys), subject)
 
 
