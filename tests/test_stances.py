@@ -230,6 +230,33 @@ def test_expressions_of_a_side_and_support_for_the_scrutiny():
     assert stances("The rapporteur voiced concern about Peru's neighbours.") == []
 
 
+def test_short_articles_in_three_styles():
+    vote = stances(
+        "The Council renewed the mandate of the experts on Nicaragua by a vote of 20 to 7.",
+        "The draft was presented by a group of states led by Chile and Paraguay.",
+        "Those voting no included China and Eritrea, which accused the sponsors of meddling.",
+        "Brazil and Mexico abstained, arguing that dialogue would achieve more.",
+        subject="NIC")
+    assert vote == [("CHL", "critical"), ("PRY", "critical"), ("CHN", "supportive"),
+                    ("ERI", "supportive"), ("BRA", "neutral"), ("MEX", "neutral")]
+    joint = stances(
+        "The United Kingdom delivered a statement on behalf of 27 countries voicing deep "
+        "concern about the security law imposed on Hong Kong.",
+        "Signatories included Australia and Switzerland.",
+        "Cuba, speaking for 53 countries, welcomed the law.",
+        "Among those backing Beijing were Pakistan and Egypt.", subject="CHN")
+    assert joint == [("GBR", "critical"), ("AUS", "critical"), ("CHE", "critical"),
+                     ("CUB", "supportive"), ("PAK", "supportive"), ("EGY", "supportive")]
+    release = stances(
+        "The delegations that spoke positively included Laos, Myanmar and Venezuela.",
+        "Eight countries, namely Australia, Canada and Japan, made critical remarks on the "
+        "dissolution of the opposition party.",
+        "Thailand, as ASEAN chair, welcomed the outcome.")
+    assert release == [("LAO", "supportive"), ("MMR", "supportive"), ("VEN", "supportive"),
+                       ("AUS", "critical"), ("CAN", "critical"), ("JPN", "critical"),
+                       ("THA", "supportive")]
+
+
 # --- regression guard: the development set's stances stay at or above the measured floor ---
 
 DEVSET_STANCES_F1_FLOOR = 0.95  # measured 0.965 (44 articles, 407 gold stances)

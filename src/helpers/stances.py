@@ -252,7 +252,9 @@ def actor_slots(sent: Sentence, mentions: Iterable[Mention]) -> list[Slot]:
             not any(tok.endswith(x) for x in SPONSOR_SUFFIXES) and \
             not tok.endswith(("-based", "-born"))
         prev = [w for w in lk[max(0, i - 3):i] if w != "the"]
-        place = bool(prev and prev[-1] in PLACE_PREPS) or compound
+        place = bool(prev and prev[-1] in PLACE_PREPS) or compound or \
+            lk[j:j + 1] in (["chair"], ["chairman"], ["chairmanship"], ["presidency"])
+        # "as ASEAN chair", "under the EU presidency": a role, not the bloc speaking
         if place and not compound and prev[-1] == "from" and len(prev) > 1 and \
                 prev[-2] in SPEAKER_WORDS:
             place = False  # "the representative from Japan" speaks for it
