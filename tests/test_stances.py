@@ -177,6 +177,10 @@ def test_places_compounds_and_background_mentions_take_no_stance():
     assert stances("Trade with China and Vietnam grew by 20 per cent.") == []
     assert stances("The envoy, who studied in France, warned of unrest.") == []
     assert stances("Japan did not support the resolution.") == []
+    # history: what "backed by" backs here is no speaker, so no side is inherited
+    assert stances("China praised the government.",
+                   "The Khmer Rouge regime, backed by China, ruled from 1975.") == [
+        ("CHN", "supportive")]
     assert stances("Human Rights Watch urged the United States to press Cambodia.") == []
     # a speaker named by where it comes from is still the speaker
     assert stances("Officials from the EU visited Phnom Penh and expressed concern.") == [

@@ -57,6 +57,12 @@ CRITICAL_OBJECTS = frozenset({"remarks", "report", "reports", "rapporteur", "rec
 SCRUTINY_BODIES = frozenset({"rapporteur", "rapporteur's", "mandate", "mechanism", "commission",
                              "inquiry", "investigation", "fact-finding", "special",
                              "recommendations", "findings"})
+# what "supported by"/"shared by" may back to inherit the side stated just before: a
+# speaker or what was said
+BACKED_SPEECH = frozenset({"he", "she", "they", "it", "view", "views", "position", "stance",
+                           "call", "calls", "remarks", "statement", "this", "that", "speaker",
+                           "delegation", "ambassador", "representative", "proposal", "concern",
+                           "concerns", "appeal", "argument", "point"})
 # verbs of putting a text forward ("tabled by", "brought jointly by")
 SPONSOR_VERBS = frozenset({"tabled", "presented", "introduced", "submitted", "drafted",
                            "sponsored", "co-sponsored", "cosponsored", "brought", "forward",
@@ -705,10 +711,10 @@ def inherit_by(c: Clause, st: DocState, ci: int) -> list[Found]:
         stance = vote_stance("yes", st)
     elif set(before) & CRITICAL_OBJECTS:
         stance = "critical"
-    elif st.last_stance:
-        stance = st.last_stance
+    elif st.last_stance and set(before) & BACKED_SPEECH:
+        stance = st.last_stance  # "He was supported by ...", "The view was shared by ..."
     else:
-        return []
+        return []  # "the regime, backed by X, ruled ...": history, no side here
     cue = " ".join(lk[a:b])
     return [Found(s, stance, cue, a) for s in after]
 
