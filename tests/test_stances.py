@@ -118,6 +118,10 @@ def test_passive_by_sponsors_and_critics():
     assert stances("The election vote was marred by irregularities.",
                    "Speaking in favour were China and Laos.") == [
         ("CHN", "supportive"), ("LAO", "supportive")]
+    # support named after its giver: of the country, or of the scrutiny
+    assert stances("The minister welcomed the support of China and Laos.") == [
+        ("CHN", "supportive"), ("LAO", "supportive")]
+    assert stances("Support from the EU for the rapporteur was firm.") == [("EU", "critical")]
     # the country under review tabling its own text is no actor; negated: nothing
     assert stances("The draft was tabled by Eritrea.", subject="ERI") == []
     assert stances("The statement was not endorsed by Peru.") == []

@@ -689,7 +689,11 @@ def passive_by(c: Clause, st: DocState, ci: int) -> list[Found]:
     if stance is None:
         return []
     cue = " ".join(c.lk[a:b])
-    return [Found(s, stance, cue, a) for s in list_after(c, b)]
+    after = list_after(c, b)
+    if after and stance == "supportive" and c.lk[after[-1].j:after[-1].j + 1] == ["for"]:
+        # "support from the EU for the rapporteur": what is supported decides
+        stance = call_for_object(c, after[-1].j, stance, st)
+    return [Found(s, stance, cue, a) for s in after]
 
 
 def inherit_by(c: Clause, st: DocState, ci: int) -> list[Found]:
