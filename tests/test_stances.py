@@ -173,6 +173,10 @@ def test_each_cue_governs_its_own_clause():
         ("CHL", "supportive"), ("PER", "critical")]
     assert stances("Fiji, which had visited Laos, commended the report's candour.",
                    subject="KHM") == [("FJI", "supportive")]
+    # the main clause outranks a relative clause about the same state
+    assert stances("The resolution on Cambodia was adopted by a vote.",
+                   "The United States, which has long criticised Cambodia, abstained.") == [
+        ("USA", "neutral")]
 
 
 def test_places_compounds_and_background_mentions_take_no_stance():

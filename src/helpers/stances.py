@@ -38,7 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from helpers.clauses import clause_ids, connectives
+from helpers.clauses import clause_ids, connectives, opens_with
 from helpers.lexicon import bloc_members, demonym_states
 from helpers.phrases import PhraseIndex
 from helpers.refdata import rows
@@ -63,6 +63,8 @@ BACKED_SPEECH = frozenset({"he", "she", "they", "it", "view", "views", "position
                            "call", "calls", "remarks", "statement", "this", "that", "speaker",
                            "delegation", "ambassador", "representative", "proposal", "concern",
                            "concerns", "appeal", "argument", "point"})
+# relative pronouns that open an embedded clause (see helpers.clauses)
+RELATIVES = frozenset({"which", "who", "whom", "whose", "where"})
 # verbs of putting a text forward ("tabled by", "brought jointly by")
 SPONSOR_VERBS = frozenset({"tabled", "presented", "introduced", "submitted", "drafted",
                            "sponsored", "co-sponsored", "cosponsored", "brought", "forward",
@@ -1045,10 +1047,18 @@ def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found
     return found
 
 
-def resolve(found: Sequence[Found], lk: Sequence[str]) -> list[Found]:
+def resolve(found: Sequence[Found], c: Clause) -> list[Found]:
     """One stance per actor and sentence: the first found, unless a later cue stands after a
-    contrast ("Australia welcomed progress but called for ...")."""
+    contrast ("Australia welcomed progress but called for ...") or the first stood in an
+    embedded relative clause and the later one in the actor's own clause ("The US, which
+    has long criticised X, abstained": the abstention)."""
+    lk = c.lk
     contrasts = [k for k, w in enumerate(lk) if connectives().get(w) == "contrast"]
+
+    def embedded(f: Found) -> bool:
+        at = min(max(f.at, 0), len(lk) - 1)
+        return c.ids[at] != c.ids[f.slot.i] and opens_with(lk, c.ids, at) in RELATIVES
+
     best: dict[str, Found] = {}
     order: list[str] = []
     for f in found:
@@ -1056,8 +1066,9 @@ def resolve(found: Sequence[Found], lk: Sequence[str]) -> list[Found]:
         if key not in best:
             best[key] = f
             order.append(key)
-        elif f.at > best[key].at >= 0 and any(best[key].at < k < f.at for k in contrasts) \
-                and f.cue != best[key].cue:
+        elif f.cue != best[key].cue and (
+                (f.at > best[key].at >= 0 and any(best[key].at < k < f.at for k in contrasts))
+                or (embedded(best[key]) and not embedded(f))):
             best[key] = f
     return [best[k] for k in order]
 
@@ -1086,7 +1097,7 @@ def extract_stances(doc_id: str, sentences: Sequence[Sentence],
         found = [f for f in sentence_stances(cs, idx, st)
                  if f.slot.m.canonical != subject_country]
         stated: dict[str, str] = {}
-        for f in resolve(found, c.lk):
+        for f in resolve(found, c):
             m = f.slot.m
             out.append(Stance(doc_id, c.sent.sentence_id, m.canonical, m.label, f.stance,
                               subject_country, f.cue, c.sent.text,
