@@ -143,6 +143,11 @@ def test_joint_statement_reader_members_signatories_and_reply():
                   "Its signatories included Laos and Nicaragua.", subject="CHN")
     assert got == [("IRL", "critical"), ("CHL", "critical"), ("JPN", "critical"),
                    ("BLR", "supportive"), ("LAO", "supportive"), ("NIC", "supportive")]
+    # a range of signatories and a list that goes on after "included"
+    assert stances("A joint statement criticised the crackdown.",
+                   "Signatories ranged from Albania to the United States and included Canada "
+                   "and France.") == [("ALB", "critical"), ("USA", "critical"),
+                                      ("CAN", "critical"), ("FRA", "critical")]
     # a letter of states about abuses in the country is critical
     assert stances("Envoys of 20 countries, including Canada and Austria, wrote to the Council "
                    "about arbitrary detention in the region.", subject="CHN") == [
@@ -214,6 +219,9 @@ def test_sponsors_in_the_active_and_participles_of_a_noun():
         ("PER", "critical")]
     assert stances("Pakistan tabled a no-action motion on the text.", subject="LKA") == [
         ("PAK", "supportive")]
+    # a sponsor's side comes from its own text, not from another text in the sentence
+    assert stances("In 2004, 28 members backed Beijing's no-action motion against a US draft.",
+                   subject="CHN") == [("USA", "critical")]
     # the paragraph, not Egypt, calls for the inquiry; a report does not speak for a state
     assert stances("Egypt proposed deleting the paragraph calling for an inquiry.",
                    subject="LKA") == []

@@ -396,7 +396,8 @@ def list_after(c: Clause, b: int, *, reach: int = 12) -> list[Slot]:
     while k < limit:
         if c.ids[k] != c.ids[min(b, len(lk) - 1)] and lk[k] != ":" and k > b:
             break
-        if any(s.i == k and not s.place and s.m.canonical != c.subject for s in c.slots):
+        if any(s.i == k and not s.bound and s.m.canonical != c.subject and
+               (not s.place or opened) for s in c.slots):
             break
         m = list_openers().match(lk, k)
         if m:
@@ -428,12 +429,20 @@ def contiguous_list(c: Clause, k: int) -> list[Slot]:
             if not s.place or (not out and not s.bound and k > 0 and
                                (lk[k - 1] in ("from", "of") or k <= start + 1)):
                 out.append(s)  # "grateful to China, ...": the cue ends on its preposition
-            elif s.place and lk[k - 1] in ("to",) and out:
+            elif s.place and not s.bound and "to" in lk[max(0, k - 2):k] and out and \
+                    start > 0 and lk[start - 1] == "from":
                 out.append(s)  # "ranged from Albania to the United States"
             k = s.j
             continue
         if lk[k] in LIST_GLUE or lk[k] == "'s" or (out and lk[k] in SPEAKER_WORDS):
             k += 1
+            continue
+        if out and lk[k] == "to" and start > 0 and lk[start - 1] == "from":
+            k += 1  # "ranged from Albania to the United States"
+            continue
+        m = list_openers().match(lk, k) if out and lk[k] not in (":", "was", "were") else None
+        if m:
+            k += m[0]  # "... and included Canada, France": the list goes on
             continue
         # a name the tagger only partly knows ("the former Yugoslav Republic of Macedonia"):
         # capitalised words up to a named state, within one list item
@@ -837,6 +846,18 @@ def statement_members(c: Clause, side: str | None) -> list[Found]:
     return out
 
 
+def own_text_side(c: Clause, s: Slot, n: int) -> str:
+    """The side of a state that sponsors the text at token ``n``, read from that text's own
+    words ("Pakistan's no-action motion": supportive; "a US draft" that a motion opposes:
+    critical), not from the sentence's other texts."""
+    lk = c.lk
+    hi = n + 1
+    while hi < len(lk) and hi <= n + 5 and lk[hi] not in ("against", ",", ";", "."):
+        hi += 1
+    kinds = {m.label for m in draft_cues().find(lk, s.i, hi)}
+    return "supportive" if "reverse" in kinds else "critical"
+
+
 def sponsor_compound(c: Clause, st: DocState) -> list[Found]:
     """The sponsor of a text votes yes on it: "a US-backed resolution", "the EU's draft", "a
     European Union resolution", "the EU's renewal text"."""
@@ -856,7 +877,7 @@ def sponsor_compound(c: Clause, st: DocState) -> list[Found]:
                                                              lk[k] in DRAFT_NOUNS))]
         if near and (hyph or poss or (not s.place and (s.i == 0 or lk[s.i - 1] in
                                                        ("a", "an", "the")))):
-            out.append(Found(s, vote_stance("yes", st), "sponsor of the text", s.i))
+            out.append(Found(s, own_text_side(c, s, near[0]), "sponsor of the text", s.i))
     return out
 
 
