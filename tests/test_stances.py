@@ -159,6 +159,9 @@ def test_what_is_called_for_decides_the_side():
                   "Pakistan urged members to reject the resolution.",
                   "Canada called for the release of detained activists.", subject="LKA")
     assert got == [("PAK", "supportive"), ("CAN", "critical")]
+    # a request made of the country under review is critical; of another state, nothing
+    assert stances("Canada's ambassador asked China to end enforced disappearances.",
+                   "Peru asked Chile to mediate.", subject="CHN") == [("CAN", "critical")]
     # criticising interference defends the country
     assert stances("Venezuela criticised interference in the internal affairs of Laos.",
                    subject="LAO") == [("VEN", "supportive")]

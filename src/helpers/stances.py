@@ -1032,7 +1032,27 @@ def analyse(sent: Sentence, mentions: Sequence[Mention], subject: str) -> Clause
     starts = {s.i for s in slots}
     ends = {s.j - 1 for s in slots}
     ids = clause_ids(sent.lkeys, is_item=lambda k: k in starts, is_item_end=lambda k: k in ends)
-    return Clause(sent, ids, slots, find_cues(sent.lkeys), subject)
+    cues = find_cues(sent.lkeys) + request_cues(sent.lkeys, slots, subject)
+    return Clause(sent, ids, slots, sorted(cues), subject)
+
+
+def request_cues(lk: Sequence[str], slots: Sequence[Slot],
+                 subject: str) -> list[tuple[int, int, str, str]]:
+    """"asked China to end ...", "requested the authorities to ...": a request made of the
+    country under review is a critical cue (a request of anyone else is not)."""
+    out = []
+    for k, w in enumerate(lk):
+        if w not in ("asked", "requested", "asking", "requesting"):
+            continue
+        j = k + 1
+        while j < len(lk) and j - k <= 4 and lk[j] != "to":
+            j += 1
+        if j >= len(lk) or lk[j] != "to":
+            continue
+        if any(s.m.canonical == subject and k < s.i < j for s in slots) or \
+                any(x in ("government", "authorities") for x in lk[k + 1:j]):
+            out.append((k, k + 1, "critical", "active"))
+    return out
 
 
 def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found]:
