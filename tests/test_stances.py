@@ -237,6 +237,11 @@ def test_rejecting_a_critical_text_or_the_scrutiny_sides_with_the_country():
                   "Cuba dismissed the rapporteur's findings as baseless.",
                   "Poland rejected Belarus's claims.", subject="BLR")
     assert got == [("RUS", "supportive"), ("CUB", "supportive"), ("POL", "critical")]
+    got = stances("The Committee approved the draft on the situation in Iran.",
+                  "China called for a recorded vote on the draft.",
+                  "Representatives of Cuba and Venezuela said the text was selective.",
+                  subject="IRN")
+    assert got == [("CHN", "supportive"), ("CUB", "supportive"), ("VEN", "supportive")]
     # the text's fate, and an author named by its report, are no rejection by a state
     assert stances("The draft on Belarus was rejected by 19 votes to 17.", subject="BLR") == []
     assert stances("The ministry dismissed the US report as biased.") == [("USA", "critical")]

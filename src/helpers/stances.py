@@ -667,6 +667,9 @@ def call_for_object(c: Clause, b: int, stance: str, st: DocState) -> str:
         return vote_stance("yes" if stance == "supportive" else "no", st)
     if stance == "supportive" and head3 and head3[0] in SCRUTINY_BODIES:
         return "critical"  # "support for the rapporteur's mandate": for the scrutiny
+    if stance == "critical" and head3[:1] in (["vote"], ["recorded"]) and \
+            any(w in DRAFT_NOUNS for w in lk):
+        return vote_stance("no", st)  # "called for a vote on the draft": against consensus
     if stance == "critical":
         for k, w in enumerate(obj):
             if w in CALLED_VOTES and any(x in ("resolution", "draft", "text", "motion",
