@@ -193,6 +193,8 @@ def test_places_compounds_and_background_mentions_take_no_stance():
     assert stances("Trade with China and Vietnam grew by 20 per cent.") == []
     assert stances("The envoy, who studied in France, warned of unrest.") == []
     assert stances("Japan did not support the resolution.") == []
+    assert stances("Japan stopped short of criticising the government.",
+                   "Thailand refrained from condemning the arrests.") == []
     # history: what "backed by" backs here is no speaker, so no side is inherited
     assert stances("China praised the government.",
                    "The Khmer Rouge regime, backed by China, ruled from 1975.") == [

@@ -49,7 +49,8 @@ PLACE_PREPS = frozenset({"in", "inside", "within", "across", "throughout", "agai
                          "chaired", "chair", "chairs", "from"})
 LIST_GLUE = frozenset({",", "and", "the", "–", "—", "-", "as", "well", "also", "(", ")", "or"})
 PASSIVE_AUX = frozenset({"was", "were", "is", "are", "been", "be", "being"})
-NEGATORS = frozenset({"not", "n't", "never", "neither", "nor", "no"})
+NEGATORS = frozenset({"not", "n't", "never", "neither", "nor", "no", "refrained", "declined",
+                      "refused", "short", "without"})
 CRITICAL_OBJECTS = frozenset({"remarks", "report", "reports", "rapporteur", "recommendations",
                               "concerns", "criticism", "demands", "calls", "statement",
                               "findings", "allegations"})
