@@ -113,6 +113,9 @@ def test_passive_by_sponsors_and_critics():
     assert stances("The draft on Myanmar was co-sponsored by the EU and was opposed by China "
                    "and Russia.", subject="MMR") == [("EU", "critical"), ("CHN", "supportive"),
                                                      ("RUS", "supportive")]
+    # a group "led by" a state with no text put forward: the group's own predicate decides
+    assert stances("A group of 37 countries, led by Pakistan, praised China's measures.",
+                   subject="CHN") == [("PAK", "supportive")]
     # no text put forward, no sponsor; an election "vote" makes no vote on a text
     assert stances("A coalition led by the United States left the region.") == []
     assert stances("The election vote was marred by irregularities.",

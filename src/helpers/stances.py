@@ -697,8 +697,8 @@ def passive_by(c: Clause, st: DocState, ci: int) -> list[Found]:
     a, b, label, _kind = c.cues[ci]
     if negated(c.lk, a):
         return []
-    if label == "sponsor" and not any(w in DRAFT_NOUNS or w in ("session", "debate", "group")
-                                      for w in c.lk):
+    if label == "sponsor" and c.lk[a] != "core" and not any(
+            w in DRAFT_NOUNS or w in ("session", "debate") for w in c.lk):
         return []  # "a delegation led by ...", "a campaign led by ...": no text put forward
     stance = cue_stance(label, st)
     if stance is None:
