@@ -218,6 +218,11 @@ def test_sides_named_by_nouns_and_a_different_line():
     got = stances("Sweden urged the authorities to free detained journalists.",
                   "Russia took a different line.")
     assert got == [("SWE", "critical"), ("RUS", "supportive")]
+    got = stances("The Council voted on a resolution on Venezuela.",
+                  "Supporters of the resolution, among them Britain and France, spoke first.",
+                  "Critics of the government included Chile.",
+                  "Opponents of sanctions, including Iran, met.", subject="VEN")
+    assert got == [("GBR", "critical"), ("FRA", "critical"), ("CHL", "critical")]
     # "among" without a side noun or count names no side
     assert stances("Chile was among the first to speak.") == []
 

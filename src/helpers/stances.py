@@ -931,6 +931,34 @@ def among_side(c: Clause, st: DocState) -> list[Found]:
     return out
 
 
+def side_noun_list(c: Clause, st: DocState) -> list[Found]:
+    """A side noun that opens a list: "Supporters of the resolution, among them A and B",
+    "Critics of the government included C"."""
+    lk = c.lk
+    out: list[Found] = []
+    for k in range(len(lk)):
+        m = side_nouns().match(lk, k)
+        if not m or (k > 0 and lk[k - 1] == "among"):
+            continue
+        j = k + m[0]
+        tail = lk[j:j + 4]
+        label = m[1]
+        if tail[:1] == ["of"] and ("government" in tail or any(
+                s.m.canonical == c.subject and j < s.i <= j + 3 for s in c.slots)):
+            label = {"yes": "supportive", "no": "critical"}.get(label, label)
+        elif tail[:1] == ["of"] and not any(w in DRAFT_NOUNS for w in tail):
+            continue  # supporters of something else than the country or a text
+        stance = vote_stance(label, st) if label in ("yes", "no", "sponsor") and \
+            any(w in DRAFT_NOUNS for w in tail) else cue_stance(label, st)
+        if stance is None:
+            continue
+        for x in range(j, min(len(lk), j + 7)):
+            if list_openers().match(lk, x) and lk[x] not in ("was",):
+                out += [Found(s, stance, " ".join(lk[k:j]), k) for s in list_after(c, x)]
+                break
+    return out
+
+
 def aligned_with(c: Clause, st: DocState) -> list[Found]:
     """"India voted with the United States, as did A and B": the side of that actor."""
     lk = c.lk
@@ -1085,6 +1113,7 @@ def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found
     found += statement_members(c, side)
     found += signatories(c, st)
     found += among_side(c, st)
+    found += side_noun_list(c, st)
     found += aligned_with(c, st)
     found += rejected_report_author(c, st)
     found += rejects_text(c, st)
