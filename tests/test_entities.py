@@ -353,3 +353,15 @@ def test_a_name_part_spelled_like_an_acronym_stays_in_the_name():
         ["The UN envoy met Kim Jong Un in Pyongyang.", "Kim spoke first, the envoy said."]))
     assert [(m.text, m.canonical) for m in ms if m.label == "PERSON"] == [
         ("Kim Jong Un", "Kim Jong Un"), ("Kim", "Kim Jong Un")]
+
+
+def test_subject_is_the_topic_not_the_speaker():
+    # the speaker is named as often as the country discussed; speaking verbs and "the
+    # Kingdom" tell them apart
+    assert infer_subject_country([
+        "The Netherlands urged the Royal Government to free the journalists.",
+        "Thailand's minister said the Kingdom had answered every question."]) == "THA"
+    assert infer_subject_country([
+        "Canada voted for the text.", "Members adopted the resolution on Eritrea."]) == "ERI"
+    assert infer_subject_country([
+        "Germany called for restraint.", "Officials in Nepal rejected the claim."]) == "NPL"

@@ -887,22 +887,40 @@ def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
 # --------------------------------------------------------------------------- corpus level
 
 
+# Words before a state's name that make it the country under review: "human rights in X",
+# "the situation in X", "Special Rapporteur on X", "resolution on X", "review of X".
 _UNDER_REVIEW = re.compile(r"\b(?:human rights|situation|elections?|government|democracy)"
-                           r"\s+(?:situation\s+)?in\s+(?:the\s+)?$", re.IGNORECASE)
+                           r"\s+(?:situation\s+)?in\s+(?:the\s+)?$"
+                           r"|\b(?:rapporteur|resolution|mandate|dialogue|review|record|"
+                           r"commission of inquiry|fact-finding mission|experts?)\s+(?:on|of|for)"
+                           r"\s+(?:the\s+)?$", re.IGNORECASE)
+# Verbs after a state's name that make it a speaker in the debate, not its topic.
+_SPEAKER_VERBS = frozenset(
+    "said says called calls urged urges welcomed welcomes voiced raised expressed praised "
+    "criticised criticized noted stressed commended delivered read tabled presented voted "
+    "joined backed supported opposed".split())
+# The subject's own names for itself: "the Kingdom", "the Royal Government".
+_KINGDOM_REF = re.compile(r"\b(?:the|The) Kingdom\b(?! of)|\bRoyal Government\b")
 
 
 def infer_subject_country(texts: Iterable[str]) -> str:
     """The country under review, from the text alone.
 
-    Each state name counts 1, each demonym of it ("Cambodian") 1, and a name after "human
-    rights in", "situation in", "elections in" ... 3 more; the highest score wins (ties go to
-    the state named first).
+    Each state name counts 1 (½ when a speaking verb follows it: "Japan urged ..." names a
+    speaker), each demonym of it ("Cambodian") 1, and a name after "human rights in",
+    "situation in", "Special Rapporteur on", "resolution on", "review of" ... 3 more; "the
+    Kingdom" and "the Royal Government" add 1 to each named state whose official name is a
+    kingdom. The highest score wins (ties go to the state named first).
     """
+    import pycountry
+
     scores: Counter[str] = Counter()
     first: dict[str, int] = {}
     geo, dem = geo_gazetteer(), demonym_states()
     pos = 0
+    kingdom_refs = 0
     for t in texts:
+        kingdom_refs += len(_KINGDOM_REF.findall(t))
         s = tokenize_sentence(t)
         i = 0
         while i < len(s.keys):
@@ -910,7 +928,8 @@ def infer_subject_country(texts: Iterable[str]) -> str:
             m = geo.match(s.keys, i)
             if m and m[1] == "COUNTRY":
                 iso = m[2]
-                scores[iso] += 1
+                nxt = s.lkeys[i + m[0]] if i + m[0] < len(s.lkeys) else ""
+                scores[iso] += 0.5 if nxt in _SPEAKER_VERBS else 1
                 if _UNDER_REVIEW.search(t[max(0, s.spans[i][0] - 40):s.spans[i][0]]):
                     scores[iso] += 3
                 first.setdefault(iso, pos)
@@ -923,6 +942,11 @@ def infer_subject_country(texts: Iterable[str]) -> str:
             i += 1
     if not scores:
         return ""
+    if kingdom_refs:
+        for iso in list(scores):
+            c = pycountry.countries.get(alpha_3=iso)
+            if (getattr(c, "official_name", "") or "").startswith("Kingdom of"):
+                scores[iso] += kingdom_refs
     return max(scores, key=lambda c: (scores[c], -first[c]))
 
 
