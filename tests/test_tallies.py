@@ -350,3 +350,8 @@ def test_x_of_which_is_a_part_never_the_whole():
 def test_numbers_counting_nothing_are_no_tallies():
     # a caption counter and a page range name no counted group
     assert rows("(Picture 2 of 7)", "See pages 3 of 12 for the annex.") == []
+
+
+def test_a_thousands_group_is_not_a_count():
+    assert rows("Some x2,000 delegations spoke in favour.") == []
+    assert [r[2] for r in rows("The other 09 delegations were critical.")] == [9]

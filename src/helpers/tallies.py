@@ -273,6 +273,10 @@ def _excluded(toks: Sequence[str], lk: Sequence[str], num: Number) -> bool:
         return True
     if num.digits and 1900 <= num.value <= 2100 and len(toks[num.i]) == 4:
         return True
+    # "000" in "é2,000": a thousands group cut off by a letter glued to the number; a count
+    # is zero-padded to two digits ("09") at most
+    if num.digits and len(toks[num.i]) >= 3 and toks[num.i].startswith("0"):
+        return True
     # "10:30", "48/23", "2.5", "2018-2022": a separator with a number on its other side
     if num.digits and prev in ("/", ".", ":", "-", "–") and num.i > 1 and \
             toks[num.i - 2][:1].isdigit():
