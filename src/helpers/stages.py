@@ -81,15 +81,17 @@ def run_entities(out_dir: str | Path, *, subject_country: str = "",
 
 def person_roles(entities: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, dict[str, str]]:
     """``{doc_id: {person: context}}``: the words around each person's mentions, so a figure
-    attributed to a person can be traced to the office they speak for."""
+    attributed to a person can be traced to the office they speak for. A person is keyed by
+    their canonical name and by each form the text writes ("Ney Samol" for "Ney Sam Ol")."""
     text = {(r.doc_id, r.sentence_id): (r.start, r.text) for r in sentences.itertuples()}
     out: dict[str, dict[str, str]] = defaultdict(dict)
     for r in entities[entities["label"] == "PERSON"].itertuples():
         start, sent = text.get((r.doc_id, r.sentence_id), (0, ""))
         a, b = int(r.start) - int(start), int(r.end) - int(start)
         ctx = sent[max(0, a - 90):b + 60]
-        prev = out[r.doc_id].get(r.canonical, "")
-        out[r.doc_id][r.canonical] = (prev + " | " + ctx) if prev else ctx
+        for name in dict.fromkeys((r.canonical, r.text)):
+            prev = out[r.doc_id].get(name, "")
+            out[r.doc_id][name] = (prev + " | " + ctx) if prev else ctx
     return out
 
 
