@@ -4,6 +4,7 @@ say only what the data shows; each figure's data written beside it."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -115,7 +116,7 @@ def _check_layout(fig: plt.Figure, name: str) -> None:
         for ticks in (ax.get_xticklabels(), ax.get_yticklabels()):
             boxes = [t.get_window_extent(renderer) for t in ticks
                      if t.get_visible() and t.get_text() and t in drawn]
-            for a, b in zip(boxes, boxes[1:], strict=False):
+            for a, b in itertools.pairwise(boxes):
                 assert not a.overlaps(b) or a.width * a.height == 0, (name, "tick overlap")
 
 
@@ -133,7 +134,7 @@ def test_many_events_are_capped_and_summarised(many):
     rows = [t.get_text() for t in ax.get_yticklabels()]
     rec = many["actor_record"]
     top_country = rec["subject_country"].value_counts().index[0]
-    ev = many["event_summary"].query("subject_country == @top_country")
+    ev = many["event_summary"][many["event_summary"]["subject_country"] == top_country]
     latest = set(ev.sort_values("event_date")["event_id"].iloc[-18:])
     rest = rec[rec["event_id"].isin(latest)]["actor"].nunique() - 25
     assert len(rows) == 26 and rows[-1] == f"others ({rest})"
@@ -153,7 +154,7 @@ def test_titles_handle_single_and_missing_cases():
     fig = charts.delegations_by_event(t["event_summary"])
     assert _title(fig) == ("Sri Lanka: 30 of 44 delegations reported favourable at "
                                   "HRC48 · 2021-09-14")
-    legend = [x.get_text() for x in fig.axes[0].get_legend().get_texts()]
+    legend = [x.get_text() for x in fig.legends[0].get_texts()]
     assert legend == ["favourable", "critical"]  # no neutral: none occurs
     assert "Foreign Ministry" in _foot(fig)
     assert "Daily Mirror" in _foot(fig)
@@ -163,7 +164,7 @@ def test_titles_handle_single_and_missing_cases():
     no_fav = t["event_summary"].assign(favourable=None)
     fig = charts.delegations_by_event(no_fav)
     assert "no favourable count" in _title(fig)
-    assert "favourable" not in [x.get_text() for x in fig.axes[0].get_legend().get_texts()]
+    assert "favourable" not in [x.get_text() for x in fig.legends[0].get_texts()]
     fig = charts.source_agreement(t["event_summary"])
     assert _title(fig).startswith("1 of 1 events")
     assert any("30 (a) vs 31 (b)" in x.get_text() for x in fig.axes[0].texts)
@@ -202,7 +203,7 @@ def test_dispersion_draws_only_terms_that_occur():
 
 
 def test_seed_charts_say_what_they_said(seed_run: Path):
-    tables, messages = explore.load_run(seed_run)
+    tables, _ = explore.load_run(seed_run)
     fig = charts.delegations_by_event(tables["event_summary"])
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == [

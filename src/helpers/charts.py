@@ -86,9 +86,10 @@ def _new(h: float, nrows: int = 1, ncols: int = 1, **kw) -> tuple[Figure, np.nda
     return fig, axes
 
 
-def _finish(fig: Figure, title: str, foot: str, data: pd.DataFrame | None) -> Figure:
+def _finish(fig: Figure, title: str, foot: str, data: pd.DataFrame | None, *,
+            title_width: int = 95) -> Figure:
     """Title (wrapped, left), foot note (wrapped, reserved space), data attached."""
-    fig.suptitle("\n".join(textwrap.wrap(title, 95)[:2]), x=0.01, ha="left",
+    fig.suptitle("\n".join(textwrap.wrap(title, title_width)[:2]), x=0.01, ha="left",
                  fontsize=11.5, fontweight="bold")
     lines = textwrap.wrap(foot, 165)[:4]
     fig.text(0.01, 0.008, "\n".join(lines), ha="left", va="bottom", fontsize=FOOT_SIZE,
@@ -254,30 +255,34 @@ def delegations_by_event(summary: pd.DataFrame, *, country: str = "", max_events
                  f"critical or neutral at all {len(share)} events with a count")
     else:
         title = (f"{base}{' on ' + one_country if one_country else ''}: {len(data)} events"
+                 + (f" on {n} countries under review" if n > 1 else "")
                  + ("" if len(share) else ", none with a favourable count and total"))
     if used:
         handles = [plt.Rectangle((0, 0), 1, 1, color=STANCE_STYLE[st][0],
                                  hatch=STANCE_STYLE[st][1], ec="white")
                    for st in ("favourable", "critical", "neutral") if st in used]
-        axes.flat[0].legend(handles, [st for st in ("favourable", "critical", "neutral")
-                                      if st in used], loc="lower right", frameon=True,
-                            fontsize=7.5, title="toward the country", title_fontsize=7.5)
+        fig.legend(handles, [st for st in ("favourable", "critical", "neutral") if st in used],
+                   loc="upper right", bbox_to_anchor=(0.995, 0.997), ncol=3, frameon=False,
+                   fontsize=8, handlelength=1.5, columnspacing=1.0)
     if rest:
         notes.append("not drawn: " + _names([country_name(c) for c in rest], 6)
                      + " (set country)")
-    notes.insert(0, "Black tick and figure at the bar's end: the stated total")
+    notes.insert(0, "Stances toward the country under review; black tick and figure at the "
+                 "bar's end: the stated total")
     foot = source_note(data, extra="; ".join(notes) + ".")
     cols = ["event_id", "label", "subject_country", "kind", "hrc_session", "event_date",
             "n_reports", "total", "favourable", "critical", "neutral", "check", "agreement",
             "sources", "outlets"]
-    return _finish(fig, title, foot, data[[c for c in cols if c in data]])
+    return _finish(fig, title, foot, data[[c for c in cols if c in data]], title_width=68)
 
 
 # --------------------------------------------------------------------------- 2 share
 
-def share_over_time(summary: pd.DataFrame, *, country: str = "", max_countries: int = 6
-                    ) -> Figure:
-    """Share of delegations reported favourable at each dated event, one line per country."""
+def share_over_time(summary: pd.DataFrame, *, country: str = "", max_countries: int = 6,
+                    max_points: int = 15) -> Figure:
+    """Share of delegations reported favourable at each dated event, one line per country;
+    by year (counts summed over the year's events) when a country has more than
+    ``max_points`` events."""
     base = "Share of delegations reported favourable, over time"
     s = _count_cols(summary) if summary is not None and len(summary) else summary
     if s is not None and len(s):
@@ -297,17 +302,29 @@ def share_over_time(summary: pd.DataFrame, *, country: str = "", max_countries: 
                       source_note(None), data=pd.DataFrame())
     countries = _countries(s)
     shown, rest = countries[:max_countries], countries[max_countries:]
+    s = s[s["subject_country"].fillna("").isin(shown)]
+    yearly = s.groupby("subject_country").size().max() > max_points
+    if yearly:  # one point per country and year: favourable and total summed over its events
+        s = (s.assign(year=s["date"].dt.year)
+             .groupby(["subject_country", "year"], as_index=False)
+             .agg(favourable=("favourable", "sum"), total=("total", "sum"),
+                  n_events=("event_id", "size"),
+                  sources=("sources", lambda v: ";".join(sorted({x for c in v
+                                                                 for x in split_list(c)})))))
+        s["date"] = pd.to_datetime(s["year"].astype(str) + "-07-01")
+        s["share"] = s["favourable"] / s["total"] * 100
     fig, axes = _new(5.0)
     ax = axes[0, 0]
     colors = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky")]
     drawn = []
     for i, c in enumerate(shown):
         g = s[s["subject_country"].fillna("") == c].sort_values("date")
+        n_ev = int(g["n_events"].sum()) if yearly else len(g)
         ax.plot(g["date"], g["share"], marker=MARKERS[i % len(MARKERS)], color=colors[i],
-                linewidth=1.8, markersize=6, label=f"{country_name(c)} ({len(g)})")
+                linewidth=1.8, markersize=6, label=f"{country_name(c)} ({n_ev})")
         drawn.append(g)
     data = pd.concat(drawn, ignore_index=True)
-    data["label"] = label_events(data).to_numpy()
+    data["label"] = (data["year"].astype(str) if yearly else label_events(data).to_numpy())
     if len(data) <= 8:
         for r in data.itertuples():
             ax.annotate(f"{r.share:.0f}% ({int(r.favourable)}/{int(r.total)})",
@@ -316,7 +333,7 @@ def share_over_time(summary: pd.DataFrame, *, country: str = "", max_countries: 
     ax.axhline(50, color=OKABE_ITO["grey"], linestyle="--", linewidth=1)
     ax.set_ylim(0, 112)
     ax.set_ylabel("Favourable, % of the stated total")
-    ax.set_xlabel("Date of the event")
+    ax.set_xlabel("Year (all the year's events summed)" if yearly else "Date of the event")
     lo, hi = data["date"].min(), data["date"].max()
     pad = pd.Timedelta(days=max(30, (hi - lo).days * 0.06))
     ax.set_xlim(lo - pad, hi + pad)
@@ -328,16 +345,21 @@ def share_over_time(summary: pd.DataFrame, *, country: str = "", max_countries: 
     if len(shown) == 1:
         g = data
         name = country_name(shown[0]) if shown[0] else "Country unknown"
-        if len(g) == 1:
+        if len(g) == 1 and not yearly:
             title = (f"{name}: {g['share'].iloc[0]:.0f}% of delegations reported favourable "
                      f"at {g['label'].iloc[0]} (one event with a count)")
+        elif yearly:
+            a, b = g["share"].iloc[0], g["share"].iloc[-1]
+            trend = "rose" if b > a else "fell" if b < a else "held"
+            title = (f"{name}: the yearly favourable share {trend} from {a:.0f}% "
+                     f"({g['year'].iloc[0]}) to {b:.0f}% ({g['year'].iloc[-1]})")
         else:
             a, b = g["share"].iloc[0], g["share"].iloc[-1]
             trend = "rose" if b > a else "fell" if b < a else "held"
             title = (f"{name}: the favourable share {trend} from {a:.0f}% to {b:.0f}% over "
                      f"{len(g)} events ({g['date'].iloc[0]:%Y}–{g['date'].iloc[-1]:%Y})")
     else:
-        title = f"{base}: {len(shown)} countries under review"
+        title = (f"{base}{' (by year)' if yearly else ''}: {len(shown)} countries under review")
     ax.legend(title="country under review (events)", loc="lower left", fontsize=7.5,
               title_fontsize=7.5, frameon=True)
     notes = []
@@ -346,8 +368,8 @@ def share_over_time(summary: pd.DataFrame, *, country: str = "", max_countries: 
     if rest:
         notes.append("not drawn: " + _names([country_name(c) for c in rest], 6))
     foot = source_note(data, extra="; ".join(notes) + "." if notes else "")
-    cols = ["event_id", "label", "subject_country", "event_date", "favourable", "total",
-            "share", "check", "sources"]
+    cols = ["event_id", "label", "subject_country", "year", "n_events", "event_date",
+            "favourable", "total", "share", "check", "sources"]
     out = data.assign(share=data["share"].round(1))
     return _finish(fig, title, foot, out[[c for c in cols if c in out]])
 
@@ -527,7 +549,8 @@ def source_agreement(summary: pd.DataFrame, *, max_events: int = 20) -> Figure:
     if dis.any():
         handles.append(Patch(facecolor=OKABE_ITO["vermillion"], hatch="///", edgecolor="white",
                              label="figures differ"))
-    ax.legend(handles=handles, loc="lower right", fontsize=7.5)
+    fig.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.995, 0.997), ncol=2,
+               frameon=False, fontsize=8)
     if n_dis == 0:
         title = (f"The reports agree at all {n_all} events reported by several documents"
                  if n_all > 1 else "The reports of the one event reported twice or more agree")
@@ -540,7 +563,7 @@ def source_agreement(summary: pd.DataFrame, *, max_events: int = 20) -> Figure:
     data = s.assign(label=labels.to_numpy())
     cols = ["event_id", "label", "subject_country", "n_reports", "agreement", "total",
             "favourable", "critical", "neutral", "notes", "doc_ids", "outlets", "sources"]
-    return _finish(fig, title, foot, data[[c for c in cols if c in data]])
+    return _finish(fig, title, foot, data[[c for c in cols if c in data]], title_width=68)
 
 
 # --------------------------------------------------------------------------- 5 mentions, themes
@@ -562,7 +585,7 @@ def _heat(fig: Figure, ax, mat: pd.DataFrame, *, cmap: str, fmt, colorbar: str,
                 ax.text(c, r, fmt(v), ha="center", va="center", fontsize=7,
                         color="white" if v > (top or 1) * 0.6 else "black")
     ax.set_xticks(range(mat.shape[1]), [_short(c, 24) for c in mat.columns], rotation=90)
-    ax.set_yticks(range(len(mat)), [_short(i, 30) for i in mat.index])
+    ax.set_yticks(range(len(mat)), [_short(i, 36) for i in mat.index])
     ax.grid(False)
     fig.colorbar(im, ax=ax, label=colorbar, shrink=0.8)
 
@@ -634,7 +657,8 @@ def themes_by_country_year(themes: pd.DataFrame, documents: pd.DataFrame | None 
                                                                      kind="mergesort")
     mat = mat.loc[share.index]
     fig, axes = _new(5.5)
-    _heat(fig, axes[0, 0], mat * 100, cmap="Greens", fmt=lambda v: f"{v:.0f}",
+    _heat(fig, axes[0, 0], mat * 100, cmap="Greens",
+          fmt=lambda v: f"{v:.0f}" if v >= 0.5 else "<1",
           colorbar="% of the sentences")
     axes[0, 0].set_xlabel("Country under review and year")
     title = (f"'{share.index[0]}' touches the most sentences ({share.iloc[0]:.0%} of them)")
@@ -713,6 +737,8 @@ def claimed_vs_official(summary: pd.DataFrame, *, max_events: int = 20) -> Figur
                       data=claimed_vs_official_table(summary))
     s = sort_events(s)
     n_all = len(s)
+    both_all = s[s["total"].notna()]
+    diff_all = int((both_all["total"] != both_all["official_speakers"]).sum())
     s = s.iloc[-max_events:]
     multi = s["subject_country"].fillna("").nunique() > 1
     labels = label_events(s, with_country=multi)
@@ -733,9 +759,9 @@ def claimed_vs_official(summary: pd.DataFrame, *, max_events: int = 20) -> Figur
     ax.set_ylim(len(s) - 0.5, -0.7)
     ax.set_xlim(0, xmax * 1.18)
     ax.set_xlabel("Delegations")
-    ax.legend(loc="lower right", fontsize=7.5)
-    both = s[s["total"].notna()]
-    diff = int((both["total"] != both["official_speakers"]).sum())
+    fig.legend(*ax.get_legend_handles_labels(), loc="upper right",
+               bbox_to_anchor=(0.995, 0.997), ncol=1, frameon=False, fontsize=7.5)
+    both, diff = both_all, diff_all
     if not len(both):
         title = f"{base}: no claimed total for the {len(s)} event(s) with an official record"
     elif diff == 0:
@@ -748,7 +774,8 @@ def claimed_vs_official(summary: pd.DataFrame, *, max_events: int = 20) -> Figur
     extra = "Official speakers: states and blocs named in UN records in the corpus (speakers.csv)."
     if n_all > len(s):
         extra += f" Latest {len(s)} of {n_all} events."
-    return _finish(fig, title, source_note(s, extra=extra), claimed_vs_official_table(s))
+    return _finish(fig, title, source_note(s, extra=extra), claimed_vs_official_table(s),
+                   title_width=62)
 
 
 def claimed_vs_official_table(summary: pd.DataFrame | None) -> pd.DataFrame:

@@ -403,7 +403,7 @@ def number_spans(text: str, count: object) -> list[tuple[int, int]]:
     except (TypeError, ValueError):
         return []
     words = [w for w, v in NUMBER_WORDS.items() if v == n]
-    alts = [re.escape(str(n))] + words
+    alts = [re.escape(str(n)), *words]
     # the figure as a whole word (not the "39" in "139" or in "2039")
     pat = re.compile(r"(?<![\w.,])(?:" + "|".join(alts) + r")(?![\w])", re.IGNORECASE)
     return [(m.start(), m.end()) for m in pat.finditer(text)]
