@@ -547,3 +547,215 @@ def load_run(out_dir: str | Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
     else:
         tables["stance_events"] = tables["event_summary"]
     return tables, messages
+
+
+# --------------------------------------------------------------------------- explorer (05)
+
+def default_selection(tables: dict[str, pd.DataFrame], *, country: str = "", event: str = "",
+                      state: str = "") -> dict[str, str]:
+    """Fill what the user left empty: the most reported country under review, its latest
+    event with a count, and the state or bloc with a position at most of its events."""
+    summary = tables["event_summary"]
+    rec = tables["actor_record"]
+    if not country and event and len(summary):
+        row = summary[summary["event_id"].astype(str) == event]
+        country = _text(row["subject_country"].iloc[0]) if len(row) else ""
+    if not country:
+        pool = summary["subject_country"] if len(summary) else rec.get("subject_country",
+                                                                       pd.Series(dtype=str))
+        counts = pool.fillna("").astype(str).value_counts()
+        country = sorted(counts.index, key=lambda k: (-counts[k], k))[0] if len(counts) else ""
+    if not event and len(summary):
+        ev = sort_events(summary[summary["subject_country"].fillna("") == country])
+        counted = ev[ev["total"].notna() | ev["favourable"].notna()]
+        pick = counted if len(counted) else ev
+        event = str(pick["event_id"].iloc[-1]) if len(pick) else ""
+    if not state and len(rec):
+        r = rec[rec["subject_country"].fillna("") == country] if country else rec
+        r = r if len(r) else rec
+        n = r.groupby("actor")["event_id"].nunique()
+        state = sorted(n.index, key=lambda k: (-n[k], k))[0]
+    return {"country": country, "event": event, "state": state}
+
+
+def country_options(tables: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
+    """``(name, ISO3)`` of every country under review, by name."""
+    codes = set(tables["event_summary"]["subject_country"].dropna().astype(str))
+    codes |= set(tables["actor_record"]["subject_country"].dropna().astype(str))
+    return sorted(((country_name(c), c) for c in codes if c), key=lambda x: x[0])
+
+
+def event_options(tables: dict[str, pd.DataFrame], country: str) -> list[tuple[str, str]]:
+    """``(label, event_id)`` of the country's events, newest first."""
+    s = tables["event_summary"]
+    ev = sort_events(s[s["subject_country"].fillna("") == country]) if len(s) else s
+    if not len(ev):
+        return []
+    labels = label_events(ev)
+    return [(labels[e], e) for e in reversed(list(ev["event_id"].astype(str)))]
+
+
+def state_options(tables: dict[str, pd.DataFrame], country: str = "") -> list[tuple[str, str]]:
+    """``(name, actor)`` of the states and blocs with a stated position (toward ``country``)."""
+    rec = tables["actor_record"]
+    if country and len(rec):
+        rec = rec[rec["subject_country"].fillna("") == country]
+    pairs = rec[["actor", "actor_label"]].drop_duplicates() if len(rec) else rec
+    return sorted(((actor_name(a, lab), a) for a, lab in
+                   zip(pairs.get("actor", []), pairs.get("actor_label", []), strict=True)),
+                  key=lambda x: x[0])
+
+
+def event_card_html(tables: dict[str, pd.DataFrame], event_id: str) -> str:
+    """One event's figures as HTML: who reports it, the counts, agreement, official speakers."""
+    s = tables["event_summary"]
+    row = s[s["event_id"].astype(str) == str(event_id)] if len(s) else s
+    if not len(row):
+        return "<p>No event selected (this corpus has no events with counts).</p>"
+    r = row.iloc[0]
+    label = label_events(row).iloc[0]
+    fields = [("country under review", country_name(r["subject_country"])),
+              ("kind", _text(r["kind"]) or "not stated"),
+              ("reports", f"{_text(r['n_reports']) or '?'} ({_text(r['outlets'])})"),
+              ("source of the figures", _text(r["sources"]) or "not named"),
+              ("total · favourable · critical · neutral",
+               " · ".join(_text(r[c]) or "–" for c in ("total", "favourable", "critical",
+                                                        "neutral"))),
+              ("check", _text(r["check"])), ("agreement", _text(r["agreement"])),
+              ("official speakers", _text(r["official_speakers"]) or "no official record"),
+              ("notes", _text(r.get("notes", "")))]
+    rows_html = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+                        f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+                        for k, v in fields if v)
+    return f"<h4>{html.escape(label)}</h4><table>{rows_html}</table>"
+
+
+def evidence_html(evidence: pd.DataFrame, *, limit: int = 40) -> str:
+    """The evidence rows as an HTML table (number and cue already marked)."""
+    if not len(evidence):
+        return "<p>No sentence in the tables gives this event's figures or positions.</p>"
+    body = "".join(f"<tr><td>{html.escape(str(r.doc_id))}</td><td>{r.sentence_id}</td>"
+                   f"<td>{html.escape(str(r.what))}</td>"
+                   f"<td style='text-align:left'>{r.html}</td></tr>"
+                   for r in evidence.head(limit).itertuples())
+    more = (f"<p>{len(evidence) - limit} more not shown.</p>" if len(evidence) > limit else "")
+    return ("<table><tr><th>document</th><th>sentence</th><th>gives</th><th>text "
+            "(<mark style='background:#F0E442'>number</mark>, "
+            "<mark style='background:#56B4E9'>cue</mark>)</th></tr>" + body + "</table>" + more)
+
+
+def kwic_html(sentences: pd.DataFrame, term: str, *, limit: int = 50) -> str:
+    """Keyword in context as HTML, the hit marked, with document, sentence and offset."""
+    k = kwic(sentences, term, limit=limit)
+    if not term:
+        return "<p>Type a word to search.</p>"
+    if not len(k):
+        return f"<p>'{html.escape(term)}' does not occur in this corpus.</p>"
+    body = "".join(f"<tr><td>{html.escape(str(r.doc_id))}</td><td>{r.sentence_id}</td>"
+                   f"<td>{r.start}</td><td style='text-align:right'>{html.escape(r.left)}</td>"
+                   f"<td><mark style='background:#F0E442'>{html.escape(r.match)}</mark></td>"
+                   f"<td style='text-align:left'>{html.escape(r.right)}</td></tr>"
+                   for r in k.itertuples())
+    return ("<table><tr><th>document</th><th>sentence</th><th>offset</th><th></th><th>hit</th>"
+            "<th></th></tr>" + body + "</table>"
+            + (f"<p>First {limit} hits.</p>" if len(k) >= limit else ""))
+
+
+def show_selection(tables: dict[str, pd.DataFrame], selection: dict[str, str],
+                   keyword: str = "") -> None:
+    """Display the selection's figures, evidence, state record and KWIC (no widgets: what a
+    headless run shows, and what each widget redraws)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML, Markdown, display
+
+    from helpers import charts
+
+    c, e, a = selection["country"], selection["event"], selection["state"]
+    display(Markdown(f"### {country_name(c) if c else 'No country under review found'}"))
+    for fig in (charts.delegations_by_event(tables["event_summary"], country=c),
+                charts.stance_heatmap(tables["actor_record"], tables["stance_events"],
+                                      country=c)):
+        display(fig)
+        plt.close(fig)
+    display(Markdown("### The event and the sentences its figures come from"))
+    show_event(tables, e)
+    display(Markdown(f"### {actor_name(a, _label_of(tables, a)) if a else 'No state'}"
+                     " across events"))
+    display(state_record(a, tables["actor_record"], tables["stance_events"]))
+    if keyword:
+        display(Markdown(f"### Keyword in context: '{keyword}'"))
+        display(HTML(kwic_html(tables["sentences"], keyword)))
+
+
+def show_event(tables: dict[str, pd.DataFrame], event_id: str) -> None:
+    """Display one event's card and its evidence."""
+    from IPython.display import HTML, display
+
+    display(HTML(event_card_html(tables, event_id)))
+    ev = event_evidence(event_id, tables["event_summary"], tables["tallies"],
+                        tables["sentences"], tables["stances"])
+    display(HTML(evidence_html(ev)))
+
+
+def _label_of(tables: dict[str, pd.DataFrame], actor: str) -> str:
+    rec = tables["actor_record"]
+    hit = rec[rec["actor"] == actor]["actor_label"] if len(rec) else []
+    return str(hit.iloc[0]) if len(hit) else ""
+
+
+def explorer(tables: dict[str, pd.DataFrame], selection: dict[str, str], keyword: str = ""):
+    """The interactive explorer: country, event and state pickers and a keyword box, each
+    redrawing its own part. Returns an ipywidgets box (display it in JupyterLab)."""
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML, display
+
+    from helpers import charts
+
+    country = w.Dropdown(options=country_options(tables), value=selection["country"] or None,
+                         description="Country")
+    event = w.Dropdown(options=event_options(tables, selection["country"]),
+                       value=selection["event"] or None, description="Event")
+    state = w.Dropdown(options=state_options(tables), value=selection["state"] or None,
+                       description="State")
+    word = w.Text(value=keyword, description="Keyword", continuous_update=False)
+    out_country, out_event, out_state, out_kwic = (w.Output() for _ in range(4))
+
+    def draw_country(*_):
+        with out_country:
+            out_country.clear_output(wait=True)
+            for fig in (charts.delegations_by_event(tables["event_summary"],
+                                                    country=country.value or ""),
+                        charts.stance_heatmap(tables["actor_record"], tables["stance_events"],
+                                              country=country.value or "")):
+                display(fig)
+                plt.close(fig)
+
+    def on_country(change):
+        event.options = event_options(tables, change["new"] or "")
+        draw_country()
+
+    def draw_event(*_):
+        with out_event:
+            out_event.clear_output(wait=True)
+            show_event(tables, event.value or "")
+
+    def draw_state(*_):
+        with out_state:
+            out_state.clear_output(wait=True)
+            display(state_record(state.value or "", tables["actor_record"],
+                                 tables["stance_events"]))
+
+    def draw_kwic(*_):
+        with out_kwic:
+            out_kwic.clear_output(wait=True)
+            display(HTML(kwic_html(tables["sentences"], word.value)))
+
+    country.observe(on_country, names="value")
+    event.observe(draw_event, names="value")
+    state.observe(draw_state, names="value")
+    word.observe(draw_kwic, names="value")
+    for f in (draw_country, draw_event, draw_state, draw_kwic):
+        f()
+    return w.VBox([w.HBox([country, event]), out_country, out_event, w.HBox([state]),
+                   out_state, word, out_kwic])

@@ -30,7 +30,8 @@ from typing import Any
 from helpers import __version__, repo_root
 from helpers.contract import atomic_write_bytes, atomic_write_text
 
-NOTEBOOKS = ("01_clean.ipynb", "02_entities.ipynb", "03_tallies.ipynb", "04_compare.ipynb")
+NOTEBOOKS = ("01_clean.ipynb", "02_entities.ipynb", "03_tallies.ipynb", "04_compare.ipynb",
+             "05_explore.ipynb")
 RECORDED_PACKAGES = ("tallybook-helpers", "pandas", "numpy", "matplotlib", "seaborn", "nltk",
                      "papermill", "nbconvert", "ipykernel", "jupyterlab", "pycountry",
                      "charset-normalizer", "text2num", "tqdm", "beautifulsoup4")
