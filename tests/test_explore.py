@@ -90,6 +90,9 @@ def test_evidence_marks_the_number_and_the_cue():
 def test_number_words_are_marked():
     assert explore.number_spans("Nine states objected; 19 did not.", 9) == [(0, 4)]
     assert explore.number_spans("no figure", None) == []
+    text = "Thirty of them; thirty-one others; 30-odd"
+    assert explore.number_spans(text, 30) == [(0, 6)]
+    assert explore.number_spans(text, 31) == [(16, 26)]
 
 
 def test_state_record_in_time_order():
@@ -125,3 +128,23 @@ def test_documents_for_terms_picks_the_densest():
                       "text": ["vote", "vote and votes", "Vote", "none"]})
     assert explore.documents_for_terms(s, ["vote"], n=5) == ["b", "a"]
     assert explore.documents_for_terms(s, [], n=5) == []
+
+
+def test_explorer_widgets_redraw_on_selection():
+    from helpers.bench04 import synthetic_tables
+
+    t = synthetic_tables(60, seed=3)
+    t["stance_events"] = t["event_summary"]
+    sel = explore.default_selection(t)
+    counts = t["event_summary"]["subject_country"].value_counts()
+    assert sel["country"] == counts.index[0]
+    box = explore.explorer(t, sel, "delegations")
+    country, event = box.children[0].children
+    assert event.value == sel["event"]
+    other = next(c for _, c in country.options if c != sel["country"])
+    country.value = other
+    assert {e for _, e in event.options} == set(
+        t["event_summary"].query("subject_country == @other")["event_id"])
+    word = box.children[6]
+    word.value = "nothingatall"
+    assert "does not occur" in box.children[7].value

@@ -130,6 +130,8 @@ def source_note(summary: pd.DataFrame | None, *, claim: bool = True, extra: str 
         for cell in summary.get("outlets", []):
             outlets.update(split_list(cell))
     parts = [extra] if extra else []
+    if summary is None or not len(summary):
+        return " ".join([*parts, "Made with tallybook."])
     if claim:
         parts.append("Counts as stated by " + (_names(sources) or "sources not named")
                      + (", relayed by " + _names(outlets) if outlets else "") + ".")
@@ -584,7 +586,11 @@ def _heat(fig: Figure, ax, mat: pd.DataFrame, *, cmap: str, fmt, colorbar: str,
             if v:
                 ax.text(c, r, fmt(v), ha="center", va="center", fontsize=7,
                         color="white" if v > (top or 1) * 0.6 else "black")
-    ax.set_xticks(range(mat.shape[1]), [_short(c, 24) for c in mat.columns], rotation=90)
+    if mat.shape[1] <= 6:  # few columns: room for level, wrapped labels
+        ax.set_xticks(range(mat.shape[1]), ["\n".join(textwrap.wrap(_short(c, 40), 16))
+                                            for c in mat.columns])
+    else:
+        ax.set_xticks(range(mat.shape[1]), [_short(c, 24) for c in mat.columns], rotation=90)
     ax.set_yticks(range(len(mat)), [_short(i, 36) for i in mat.index])
     ax.grid(False)
     fig.colorbar(im, ax=ax, label=colorbar, shrink=0.8)

@@ -25,10 +25,12 @@ _LIST_SEP = re.compile(r"\s*[;|]\s*")
 # A session label such as "HRC51" or "HRC 51"; the number orders sessions.
 _SESSION = re.compile(r"^HRC\s?(\d+)")
 
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-                "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-                "nineteen": 19, "twenty": 20}
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+          "fourteen fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | {
+    f"{t}{sep}{u}" if k else t: 20 + 10 * i + k
+    for i, t in enumerate(_TENS) for k, u in enumerate(_UNITS[:10]) for sep in ("-", " ")}
 
 
 # --------------------------------------------------------------------------- reading
@@ -405,7 +407,7 @@ def number_spans(text: str, count: object) -> list[tuple[int, int]]:
     words = [w for w, v in NUMBER_WORDS.items() if v == n]
     alts = [re.escape(str(n)), *words]
     # the figure as a whole word (not the "39" in "139" or in "2039")
-    pat = re.compile(r"(?<![\w.,])(?:" + "|".join(alts) + r")(?![\w])", re.IGNORECASE)
+    pat = re.compile(r"(?<![\w.,-])(?:" + "|".join(alts) + r")(?![\w-])", re.IGNORECASE)
     return [(m.start(), m.end()) for m in pat.finditer(text)]
 
 
@@ -461,8 +463,9 @@ def event_evidence(event_id: str, summary: pd.DataFrame, tallies: pd.DataFrame,
             continue
         text = str(sent.loc[key, "text"])
         out.append({"doc_id": r.doc_id, "sentence_id": int(r.sentence_id),
-                    "what": f"{r.stance} {r.count}" + (f" of {r.total}" if pd.notna(r.total)
-                                                      else ""),
+                    "what": (f"total {r.count}" if r.stance == "all" else
+                             f"{r.stance} {r.count}" + (f" of {r.total}" if pd.notna(r.total)
+                                                        else "")),
                     "text": text,
                     "html": highlight_html(text, number_spans(text, r.count),
                                            cue_spans(text, getattr(r, "cue", "")))})
@@ -703,12 +706,25 @@ def _label_of(tables: dict[str, pd.DataFrame], actor: str) -> str:
     return str(hit.iloc[0]) if len(hit) else ""
 
 
+def _png(fig) -> bytes:
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    return buf.getvalue()
+
+
 def explorer(tables: dict[str, pd.DataFrame], selection: dict[str, str], keyword: str = ""):
     """The interactive explorer: country, event and state pickers and a keyword box, each
-    redrawing its own part. Returns an ipywidgets box (display it in JupyterLab)."""
+    redrawing its own part. Returns an ipywidgets box (display it in JupyterLab).
+
+    Parts are Image and HTML widgets whose values are replaced (no Output widgets capturing
+    prints), so a headless run stores the box without waiting on any output capture.
+    """
     import ipywidgets as w
-    import matplotlib.pyplot as plt
-    from IPython.display import HTML, display
 
     from helpers import charts
 
@@ -719,37 +735,32 @@ def explorer(tables: dict[str, pd.DataFrame], selection: dict[str, str], keyword
     state = w.Dropdown(options=state_options(tables), value=selection["state"] or None,
                        description="State")
     word = w.Text(value=keyword, description="Keyword", continuous_update=False)
-    out_country, out_event, out_state, out_kwic = (w.Output() for _ in range(4))
+    fig_a, fig_b = w.Image(format="png"), w.Image(format="png")
+    event_html, state_html, kwic_box = w.HTML(), w.HTML(), w.HTML()
 
     def draw_country(*_):
-        with out_country:
-            out_country.clear_output(wait=True)
-            for fig in (charts.delegations_by_event(tables["event_summary"],
-                                                    country=country.value or ""),
-                        charts.stance_heatmap(tables["actor_record"], tables["stance_events"],
-                                              country=country.value or "")):
-                display(fig)
-                plt.close(fig)
+        c = country.value or ""
+        fig_a.value = _png(charts.delegations_by_event(tables["event_summary"], country=c))
+        fig_b.value = _png(charts.stance_heatmap(tables["actor_record"],
+                                                 tables["stance_events"], country=c))
 
     def on_country(change):
         event.options = event_options(tables, change["new"] or "")
         draw_country()
 
     def draw_event(*_):
-        with out_event:
-            out_event.clear_output(wait=True)
-            show_event(tables, event.value or "")
+        e = event.value or ""
+        ev = event_evidence(e, tables["event_summary"], tables["tallies"], tables["sentences"],
+                            tables["stances"])
+        event_html.value = event_card_html(tables, e) + evidence_html(ev)
 
     def draw_state(*_):
-        with out_state:
-            out_state.clear_output(wait=True)
-            display(state_record(state.value or "", tables["actor_record"],
-                                 tables["stance_events"]))
+        rec = state_record(state.value or "", tables["actor_record"], tables["stance_events"])
+        state_html.value = (rec.to_html(index=False, escape=True) if len(rec)
+                            else "<p>No stated positions for this selection.</p>")
 
     def draw_kwic(*_):
-        with out_kwic:
-            out_kwic.clear_output(wait=True)
-            display(HTML(kwic_html(tables["sentences"], word.value)))
+        kwic_box.value = kwic_html(tables["sentences"], word.value)
 
     country.observe(on_country, names="value")
     event.observe(draw_event, names="value")
@@ -757,5 +768,5 @@ def explorer(tables: dict[str, pd.DataFrame], selection: dict[str, str], keyword
     word.observe(draw_kwic, names="value")
     for f in (draw_country, draw_event, draw_state, draw_kwic):
         f()
-    return w.VBox([w.HBox([country, event]), out_country, out_event, w.HBox([state]),
-                   out_state, word, out_kwic])
+    return w.VBox([w.HBox([country, event]), fig_a, fig_b, event_html, w.HBox([state]),
+                   state_html, word, kwic_box])
