@@ -308,8 +308,8 @@ def sentence_theme_matrix(texts: Sequence[str], themes: Sequence[str]) -> dict[s
     masks = np.zeros(len(texts), dtype=np.int64)
     for i, text in enumerate(texts):
         toks = set(_WORD_RUN.findall(text.lower()))
-        new = toks - known
-        if new:
+        if not toks <= known:
+            new = toks - known
             for w in new:
                 m = memo[w] = lookup(w)
                 if m != (0, 0):
