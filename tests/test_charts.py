@@ -1,111 +1,280 @@
+"""Charts: drawn per event, country and state; fixed size; text inside the figure; titles that
+say only what the data shows; each figure's data written beside it."""
+
 from __future__ import annotations
 
 import hashlib
+import itertools
 from pathlib import Path
 
+import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+import pytest
+from matplotlib.text import Text
 
 from helpers import charts, explore
+from helpers.bench04 import synthetic_tables
 from helpers.contract import read_table
+
+MAX_PX = (1000, 750)  # at the figures' 100 dpi: no chart is larger, whatever the corpus
 
 
 def _digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
-def test_figures_are_byte_identical_and_300_dpi(seed_run: Path, tmp_path: Path):
-    ev, docs = read_table(seed_run, "events"), read_table(seed_run, "documents")
+def _summary(rows: list[dict]) -> pd.DataFrame:
+    return explore.empty_table("event_summary").pipe(
+        lambda e: pd.concat([e, pd.DataFrame(rows)], ignore_index=True))
+
+
+def _tables_one_event() -> dict[str, pd.DataFrame]:
+    """One Sri Lanka dialogue, reported twice (figures disagree), with an official record."""
+    summary = _summary([{
+        "event_id": "LKA-HRC48-2021-09-14-dialogue", "subject_country": "LKA",
+        "kind": "dialogue", "hrc_session": "HRC48", "event_date": "2021-09-14", "n_reports": 2,
+        "doc_ids": "a;b", "outlets": "Daily Mirror;Reuters", "sources": "Foreign Ministry",
+        "total": 44, "favourable": 30, "critical": 14, "neutral": None,
+        "agreement": "disagree", "check": "incomplete", "official_speakers": 41,
+        "notes": "favourable 30 (a) vs 31 (b)"}])
+    rec = pd.DataFrame({"actor": ["JPN", "EU"], "actor_label": ["COUNTRY", "BLOC"],
+                        "subject_country": ["LKA", "LKA"],
+                        "event_id": ["LKA-HRC48-2021-09-14-dialogue"] * 2,
+                        "stance": ["critical", "supportive"], "n_statements": [1, 2],
+                        "doc_ids": ["a", "a;b"], "conflict": ["", "yes"]})
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "status": ["ok", "ok"],
+                         "outlet": ["Daily Mirror", "Reuters"], "published": ["2021-09", ""],
+                         "event_date": ["2021-09-14", ""], "hrc_session": ["HRC48", ""],
+                         "subject_country": ["LKA", "LKA"]})
+    sents = pd.DataFrame({"doc_id": ["a", "a", "b"], "sentence_id": [1, 2, 1],
+                          "start": [0, 60, 0], "end": [59, 120, 50],
+                          "text": ["Thirty delegations backed the government of Sri Lanka.",
+                                   "Japan voiced concern over the elections and the press.",
+                                   "Thirty-one states spoke in favour of Sri Lanka."]})
+    ents = pd.DataFrame({"doc_id": ["a", "a", "b"], "sentence_id": [1, 2, 1],
+                         "label": ["COUNTRY", "COUNTRY", "COUNTRY"],
+                         "canonical": ["LKA", "JPN", "LKA"]})
+    return {"event_summary": summary, "stance_events": summary, "actor_record": rec,
+            "documents": docs, "sentences": sents, "entities": ents}
+
+
+def _tables_empty() -> dict[str, pd.DataFrame]:
+    t = {n: explore.empty_table(n) for n in ("event_summary", "actor_record", "documents",
+                                             "sentences", "entities")}
+    t["stance_events"] = t["event_summary"]
+    return t
+
+
+@pytest.fixture(scope="module")
+def many() -> dict[str, pd.DataFrame]:
+    """300 events on 12 countries, 70 states and 8 blocs (the benchmark's generator)."""
+    t = synthetic_tables(1500, seed=7)
+    t["stance_events"] = t["event_summary"]
+    assert len(t["event_summary"]) == 300
+    assert t["actor_record"]["actor"].nunique() >= 60
+    return t
+
+
+def _figures(t: dict[str, pd.DataFrame]) -> dict[str, plt.Figure]:
+    figs = dict(charts.draw_all(t, terms=["delegations", "elections", "nothingmatches"]))
+    assert len(figs) == 8
+    return figs
+
+
+def _title(fig: plt.Figure) -> str:
+    return fig.get_suptitle().replace("\n", " ")
+
+
+def _foot(fig: plt.Figure) -> str:
+    return fig.texts[-1].get_text()  # the note under the chart, drawn last
+
+
+def _check_layout(fig: plt.Figure, name: str) -> None:
+    w, h = fig.get_size_inches() * fig.dpi
+    assert w <= MAX_PX[0] + 0.5 and h <= MAX_PX[1] + 0.5, (name, w, h)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    tick_labels, drawn = set(), set()
+    for ax in fig.axes:  # tick labels of ticks outside the view exist but are not drawn
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                tick_labels.update((tick.label1, tick.label2))
+            if not (ax.axison and ax.get_visible()):
+                continue
+            for tick in axis._update_ticks():
+                drawn.update((tick.label1, tick.label2))
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
+             and (t not in tick_labels or t in drawn)]
+    assert texts, name
+    for t in texts:
+        bb = t.get_window_extent(renderer)
+        assert (bb.x0 >= box.x0 - 1 and bb.y0 >= box.y0 - 1 and bb.x1 <= box.x1 + 1
+                and bb.y1 <= box.y1 + 1), (name, t.get_text()[:60], bb, box)
+    for ax in fig.axes:  # tick labels on one axis never overlap one another
+        for ticks in (ax.get_xticklabels(), ax.get_yticklabels()):
+            boxes = [t.get_window_extent(renderer) for t in ticks
+                     if t.get_visible() and t.get_text() and t in drawn]
+            for a, b in itertools.pairwise(boxes):
+                assert not a.overlaps(b) or a.width * a.height == 0, (name, "tick overlap")
+
+
+@pytest.mark.parametrize("case", ["empty", "one", "many"])
+def test_text_stays_inside_fixed_size_figures(case, many):
+    t = {"empty": _tables_empty, "one": _tables_one_event}.get(case, lambda: many)()
+    for name, fig in _figures(t).items():
+        _check_layout(fig, f"{case}/{name}")
+        plt.close(fig)
+
+
+def test_many_events_are_capped_and_summarised(many):
+    fig = charts.stance_heatmap(many["actor_record"], many["event_summary"], top=25)
+    ax = fig.axes[0]
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    rec = many["actor_record"]
+    top_country = rec["subject_country"].value_counts().index[0]
+    ev = many["event_summary"][many["event_summary"]["subject_country"] == top_country]
+    latest = set(ev.sort_values("event_date")["event_id"].iloc[-18:])
+    rest = rec[rec["event_id"].isin(latest)]["actor"].nunique() - 25
+    assert len(rows) == 26 and rows[-1] == f"others ({rest})"
+    assert "ISO" not in " ".join(rows) and "China" in rows  # states by name
+    assert len(ax.get_xticklabels()) == 18
+    assert all(" · " in t.get_text() for t in ax.get_xticklabels())
+    plt.close(fig)
+    fig = charts.delegations_by_event(many["event_summary"])
+    assert len(fig.axes) == 4
+    assert all(len(ax.get_yticklabels()) <= 12 for ax in fig.axes)
+    assert "not drawn:" in _foot(fig)
+    plt.close(fig)
+
+
+def test_titles_handle_single_and_missing_cases():
+    t = _tables_one_event()
+    fig = charts.delegations_by_event(t["event_summary"])
+    assert _title(fig) == ("Sri Lanka: 30 of 44 delegations reported favourable at "
+                                  "HRC48 · 2021-09-14")
+    legend = [x.get_text() for x in fig.legends[0].get_texts()]
+    assert legend == ["favourable", "critical"]  # no neutral: none occurs
+    assert "Foreign Ministry" in _foot(fig)
+    assert "Daily Mirror" in _foot(fig)
+    fig = charts.share_over_time(t["event_summary"])
+    assert "one event with a count" in _title(fig)
+    assert "rose" not in _title(fig) and "every" not in _title(fig)
+    no_fav = t["event_summary"].assign(favourable=None)
+    fig = charts.delegations_by_event(no_fav)
+    assert "no favourable count" in _title(fig)
+    assert "favourable" not in [x.get_text() for x in fig.legends[0].get_texts()]
+    fig = charts.source_agreement(t["event_summary"])
+    assert _title(fig).startswith("1 of 1 events")
+    assert any("30 (a) vs 31 (b)" in x.get_text() for x in fig.axes[0].texts)
+    fig = charts.stance_heatmap(t["actor_record"], t["event_summary"])
+    legend = [x.get_text() for x in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["− critical", "± documents disagree"]  # only what occurs
+    assert "toward Sri Lanka" in _title(fig)
+    fig = charts.claimed_vs_official(t["event_summary"])
+    assert "differs" in _title(fig)
+    table = charts.claimed_vs_official_table(t["event_summary"])
+    assert table[["claimed_total", "official_speakers", "difference"]].iloc[0].tolist() == [
+        44, 41, 3]
+    plt.close("all")
+
+
+def test_themes_title_when_nothing_matched():
+    s = pd.DataFrame({"doc_id": ["x"], "sentence_id": [1], "start": [0], "end": [9],
+                      "text": ["Nothing."]})
+    docs = pd.DataFrame({"doc_id": ["x"], "status": ["ok"], "outlet": ["O"],
+                         "published": ["2020"], "event_date": [""], "subject_country": [""]})
+    shares = explore.themes_by_group(explore.theme_shares(s), docs)
+    fig = charts.themes_by_country_year(shares, docs)
+    assert _title(fig) == "No theme from data/themes.csv matched any sentence"
+    assert "recurs" not in _title(fig)
+    plt.close(fig)
+
+
+def test_dispersion_draws_only_terms_that_occur():
+    t = _tables_one_event()
+    fig = charts.dispersion(t["sentences"], ["elections", "Covid", "press"], ["a", "b"])
+    labels = [x.get_text() for x in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["elections (1)", "press (1)"]
+    assert "Not found in these documents: Covid" in _foot(fig)
+    assert [x.get_text() for x in fig.axes[0].get_yticklabels()] == ["a", "b"]
+    plt.close(fig)
+
+
+def test_seed_charts_say_what_they_said(seed_run: Path):
+    tables, _ = explore.load_run(seed_run)
+    fig = charts.delegations_by_event(tables["event_summary"])
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "HRC45 · 2020-10-01", "HRC49 · 2022-03-29", "HRC51 · 2022-10-05"]
+    widths = sorted(round(p.get_width()) for p in ax.patches if p.get_width() > 0)
+    assert widths == sorted([17, 10, 28, 8, 30, 9])
+    foot = _foot(fig)
+    assert "Permanent Mission of Cambodia" in foot and "EAC News" not in foot
+    assert _title(fig).startswith("Cambodia: most delegations were reported favourable "
+                                         "at all 3 events")
+    plt.close(fig)
+
+
+def test_figures_are_byte_identical_300_dpi_with_data(seed_run: Path, tmp_path: Path):
+    tables, _ = explore.load_run(seed_run)
     for run in ("a", "b"):
-        charts.save_figure(charts.delegations_by_session(ev, docs), tmp_path / run, "d")
-        charts.save_figure(charts.stance_matrix(read_table(seed_run, "stances"), docs),
-                           tmp_path / run, "s")
+        charts.save_figure(charts.delegations_by_event(tables["event_summary"]),
+                           tmp_path / run, "d")
+        charts.save_figure(charts.stance_heatmap(tables["actor_record"],
+                                                 tables["stance_events"]), tmp_path / run, "s")
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
     from PIL import Image
 
     with Image.open(tmp_path / "a" / "d.png") as im:
         assert round(im.info["dpi"][0]) == 300
-    pdf = (tmp_path / "a" / "d.pdf").read_bytes()
-    assert b"CreationDate" not in pdf
-    assert b"<dc:date>" not in (tmp_path / "a" / "d.svg").read_bytes()
+        assert im.size[0] <= 3 * MAX_PX[0] and im.size[1] <= 3 * MAX_PX[1]
+    assert b"CreationDate" not in (tmp_path / "a" / "d.pdf").read_bytes()
+    data = pd.read_csv(tmp_path / "a" / "d.csv")
+    assert sorted(data["total"]) == [27, 36, 39]
+    assert list(data["label"]) == ["HRC45 · 2020-10-01", "HRC49 · 2022-03-29",
+                                   "HRC51 · 2022-10-05"]
 
 
-def test_headline_chart_reads_the_events(seed_run: Path):
-    ev, docs = read_table(seed_run, "events"), read_table(seed_run, "documents")
-    fig = charts.delegations_by_session(ev, docs)
-    ax = fig.axes[0]
-    assert [t.get_text().split("\n")[0] for t in ax.get_xticklabels()] == [
-        "HRC45", "HRC49", "HRC51"]
-    heights = sorted(round(p.get_height()) for p in ax.patches if p.get_height() > 0)
-    assert heights == sorted([17, 10, 28, 8, 30, 9])
-    assert "Permanent Mission of Cambodia" in fig.texts[0].get_text()
-    assert "EAC News" not in fig.texts[0].get_text()  # its article has no tally
-
-
-def test_empty_tables_still_draw():
-    empty = pd.DataFrame(columns=["doc_id", "hrc_session", "event_date", "total", "favourable",
-                                  "critical", "neutral", "check", "source"])
-    assert charts.delegations_by_session(empty).axes
-    assert charts.share_favourable(empty).axes
-
-
-def test_kwic_traces_to_offsets(seed_run: Path):
-    s = read_table(seed_run, "sentences")
-    k = explore.kwic(s, "delegat")
-    texts = {p.stem: p.read_text(encoding="utf-8") for p in (seed_run / "texts").glob("*.txt")}
-    assert len(k) >= 8
-    for r in k.itertuples():
-        assert texts[r.doc_id][r.start:r.start + len(r.match)] == r.match
-
-
-def test_theme_lookup():
-    s = pd.DataFrame({"doc_id": ["a", "a", "a", "a"], "sentence_id": [1, 2, 3, 4],
+def test_theme_lookup_matches_the_regex():
+    s = pd.DataFrame({"doc_id": ["a"] * 6, "sentence_id": range(1, 7),
                       "text": ["The elections were free.", "Covid-19 vaccines arrived.",
-                               "NGOs and civil society spoke.", "Nothing here."]})
-    sh = explore.theme_shares(s).set_index("theme")["share"]
-    assert sh["elections"] == 0.25 and sh["Covid-19 and health"] == 0.25
-    assert sh["civic space and NGOs"] == 0.25 and sh["judiciary and rule of law"] == 0.0
+                               "NGOs and civil society spoke.", "Nothing here.",
+                               "He was re-elected after the vote.",
+                               "The rule of law and the courts."]})
+    sh = explore.theme_shares(s).set_index("theme")["matched"]
+    assert sh["elections"] == 2 and sh["Covid-19 and health"] == 1
+    assert sh["civic space and NGOs"] == 1 and sh["judiciary and rule of law"] == 1
+    fast = explore.sentence_theme_matrix(s["text"].tolist(), list(explore.theme_dictionary()))
+    for theme, pat in explore.theme_dictionary().items():
+        assert fast[theme].tolist() == [bool(pat.search(x)) for x in s["text"]], theme
 
 
-def test_every_chart_is_titled_labelled_and_sourced(seed_run: Path):
-    docs = read_table(seed_run, "documents")
-    sents = read_table(seed_run, "sentences")
-    figs = {
-        "delegations_by_session": charts.delegations_by_session(read_table(seed_run, "events"),
-                                                                docs),
-        "share_favourable": charts.share_favourable(read_table(seed_run, "events"), docs),
-        "stance_matrix": charts.stance_matrix(read_table(seed_run, "stances"), docs),
-        "entity_mentions": charts.entity_mentions(read_table(seed_run, "entities"),
-                                                  documents=docs),
-        "themes_by_document": charts.themes_by_document(explore.theme_shares(sents), docs),
-        "dispersion": charts.dispersion(sents, ["delegations", "Covid"], docs),
-    }
-    for name, fig in figs.items():
-        ax = fig.axes[0]
-        assert len(ax.get_title(loc="left")) > 20, name
-        assert ax.get_xlabel() and (ax.get_ylabel() or ax.get_yticklabels()), name
-        foot = " ".join(t.get_text() for t in fig.texts)
-        assert "Phnom Penh Post" in foot and "Not an official UN count" in foot, name
+def test_empty_tables_do_not_crash():
+    empty = explore.empty_table("event_summary")
+    for fig in (charts.delegations_by_event(empty), charts.share_over_time(empty),
+                charts.source_agreement(empty), charts.claimed_vs_official(empty),
+                charts.stance_heatmap(explore.empty_table("actor_record"), empty)):
+        assert _title(fig) and fig.texts
+        assert isinstance(fig.tallybook_data, pd.DataFrame)
+        plt.close(fig)
+    assert np.isfinite(MAX_PX[0])
 
 
 def test_events_that_do_not_add_up_are_flagged():
-    ev = pd.DataFrame({"doc_id": ["a", "b"], "hrc_session": ["HRC49", "HRC51"],
-                       "event_date": ["2022-03-29", "2022-10-05"], "total": [36, 39],
-                       "favourable": [28, 30], "critical": [9, None], "neutral": [0, None],
-                       "check": ["mismatch", "incomplete"], "source": ["X", "X"]})
-    fig = charts.delegations_by_session(ev)
+    s = _summary([{"event_id": e, "subject_country": "KHM", "kind": "dialogue",
+                   "hrc_session": ss, "event_date": d, "n_reports": 1, "doc_ids": e,
+                   "sources": "X", "total": tot, "favourable": f, "critical": c,
+                   "neutral": n, "check": chk, "agreement": "single"}
+                  for e, ss, d, tot, f, c, n, chk in (
+                      ("e1", "HRC49", "2022-03-29", 36, 28, 9, 0, "mismatch"),
+                      ("e2", "HRC51", "2022-10-05", 39, 30, None, None, "incomplete"))])
+    fig = charts.delegations_by_event(s)
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert "⚠ mismatch" in texts and "⚠ incomplete" in texts
-    assert "total 36" in texts and "total 39" in texts
+    assert "36 ⚠ mismatch" in texts and "39 ⚠ incomplete" in texts
+    plt.close(fig)
 
 
-def test_empty_charts_are_titled_and_sourced():
-    empty = pd.DataFrame(columns=["doc_id", "hrc_session", "event_date", "total", "favourable",
-                                  "critical", "neutral", "check", "source", "actor",
-                                  "actor_label", "stance", "label", "canonical", "theme",
-                                  "share", "start", "end", "text"])
-    figs = [charts.delegations_by_session(empty), charts.share_favourable(empty),
-            charts.stance_matrix(empty, empty), charts.entity_mentions(empty),
-            charts.themes_by_document(empty), charts.dispersion(empty, ["x"])]
-    for fig in figs:
-        assert fig.axes[0].get_title(loc="left")
-        assert "Not an official UN count" in fig.texts[0].get_text()
+def test_seed_tables_read_back(seed_run: Path):
+    assert len(read_table(seed_run, "events")) == 3

@@ -15,8 +15,9 @@ import pytest
 from helpers.contract import COLUMNS, CONTRACT_TABLES, read_table
 from helpers.pipeline import NOTEBOOKS, main
 
-FIGURES = ("delegations_by_session", "share_favourable", "stance_matrix", "entity_mentions",
-           "themes_by_document", "dispersion")
+FIGURES = ("delegations_by_event", "share_over_time", "stance_heatmap", "source_agreement",
+           "claimed_vs_official", "mentions_by_country_year", "themes_by_country_year",
+           "dispersion")
 
 
 def _hashes(folder: Path) -> dict[str, str]:

@@ -1,0 +1,150 @@
+"""Explorer helpers: names, stand-in tables, aggregates, evidence with marks, KWIC."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import explore
+
+
+def test_names_and_event_labels():
+    assert explore.country_name("KHM") == "Cambodia"
+    assert explore.actor_name("EU", "BLOC") == "◆ EU"
+    assert explore.actor_name("JPN", "COUNTRY") == "Japan"
+    assert explore.event_label("HRC51", "2022-10-05", "dialogue") == "HRC51 · 2022-10-05"
+    assert explore.event_label("", "2022-10-05", "vote") == "session ? · 2022-10-05 · vote"
+    assert explore.event_label("HRC51", None, "", country="LKA") == "Sri Lanka · HRC51 · date ?"
+    s = pd.DataFrame({"event_id": ["a", "b", "c"], "hrc_session": ["HRC51", "HRC51", ""],
+                      "event_date": ["2022-10-05", "2022-10-05", ""], "kind": ["", "", ""],
+                      "subject_country": ["KHM", "KHM", "KHM"]})
+    assert list(explore.label_events(s)) == ["HRC51 · 2022-10-05", "HRC51 · 2022-10-05 (2)",
+                                             "event c"]
+
+
+def test_missing_tables_give_a_message_and_stand_ins(tmp_path: Path):
+    from helpers.contract import write_table
+
+    write_table(tmp_path, "events", [{"doc_id": "d1", "hrc_session": "HRC45",
+                                      "event_date": "2020-10-01", "total": 27,
+                                      "favourable": 17, "critical": 10, "check": "ok",
+                                      "source": "Mission"}])
+    write_table(tmp_path, "documents", [{"doc_id": "d1", "status": "ok", "outlet": "Post",
+                                         "subject_country": "KHM", "hrc_session": "HRC45",
+                                         "event_date": "2020-10-01"}])
+    write_table(tmp_path, "stances", [{"doc_id": "d1", "sentence_id": 1, "actor": "CHN",
+                                       "actor_label": "COUNTRY", "stance": "supportive",
+                                       "target": "KHM"}])
+    tables, messages = explore.load_run(tmp_path)
+    assert any("event_summary.csv is not in this run folder" in m for m in messages)
+    assert any("speakers.csv" in m for m in messages)
+    s = tables["event_summary"].iloc[0]
+    assert (s["subject_country"], s["total"], s["agreement"], s["outlets"]) == (
+        "KHM", 27, "single", "Post")
+    rec = tables["actor_record"].iloc[0]
+    assert (rec["actor"], rec["event_id"], rec["stance"]) == (
+        "CHN", "KHM-HRC45-2020-10-01", "supportive")
+    assert "KHM-HRC45-2020-10-01" in set(tables["stance_events"]["event_id"])
+
+
+def test_mentions_and_themes_aggregate_by_country_and_year():
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "subject_country": ["KHM", "KHM", "LKA"],
+                         "event_date": ["2022-10-05", "", ""],
+                         "published": ["", "2022-03", "2021-09"]})
+    ents = pd.DataFrame({"doc_id": ["a", "a", "b", "c", "c"],
+                         "label": ["COUNTRY", "COUNTRY", "COUNTRY", "PERSON", "DATE"],
+                         "canonical": ["CHN", "CHN", "CHN", "Ann Lee", "2021"]})
+    m = explore.mentions_by_group(ents, docs).set_index(["entity", "group"])["mentions"]
+    assert m[("China", "Cambodia 2022")] == 3
+    assert m[("Ann Lee", "Sri Lanka 2021")] == 1
+    assert len(m) == 2  # DATE is not drawn
+    sents = pd.DataFrame({"doc_id": ["a", "a", "b", "c"], "sentence_id": [1, 2, 1, 1],
+                          "text": ["The elections.", "Nothing.", "Vote counted.", "Nothing."]})
+    t = explore.themes_by_group(explore.theme_shares(sents), docs)
+    row = t[(t["theme"] == "elections") & (t["group"] == "Cambodia 2022")].iloc[0]
+    assert (row["sentences"], row["matched"], row["share"]) == (3, 2, 2 / 3)
+
+
+def test_evidence_marks_the_number_and_the_cue():
+    summary = pd.DataFrame({"event_id": ["e"], "doc_ids": ["d"]})
+    sents = pd.DataFrame({"doc_id": ["d", "d"], "sentence_id": [1, 2], "start": [0, 50],
+                          "text": ["Of the 39 delegations, 30 spoke in favour in 2039.",
+                                   "Japan expressed concern."]})
+    tallies = pd.DataFrame({"doc_id": ["d"], "sentence_id": [1], "subject": ["delegations"],
+                            "stance": ["favourable"], "count": [30], "total": [39],
+                            "cue": ["spoke in favour"]})
+    stances = pd.DataFrame({"doc_id": ["d"], "sentence_id": [2], "actor": ["JPN"],
+                            "actor_label": ["COUNTRY"], "stance": ["critical"],
+                            "cue": ["expressed concern"]})
+    ev = explore.event_evidence("e", summary, tallies, sents, stances)
+    assert list(ev["what"]) == ["favourable 30 of 39", "Japan: critical"]
+    h = ev["html"].iloc[0]
+    assert '<mark class="num" style="background:#F0E442;font-weight:bold">30</mark>' in h
+    assert '<mark class="cue" style="background:#56B4E9;color:black">spoke in favour</mark>' in h
+    assert h.count("<mark") == 2  # not the 39, not the 2039
+    assert "expressed concern</mark>" in ev["html"].iloc[1]
+    assert explore.highlight_html("a<b", [(0, 1)]).endswith("&lt;b")
+
+
+def test_number_words_are_marked():
+    assert explore.number_spans("Nine states objected; 19 did not.", 9) == [(0, 4)]
+    assert explore.number_spans("no figure", None) == []
+    text = "Thirty of them; thirty-one others; 30-odd"
+    assert explore.number_spans(text, 30) == [(0, 6)]
+    assert explore.number_spans(text, 31) == [(16, 26)]
+
+
+def test_state_record_in_time_order():
+    rec = pd.DataFrame({"actor": ["JPN", "JPN", "CHN"], "actor_label": ["COUNTRY"] * 3,
+                        "subject_country": ["KHM", "LKA", "KHM"], "event_id": ["e2", "e1", "e2"],
+                        "stance": ["critical", "neutral", "supportive"],
+                        "n_statements": [2, 1, 1], "doc_ids": ["a;b", "c", "a"],
+                        "conflict": ["", "", ""]})
+    summary = pd.DataFrame({"event_id": ["e1", "e2"], "subject_country": ["LKA", "KHM"],
+                            "hrc_session": ["HRC48", "HRC51"],
+                            "event_date": ["2021-09-14", "2022-10-05"], "kind": ["", ""]})
+    r = explore.state_record("JPN", rec, summary)
+    assert list(r["event"]) == ["HRC48 · 2021-09-14", "HRC51 · 2022-10-05"]
+    assert list(r["country under review"]) == ["Sri Lanka", "Cambodia"]
+    assert list(r["stance"]) == ["neutral", "critical"]
+    assert explore.state_record("USA", rec, summary).empty
+
+
+def test_kwic_traces_to_offsets(seed_run: Path):
+    from helpers.contract import read_table
+
+    s = read_table(seed_run, "sentences")
+    k = explore.kwic(s, "delegat")
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in (seed_run / "texts").glob("*.txt")}
+    assert len(k) >= 8
+    for r in k.itertuples():
+        assert texts[r.doc_id][r.start:r.start + len(r.match)] == r.match
+    assert len(explore.kwic(s, "delegat", limit=3)) == 3
+
+
+def test_documents_for_terms_picks_the_densest():
+    s = pd.DataFrame({"doc_id": ["a", "b", "b", "c"],
+                      "text": ["vote", "vote and votes", "Vote", "none"]})
+    assert explore.documents_for_terms(s, ["vote"], n=5) == ["b", "a"]
+    assert explore.documents_for_terms(s, [], n=5) == []
+
+
+def test_explorer_widgets_redraw_on_selection():
+    from helpers.bench04 import synthetic_tables
+
+    t = synthetic_tables(60, seed=3)
+    t["stance_events"] = t["event_summary"]
+    sel = explore.default_selection(t)
+    counts = t["event_summary"]["subject_country"].value_counts()
+    assert sel["country"] == counts.index[0]
+    box = explore.explorer(t, sel, "delegations")
+    country, event = box.children[0].children
+    assert event.value == sel["event"]
+    other = next(c for _, c in country.options if c != sel["country"])
+    country.value = other
+    assert {e for _, e in event.options} == set(
+        t["event_summary"].query("subject_country == @other")["event_id"])
+    word = box.children[6]
+    word.value = "nothingatall"
+    assert "does not occur" in box.children[7].value
