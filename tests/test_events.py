@@ -245,3 +245,13 @@ def test_duplicates_are_never_counted_twice(tmp_path: Path, root: Path):
     summ = read_table(out, "event_summary")
     assert len(summ) == 1 and summ["n_reports"].iloc[0] == 1
     assert summ["doc_ids"].iloc[0] == "a"
+
+
+def test_event_ids_read_back_into_their_parts():
+    from helpers.events import make_event_id, parse_event_id
+
+    for parts in [("KHM", "HRC51", "2022-10-05", "dialogue"), ("IRN", "HRC S-35", "", "vote"),
+                  ("CHN", "", "2004-04", "vote"), ("KHM", "", "", "dialogue"),
+                  ("LKA", "UPR42", "2023-02-01", "review")]:
+        got = parse_event_id(make_event_id(*parts))
+        assert (got["subject"], got["hrc_session"], got["event_date"], got["kind"]) == parts

@@ -20,7 +20,7 @@ def test_names_and_event_labels():
                       "event_date": ["2022-10-05", "2022-10-05", ""], "kind": ["", "", ""],
                       "subject_country": ["KHM", "KHM", "KHM"]})
     assert list(explore.label_events(s)) == ["HRC51 · 2022-10-05", "HRC51 · 2022-10-05 (2)",
-                                             "event c"]
+                                             "event, undated"]
 
 
 def test_missing_tables_give_a_message_and_stand_ins(tmp_path: Path):
@@ -29,13 +29,15 @@ def test_missing_tables_give_a_message_and_stand_ins(tmp_path: Path):
     write_table(tmp_path, "events", [{"doc_id": "d1", "hrc_session": "HRC45",
                                       "event_date": "2020-10-01", "total": 27,
                                       "favourable": 17, "critical": 10, "check": "ok",
-                                      "source": "Mission"}])
-    write_table(tmp_path, "documents", [{"doc_id": "d1", "status": "ok", "outlet": "Post",
+                                      "source": "Mission", "kind": "dialogue",
+                                      "event_id": "KHM-HRC45-2020-10-01-dialogue"}])
+    write_table(tmp_path, "documents", [{"doc_id": "d1", "source_file": "d1.txt",
+                                         "status": "ok", "outlet": "Post",
                                          "subject_country": "KHM", "hrc_session": "HRC45",
                                          "event_date": "2020-10-01"}])
     write_table(tmp_path, "stances", [{"doc_id": "d1", "sentence_id": 1, "actor": "CHN",
                                        "actor_label": "COUNTRY", "stance": "supportive",
-                                       "target": "KHM"}])
+                                       "target": "KHM", "evidence": "China backed it."}])
     tables, messages = explore.load_run(tmp_path)
     assert any("event_summary.csv is not in this run folder" in m for m in messages)
     assert any("speakers.csv" in m for m in messages)

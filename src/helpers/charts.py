@@ -409,10 +409,14 @@ def stance_heatmap(actor_record: pd.DataFrame, summary: pd.DataFrame, *, country
                      .drop_duplicates("event_id"))
     known = set(ev["event_id"])
     missing = sorted(set(rec["event_id"]) - known)
-    if missing:  # records whose event the summary lacks: still drawn, named by id
-        ev = pd.concat([ev, pd.DataFrame({"event_id": missing, "subject_country": c,
-                                          "hrc_session": "", "event_date": "", "kind": ""})],
-                       ignore_index=True)
+    if missing:  # records whose event has no figures: still drawn, named by session and date
+        from helpers.events import parse_event_id
+
+        parts = [parse_event_id(e) for e in missing]
+        ev = sort_events(pd.concat([ev, pd.DataFrame({
+            "event_id": missing, "subject_country": c,
+            **{k: [p[k] for p in parts] for k in ("hrc_session", "event_date", "kind")}})],
+            ignore_index=True))
     n_events_all = len(ev)
     ev = ev.iloc[-max_events:]
     rec = rec[rec["event_id"].isin(set(ev["event_id"]))]

@@ -105,7 +105,7 @@ def event_label(session: object, date: object, kind: object = "", *,
 def label_events(summary: pd.DataFrame, *, with_country: bool = False) -> pd.Series:
     """Readable, unique labels for the rows of ``event_summary`` (index: event_id)."""
     labels = [event_label(s, d, k, country=c if with_country else "")
-              if _text(s) or _text(d) else f"event {_text(e)[:24]}"
+              if _text(s) or _text(d) else f"{_text(k).replace('_', ' ') or 'event'}, undated"
               for s, d, k, c, e in zip(summary["hrc_session"], summary["event_date"],
                                        summary["kind"], summary["subject_country"],
                                        summary["event_id"], strict=True)]
