@@ -346,3 +346,63 @@ def test_bare_yes_and_no_after_a_count():
     assert read("Of the members, 19 voted yes, 6 no and 22 abstained.") == [
         ("yes", 19), ("no", 6), ("abstain", 22)]
     assert read("There is no 1 answer, and no vote was held.") == []
+
+
+# --------------------------------------------------------------------------- the subject asked
+
+
+@pytest.mark.parametrize("text,cue", [
+    ("The extraordinary session convened at the request of Sri Lanka adopted the text.",
+     "request of sri lanka"),
+    ("The Council met at Sri Lanka's request and voted on the draft.", "sri lanka's request"),
+    ("The draft Sri Lanka had sought was put to a vote.", "sri lanka sought"),
+    ("The meeting Sri Lanka requested ended with a vote.", "sri lanka requested"),
+    ("A text condemning the aggression against Sri Lanka was adopted.",
+     "condemning the aggression against sri lanka"),
+])
+def test_text_the_subject_asked_for_is_its_own(text, cue):
+    assert own_text(lk(text)[1], "LKA") == cue
+
+
+@pytest.mark.parametrize("text", [
+    "Sri Lanka requested more time before the vote.",  # no text or meeting asked for
+    "The draft criticised the attacks on journalists in Sri Lanka.",  # harm by it, not to it
+    "At the request of Canada, the session voted on the text on Sri Lanka.",
+    "Sri Lanka led the opposition to the resolution.",
+])
+def test_not_the_subjects_own_text(text):
+    assert own_text(lk(text)[1], "LKA") == ""
+
+
+def test_own_text_direction_carries_into_the_next_paragraph():
+    got = votes("Sri Lanka's draft welcomed its cooperation with the Office.",
+                "It was adopted 29 to 12, and six members abstained.", subject="LKA")
+    assert got == [("favourable", 29, "yes", "vote"), ("critical", 12, "no", "vote"),
+                   ("neutral", 6, "abstain", "vote")]
+
+
+def test_a_debate_the_subject_requested_carries_to_its_vote():
+    got = votes("China asked the Council for a debate on its cooperation, the debate China "
+                "requested being put to a vote the next day.",
+                "The proposal was rejected by 18 votes to 16, with 13 abstentions.",
+                subject="CHN")
+    assert got == [("critical", 18, "no", "vote"), ("favourable", 16, "yes", "vote"),
+                   ("neutral", 13, "abstain", "vote")]
+
+
+def test_another_text_stops_the_carried_direction():
+    got = votes("The special session was held at the request of Sri Lanka.",
+                "In a separate vote, a resolution passed 25 to 14.", subject="LKA")
+    assert got == [("critical", 25, "yes", "vote"), ("favourable", 14, "no", "vote")]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("The resolution was adopted 30 to 9.", [("yes", 30), ("no", 9)]),
+    ("The draft was rejected 20 to 17.", [("no", 20), ("yes", 17)]),
+])
+def test_outcome_verb_then_n_to_m(text, want):
+    assert read(text) == want
+
+
+def test_n_to_m_without_a_vote_is_no_score():
+    assert read("Attendance rose from 20 to 31 over the week.") == []

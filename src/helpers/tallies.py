@@ -622,7 +622,7 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
             be traced to the Permanent Mission when the article says he heads it.
     """
     from helpers.sources import document_sources
-    from helpers.votes import text_direction, vote_stance
+    from helpers.votes import new_text, text_direction, vote_stance
 
     persons_roles = persons_roles or {}
     out: list[Tally] = []
@@ -635,13 +635,13 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
     current_total: int | None = None
     delegation_context = False
     pos = 0
-    direction, direction_para = "", -1
+    direction = ""  # the last text described, carried until another text is introduced
     book = _VoteBook()
     for x, (ts, src) in enumerate(zip(sentences, canon, strict=True)):
         sid, text = ts.sentence_id, ts.text
         toks, lk = ts.toks, ts.lkeys
-        if ts.paragraph_id != direction_para:
-            direction, direction_para = "", ts.paragraph_id  # a new paragraph, a new text
+        if new_text(lk):
+            direction = ""  # "a resolution", "another draft": a new text, a new direction
         clause_dirs = [(a, b, *text_direction(lk[a:b], subject_country, opening=a == 0))
                        for a, b in _clauses(lk)]
         sent_dir = next((d for _a, _b, d, _c in clause_dirs if d), "")

@@ -75,7 +75,18 @@ VOTE_STANCE = {("yes", "critical"): "critical", ("no", "critical"): "favourable"
 OWN_TEXT = frozenset({"draft", "text", "resolution", "motion", "proposal", "decision",
                       "initiative", "bid"})
 TABLED = frozenset({"tabled", "presented", "introduced", "submitted", "proposed", "drafted",
-                    "sponsored", "put", "brought", "moved", "led", "steered", "requested"})
+                    "sponsored", "put", "brought", "moved", "led", "steered", "requested",
+                    "sought", "convened", "called"})
+# What a state may have asked for besides a text: "the special session requested by X",
+# "a debate X had sought"
+ASKED_FOR = frozenset({"session", "debate", "meeting", "vote"})
+# "<subject> (had) sought / requested / tabled ...": the subject's own text ("the resolution
+# Sri Lanka had sought"); "led", "put", "moved" are left out ("X led the opposition")
+SUBJECT_ASKED = frozenset({"sought", "requested", "tabled", "presented", "introduced",
+                           "submitted", "proposed", "drafted", "wanted"})
+# Harm done to the subject: a text condemning "the aggression against X" stands by X
+HARM_AGAINST = frozenset({"aggression", "attack", "attacks", "invasion", "war", "occupation",
+                          "blockade"})
 
 
 @lru_cache(maxsize=1)
@@ -160,8 +171,10 @@ def votes_to(lk: Sequence[str], numbers: Sequence[tuple[int, int, int]]) -> list
     for (i1, j1, v1), (i2, j2, v2) in itertools.pairwise(numbers):
         between = lk[j1:i2]
         before = lk[max(0, i1 - 3):i1]
-        if between in (["votes", "to"], ["vote", "to"]) or (
-                between == ["to"] and (before[-2:] == ["vote", "of"] or before[-1:] == ["by"])):
+        # "by 19 to 17", "by a vote of 23 to 7", "adopted 29 to 12"
+        led = before[-2:] == ["vote", "of"] or before[-1:] == ["by"] or (
+            bool(before) and before[-1] in OUTCOME_VERBS | REJECTION)
+        if between in (["votes", "to"], ["vote", "to"]) or (between == ["to"] and led):
             a, b = _winner_first(lk, i1)
             out += [VoteCount(i1, j1, v1, a, "N votes to M"), VoteCount(i2, j2, v2, b,
                                                                           "N votes to M")]
@@ -333,7 +346,8 @@ def own_text(lk: Sequence[str], subject: str) -> str:
     "X's own resolution", "the X-ian text", "a resolution of its own"; else ""."""
     n = len(lk)
     present = set(lk)
-    if not (present & (OWN_TEXT | {"own"}) or any("-" in w for w in lk)):
+    if not (present & (OWN_TEXT | ASKED_FOR | {"own", "request", "against"})
+            or any("-" in w for w in lk)):
         return ""  # no text named, no "X-led": nothing to find
     for k in range(n):
         if lk[k] == "own" and k > 0 and lk[k - 1] in ("its", "their", "'s") and \
@@ -360,6 +374,9 @@ def own_text(lk: Sequence[str], subject: str) -> str:
         back = lk[max(0, k - 3):k]
         if back and back[-1] == "by" and any(w in TABLED for w in back[:-1]):
             return f"{' '.join(back)} {' '.join(lk[k:e])}"
+        got = asked_by_subject(lk, k, e)
+        if got:
+            return got
         # "Eritrea's draft", "the Eritrean text", "Beijing's no-action motion"
         rest = lk[e:e + 3]
         if rest[:1] == ["'s"]:
@@ -370,6 +387,27 @@ def own_text(lk: Sequence[str], subject: str) -> str:
                                              ("no-action", "counter", "counter-draft")
                                              and rest[1] in OWN_TEXT)):
             return " ".join(lk[k:e + 2])
+    return ""
+
+
+def asked_by_subject(lk: Sequence[str], k: int, e: int) -> str:
+    """The cue when the subject named at tokens ``[k, e)`` asked for the voted text or
+    meeting, or the text stands by it: "at the request of X", "at X's request", "the
+    resolution X had sought", "the aggression against X"; else ""."""
+    back = lk[max(0, k - 4):k]
+    if back[-3:] == ["the", "request", "of"] or back[-2:] == ["request", "of"]:
+        return f"request of {' '.join(lk[k:e])}"
+    if lk[e:e + 2] == ["'s", "request"]:
+        return f"{' '.join(lk[k:e])}'s request"
+    if (back[-1:] == ["against"] or back[-2:] == ["against", "the"]) and \
+            any(w in HARM_AGAINST for w in back):
+        return f"{' '.join(back)} {' '.join(lk[k:e])}"
+    rest = lk[e:e + 3]
+    if rest[:1] in (["had"], ["has"], ["have"]):
+        rest = rest[1:]
+    if rest[:1] and rest[0] in SUBJECT_ASKED and k > 0 and \
+            any(w in OWN_TEXT | ASKED_FOR for w in lk[max(0, k - 4):k]):
+        return f"{' '.join(lk[k:e])} {rest[0]}"
     return ""
 
 
@@ -448,6 +486,21 @@ def text_direction(lk: Sequence[str], subject: str, *, opening: bool = True
     if crit:
         return "critical", " ".join(lk[crit[0].i:crit[0].j])
     return "", ""
+
+
+# Words that introduce a text not described before: "a resolution", "another draft", "a
+# second text", "in a separate vote"
+INTRODUCING = frozenset({"a", "an", "another", "first", "second", "third", "separate", "new",
+                         "further", "earlier", "later", "previous", "following"})
+NEW_TEXT_NOUNS = TEXT_NOUNS | {"vote", "votes", "session"}
+
+
+def new_text(lk: Sequence[str]) -> bool:
+    """True when a sentence introduces a voted text other than the one described before
+    ("Years earlier a resolution passed ...", "In a separate vote, ...", "Another draft
+    ..."): the direction carried from the previous text stops here."""
+    return any(w in INTRODUCING and any(x in NEW_TEXT_NOUNS for x in lk[k + 1:k + 4])
+               for k, w in enumerate(lk))
 
 
 def vote_stance(vote: str, direction: str) -> str:
