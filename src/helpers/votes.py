@@ -68,6 +68,8 @@ GAP_WORDS = frozenset({"votes", "vote", "members", "member", "states", "state", 
                        "among", "including", "then", "later", "eventually", "in", "all",
                        "respectively", "member-states", "member-countries", "-", "–", "—",
                        "(", ")", "such", "as", "like", "namely", "e.g."})
+# Words between a label and its count that leave it the count: "won only 16", "secured just 9"
+LABEL_FILLERS = frozenset({"only", "just", "merely", "barely", "nearly", "almost", "some"})
 CLAUSE_STOP = frozenset({";", ":", "while", "whereas", "but", "although", ".", "?"})
 VOTE_STANCE = {("yes", "critical"): "critical", ("no", "critical"): "favourable",
                ("abstain", "critical"): "neutral", ("yes", "favourable"): "favourable",
@@ -203,6 +205,8 @@ def _label_before(lk: Sequence[str], i: int, *, strong_context: bool) -> tuple[s
     while k > 0 and lk[k - 1] in ("(", ":", "=", "-", "–"):
         k -= 1
         punct = True
+    while k > 0 and not punct and lk[k - 1] in LABEL_FILLERS:
+        k -= 1  # "garnered only 16", "won just 12"
     for a in range(max(0, k - 4), k):
         lab = label_index().match(lk, a)
         if not lab or a + lab[0] != k:
@@ -214,6 +218,15 @@ def _label_before(lk: Sequence[str], i: int, *, strong_context: bool) -> tuple[s
         if usable and allowed and not bare:
             return lab[1], " ".join(lk[a:k])
     return None
+
+
+def _combined(lk: Sequence[str], k: int) -> bool:
+    """True when the label ending at ``k`` is joined by "or" to another label ("voted
+    against or abstained", "against or abstaining"): a figure adding two votes up."""
+    if k < len(lk) and lk[k] == "or":
+        return _label_at(lk, k + 1, "after") is not None or \
+            (k + 2 < len(lk) and _label_at(lk, k + 2, "after") is not None)
+    return False
 
 
 def _label_after(toks: Sequence[str], lk: Sequence[str], first: tuple[int, int, int],
@@ -242,6 +255,8 @@ def _label_after(toks: Sequence[str], lk: Sequence[str], first: tuple[int, int, 
         bare_for = lk[k] == "for" and k > first[1] and k + 1 < n and \
             lk[k + 1] not in (",", ".", ";", "and")  # "... for the text" is no label
         if lab and (lab[2] or strong_context) and not bare_for:
+            if _combined(lk, k + lab[0]):
+                return None  # "27 against or abstaining": two votes added up, no vote
             label = " ".join(lk[k:k + lab[0]])
             if len(group) > 1:
                 label += " (list)"  # one count per vote, not one vote
