@@ -406,3 +406,20 @@ def test_outcome_verb_then_n_to_m(text, want):
 
 def test_n_to_m_without_a_vote_is_no_score():
     assert read("Attendance rose from 20 to 31 over the week.") == []
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Members voted 21-15 against holding the debate, with 11 abstentions.",
+     [("yes", 15), ("no", 21), ("abstain", 11)]),
+    ("The draft was adopted 21-15 in favour.", [("yes", 21), ("no", 15)]),
+    ("The text could muster only 14 votes.", [("yes", 14)]),
+    ("Delegates said the draft would garner barely 18 votes.", [("yes", 18)]),
+    ("In the vote 25 states cast their ballots in favour, 15 against.",
+     [("yes", 25), ("no", 15)]),
+])
+def test_more_vote_wordings(text, want):
+    assert read(text) == want
+
+
+def test_winning_seats_is_no_vote():
+    assert read("The party is expected to win 30 seats in the election.") == []

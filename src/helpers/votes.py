@@ -67,7 +67,8 @@ GAP_WORDS = frozenset({"votes", "vote", "members", "member", "states", "state", 
                        "who", "which", "were", "had", "have", "also", "only", "and", ",",
                        "among", "including", "then", "later", "eventually", "in", "all",
                        "respectively", "member-states", "member-countries", "-", "–", "—",
-                       "(", ")", "such", "as", "like", "namely", "e.g."})
+                       "(", ")", "such", "as", "like", "namely", "e.g.", "cast", "their",
+                       "ballots", "ballot", "&"})
 # Words between a label and its count that leave it the count: "won only 16", "secured just 9"
 LABEL_FILLERS = frozenset({"only", "just", "merely", "barely", "nearly", "almost", "some"})
 CLAUSE_STOP = frozenset({";", ":", "while", "whereas", "but", "although", ".", "?"})
@@ -141,8 +142,12 @@ def vote_context(lk: Sequence[str]) -> bool:
     return any(w in TEXT_NOUNS for w in lk) and any(w in OUTCOME_VERBS for w in lk)
 
 
-def _winner_first(lk: Sequence[str], upto: int) -> tuple[str, str]:
-    """(first, second) votes of a bare score: the winning side first."""
+def _winner_first(lk: Sequence[str], upto: int, after: int | None = None
+                  ) -> tuple[str, str]:
+    """(first, second) votes of a bare score: the winning side first; "voted 19-17
+    against" (``after``: the token after the score) puts the no count first."""
+    if after is not None and after < len(lk) and lk[after] == "against":
+        return "no", "yes"
     start = max(0, upto - 12)
     rejected = any(lk[k] in REJECTION for k in range(start, upto)) or \
         any(lk[k:k + 2] == ["turned", "down"] for k in range(start, upto))
@@ -155,14 +160,14 @@ def dash_scores(lk: Sequence[str], numbers: Sequence[tuple[int, int, int]]) -> l
     for k, tok in enumerate(lk):
         m = DASH_SCORE.match(tok)
         if m:
-            a, b = _winner_first(lk, k)
+            a, b = _winner_first(lk, k, k + 1)
             out.append(VoteCount(k, k + 1, int(m.group(1)), a, "N-M"))
             out.append(VoteCount(k, k + 1, int(m.group(2)), b, "N-M"))
             if m.group(3):
                 out.append(VoteCount(k, k + 1, int(m.group(3)), "abstain", "N-M-K"))
     for (i1, j1, v1), (i2, j2, v2) in itertools.pairwise(numbers):
         if j1 + 1 == i2 and lk[j1] in DASHES:
-            a, b = _winner_first(lk, i1)
+            a, b = _winner_first(lk, i1, j2)
             out += [VoteCount(i1, j1, v1, a, "N-M"), VoteCount(i2, j2, v2, b, "N-M")]
     return out
 
@@ -282,6 +287,9 @@ def labelled_counts(toks: Sequence[str], lk: Sequence[str],
         if i in taken:
             continue
         got = _label_before(lk, i, strong_context=strong_context)
+        if got and lk[i - 1] not in ("(", ":", "=", "-", "–") and _label_after(
+                toks, lk, (i, j, v), numbers, strong_context=strong_context, wholes=wholes):
+            got = None  # "drew 14, 11 and 9 votes against": the label after the count wins
         if got:
             out.append(VoteCount(i, j, v, got[0], got[1]))
             taken.add(i)
