@@ -192,3 +192,11 @@ def test_said_the_mission_after_a_comma():
     canon, _ = document_sources(sentences_from_texts([
         "Thirty delegations backed Nepal, said the Permanent Mission of Nepal in Geneva."]))
     assert canon == ["Permanent Mission of Nepal"]
+
+
+@pytest.mark.parametrize("phrase,name", [
+    ("Aya Mensah, Ghana's ambassador to the UN in Geneva", "Permanent Mission of Ghana"),
+    ("Aya Mensah, the Permanent Representative of Ghana", "Permanent Mission of Ghana"),
+])
+def test_a_role_in_the_phrase_names_the_mission(phrase, name):
+    assert canonical_source(phrase) == name  # even when the person list spells them otherwise

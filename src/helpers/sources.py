@@ -213,6 +213,10 @@ def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None
             if office and (office.group(1) or office.group(2)).lower() in memory:
                 return memory[(office.group(1) or office.group(2)).lower()]
             return person
+    role = _ROLE_OF_MISSION.search(phrase)
+    if role and states_named(phrase[:role.end()]):
+        # "X, Cambodia's ambassador to the UN in Geneva": the phrase says whom X speaks for
+        return f"Permanent Mission of {country_name(states_named(phrase[:role.end()])[-1])}"
     full = full_names(phrase)
     if full:
         memory[_head(full[0])] = full[0]
