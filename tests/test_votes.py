@@ -423,3 +423,37 @@ def test_more_vote_wordings(text, want):
 
 def test_winning_seats_is_no_vote():
     assert read("The party is expected to win 30 seats in the election.") == []
+
+
+@pytest.mark.parametrize("text,cue", [
+    ("China requested an urgent debate.", "china requested debate"),
+    ("Sri Lanka tabled a draft welcoming its progress.", "sri lanka tabled draft"),
+    ("Belarus had sought a special session.", "belarus sought session"),
+])
+def test_subject_asking_for_a_text_or_debate(text, cue):
+    subject = {"China": "CHN", "Sri": "LKA", "Belarus": "BLR"}[text.split()[0]]
+    assert own_text(lk(text)[1], subject) == cue
+
+
+def test_procedural_vote_on_a_debate_the_subject_requested():
+    got = votes("Belarus had requested a debate on its cooperation with the Council.",
+                "Members voted on whether to hold it: 15 voted in favour and 20 against, "
+                "with 12 abstentions.", subject="BLR")
+    assert got == [("favourable", 15, "yes", "vote"), ("critical", 20, "no", "vote"),
+                   ("neutral", 12, "abstain", "vote")]
+
+
+def test_the_debate_the_subject_asked_for_stays_its_own_in_the_vote():
+    got = votes("China had requested a general debate on development and rights.",
+                "In a vote on the motion to hold a debate, 17 were in favour, 19 against "
+                "and 11 abstained.", subject="CHN")
+    assert got == [("favourable", 17, "yes", "vote"), ("critical", 19, "no", "vote"),
+                   ("neutral", 11, "abstain", "vote")]
+
+
+def test_a_debate_others_asked_for_is_critical():
+    got = votes("Western states requested a debate on Xinjiang.",
+                "In a vote on the motion to hold a debate, 17 were in favour, 19 against "
+                "and 11 abstained.", subject="CHN")
+    assert got == [("critical", 17, "yes", "vote"), ("favourable", 19, "no", "vote"),
+                   ("neutral", 11, "abstain", "vote")]

@@ -726,7 +726,7 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
             be traced to the Permanent Mission when the article says he heads it.
     """
     from helpers.sources import document_sources
-    from helpers.votes import new_text, text_direction, vote_stance
+    from helpers.votes import new_text, own_text, text_direction, vote_stance
 
     persons_roles = persons_roles or {}
     out: list[Tally] = []
@@ -740,15 +740,23 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
     delegation_context = False
     pos = 0
     direction = ""  # the last text described, carried until another text is introduced
+    own = False  # that text is the subject's own (it tabled or asked for it)
     book = _VoteBook()
     for x, (ts, src) in enumerate(zip(sentences, canon, strict=True)):
         sid, text = ts.sentence_id, ts.text
         toks, lk = ts.toks, ts.lkeys
         if new_text(lk):
-            direction = ""  # "a resolution", "another draft": a new text, a new direction
+            direction, own = "", False  # "a resolution", "another draft": a new direction
         clause_dirs = [(a, b, *text_direction(lk[a:b], subject_country, opening=a == 0))
                        for a, b in _clauses(lk)]
+        if own and direction == "favourable":
+            # the subject's own text or debate, carried: "the motion to hold a debate" is
+            # still the one it asked for
+            clause_dirs = [(a, b, "favourable" if d == "critical" else d, c)
+                           for a, b, d, c in clause_dirs]
         sent_dir = next((d for _a, _b, d, _c in clause_dirs if d), "")
+        if sent_dir:
+            own = (own and sent_dir == "favourable") or bool(own_text(lk, subject_country))
         if link_line(lk):
             continue  # "Related links: Council adopts 12 resolutions": page furniture
         cands = _sentence_tallies(toks, lk, after_vote=sid - book.last_sid <= 1)

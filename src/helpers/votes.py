@@ -87,6 +87,9 @@ ASKED_FOR = frozenset({"session", "debate", "meeting", "vote"})
 # Sri Lanka had sought"); "led", "put", "moved" are left out ("X led the opposition")
 SUBJECT_ASKED = frozenset({"sought", "requested", "tabled", "presented", "introduced",
                            "submitted", "proposed", "drafted", "wanted"})
+# Words that end the object of "X requested ...": "requested more time before the vote"
+AFTER_VERB_STOP = frozenset({"before", "after", "on", "about", "for", "in", "of", "to", "that",
+                             "time", ",", "."})
 # Harm done to the subject: a text condemning "the aggression against X" stands by X
 HARM_AGAINST = frozenset({"aggression", "attack", "attacks", "invasion", "war", "occupation",
                           "blockade"})
@@ -428,9 +431,17 @@ def asked_by_subject(lk: Sequence[str], k: int, e: int) -> str:
     rest = lk[e:e + 3]
     if rest[:1] in (["had"], ["has"], ["have"]):
         rest = rest[1:]
-    if rest[:1] and rest[0] in SUBJECT_ASKED and k > 0 and \
-            any(w in OWN_TEXT | ASKED_FOR for w in lk[max(0, k - 4):k]):
-        return f"{' '.join(lk[k:e])} {rest[0]}"
+    if rest[:1] and rest[0] in SUBJECT_ASKED:
+        v = e + lk[e:e + 3].index(rest[0])
+        # "the resolution Sri Lanka had sought", "a debate China requested"
+        if k > 0 and any(w in OWN_TEXT | ASKED_FOR for w in lk[max(0, k - 4):k]):
+            return f"{' '.join(lk[k:e])} {rest[0]}"
+        # "Sri Lanka requested an urgent debate", "China tabled a draft": the noun right after
+        for w in lk[v + 1:v + 4]:
+            if w in OWN_TEXT | ASKED_FOR:
+                return f"{' '.join(lk[k:e])} {rest[0]} {w}"
+            if w in AFTER_VERB_STOP:
+                break
     return ""
 
 
@@ -522,8 +533,13 @@ def new_text(lk: Sequence[str]) -> bool:
     """True when a sentence introduces a voted text other than the one described before
     ("Years earlier a resolution passed ...", "In a separate vote, ...", "Another draft
     ..."): the direction carried from the previous text stops here."""
-    return any(w in INTRODUCING and any(x in NEW_TEXT_NOUNS for x in lk[k + 1:k + 4])
-               for k, w in enumerate(lk))
+    for k, w in enumerate(lk):
+        if w not in INTRODUCING:
+            continue
+        nouns = TEXT_NOUNS if w in ("a", "an") else NEW_TEXT_NOUNS  # "a vote" is no new text
+        if any(x in nouns for x in lk[k + 1:k + 4]):
+            return True
+    return False
 
 
 def vote_stance(vote: str, direction: str) -> str:
