@@ -421,3 +421,27 @@ def test_combined_figures_are_no_vote(text):
                                   "See also: 22 countries sign letter on Xinjiang"])
 def test_link_lines_are_no_tallies(line):
     assert vrows(line) == []
+
+
+@pytest.mark.parametrize("second", [
+    "Three of the nine that raised concerns were members of the European Union.",
+    "Two of the nine critical delegations were from Latin America.",
+])
+def test_a_subgroup_of_a_part_is_no_new_whole(second):
+    got = rows("Of the 38 delegations that spoke, 29 praised Cambodia and nine raised concerns.",
+               second)
+    assert got == [("delegations", "all", 38, 38), ("delegations", "favourable", 29, 38),
+                   ("delegations", "critical", 9, 38)]
+
+
+def test_a_subgroup_of_vote_count_is_no_new_vote():
+    got = vrows("The resolution on Sri Lanka passed with 25 in favour, 7 against and 15 "
+                "abstentions.", "Two of the seven who voted no were Asian states.")
+    assert got == [("critical", 25, "yes", "vote"), ("favourable", 7, "no", "vote"),
+                   ("neutral", 15, "abstain", "vote")]
+
+
+def test_x_of_y_with_a_new_whole_is_kept():
+    got = rows("Nine delegations raised concerns at the first session.",
+               "At the next one, 30 of the 41 delegations praised Cambodia.")
+    assert ("delegations", "all", 41, 41) in got and ("delegations", "favourable", 30, 41) in got

@@ -651,6 +651,25 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
 # --------------------------------------------------------------------------- documents
 
 
+def drop_subgroups(cands: list[_Cand], parts: set[int]) -> list[_Cand]:
+    """Without "X of the Y who ..." where Y restates a part the text already gave ("nine
+    raised concerns ... Three of the nine that raised concerns were European"): Y is that
+    part again, not a new whole, and X a subgroup of it, no tally of the event."""
+    out: list[_Cand] = []
+    for x, c in enumerate(cands):
+        nxt = cands[x + 1] if x + 1 < len(cands) else None
+        if nxt is not None and nxt.whole_of_previous and c.total == nxt.num.value and \
+                nxt.num.value in parts and not c.vote:
+            continue  # X: a subgroup of a part
+        if c.whole_of_previous and c.num.value in parts and x > 0 and \
+                cands[x - 1].total == c.num.value and not cands[x - 1].vote:
+            continue  # Y: the part restated
+        out.append(c)
+    return out
+
+
+
+
 @lru_cache(maxsize=1)
 def kind_index() -> PhraseIndex:
     """Event-kind words from ``data/event_kinds.csv`` (label = kind)."""
@@ -770,6 +789,8 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
             delegation_context = True
         sent_kind = _kind_in([ts])
         sent_group = 0
+        cands = drop_subgroups(cands, {t.count for t in out if t.subject == "delegations"
+                                       and t.stance in STANCES})
         for c in cands:
             pos += 1
             kind, noun = c.kind, c.noun
