@@ -457,3 +457,17 @@ def test_a_debate_others_asked_for_is_critical():
                 "and 11 abstained.", subject="CHN")
     assert got == [("critical", 17, "yes", "vote"), ("favourable", 19, "no", "vote"),
                    ("neutral", 11, "abstain", "vote")]
+
+
+@pytest.mark.parametrize("text", [
+    "The text proposed by the Sri Lankan delegation was adopted.",
+    "A draft tabled by the delegation of Sri Lanka was adopted.",
+    "The resolution presented by the government of Sri Lanka was adopted.",
+])
+def test_tabled_by_the_subjects_delegation(text):
+    assert own_text(lk(text)[1], "LKA")
+
+
+def test_tabled_by_another_delegation():
+    assert own_text(lk("A draft tabled by the delegation of Canada on Sri Lanka passed.")[1],
+                    "LKA") == ""

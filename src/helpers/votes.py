@@ -80,6 +80,8 @@ OWN_TEXT = frozenset({"draft", "text", "resolution", "motion", "proposal", "deci
 TABLED = frozenset({"tabled", "presented", "introduced", "submitted", "proposed", "drafted",
                     "sponsored", "put", "brought", "moved", "led", "steered", "requested",
                     "sought", "convened", "called"})
+# Words between "by" and the subject naming it: "by the delegation of X", "by the X government"
+BY_WHOM = frozenset({"the", "delegation", "government", "mission", "of", "its"})
 # What a state may have asked for besides a text: "the special session requested by X",
 # "a debate X had sought"
 ASKED_FOR = frozenset({"session", "debate", "meeting", "vote"})
@@ -397,7 +399,10 @@ def own_text(lk: Sequence[str], subject: str) -> str:
             continue
         e = k + length
         # "tabled by Eritrea", "put forward by Sri Lanka"
-        back = lk[max(0, k - 3):k]
+        back = lk[max(0, k - 7):k]
+        while back and back[-1] in BY_WHOM:
+            back = back[:-1]  # "tabled by the delegation of Sri Lanka", "by the Sri Lankan"
+        back = back[-3:]
         if back and back[-1] == "by" and any(w in TABLED for w in back[:-1]):
             return f"{' '.join(back)} {' '.join(lk[k:e])}"
         got = asked_by_subject(lk, k, e)
