@@ -471,3 +471,11 @@ def test_tabled_by_the_subjects_delegation(text):
 def test_tabled_by_another_delegation():
     assert own_text(lk("A draft tabled by the delegation of Canada on Sri Lanka passed.")[1],
                     "LKA") == ""
+
+
+@pytest.mark.parametrize("text", [
+    "The session was convened at the request of the Sri Lankan government.",
+    "The session was convened at the request of the government of Sri Lanka.",
+])
+def test_at_the_request_of_the_subjects_government(text):
+    assert own_text(lk(text)[1], "LKA")

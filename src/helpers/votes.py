@@ -425,7 +425,10 @@ def asked_by_subject(lk: Sequence[str], k: int, e: int) -> str:
     """The cue when the subject named at tokens ``[k, e)`` asked for the voted text or
     meeting, or the text stands by it: "at the request of X", "at X's request", "the
     resolution X had sought", "the aggression against X"; else ""."""
-    back = lk[max(0, k - 4):k]
+    back = lk[max(0, k - 8):k]
+    while back and back[-1] in BY_WHOM and back[-2:] != ["request", "of"]:
+        back = back[:-1]  # "at the request of the government of X", "of the X government"
+    back = back[-4:]
     if back[-3:] == ["the", "request", "of"] or back[-2:] == ["request", "of"]:
         return f"request of {' '.join(lk[k:e])}"
     if lk[e:e + 2] == ["'s", "request"]:
