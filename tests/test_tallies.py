@@ -445,3 +445,23 @@ def test_x_of_y_with_a_new_whole_is_kept():
     got = rows("Nine delegations raised concerns at the first session.",
                "At the next one, 30 of the 41 delegations praised Cambodia.")
     assert ("delegations", "all", 41, 41) in got and ("delegations", "favourable", 30, 41) in got
+
+
+def test_link_titles_under_the_heading_are_no_tallies():
+    ts = extract_tallies("d", sentences_from_texts([
+        "Of the 40 delegations that spoke, 31 praised Cambodia.",
+        "Related links",
+        "Council hears 25 states on Myanmar",
+        "Twelve countries sign letter on Belarus"]), subject_country="KHM")
+    assert [(t.stance, t.count) for t in ts if t.subject == "delegations"] == [
+        ("all", 40), ("favourable", 31)]
+
+
+def test_text_after_a_link_list_is_read_again():
+    ts = extract_tallies("d", sentences_from_texts([
+        "See also: Council hears 25 states on Myanmar",
+        "At the dialogue on Cambodia, 30 of the 41 delegations that spoke praised the "
+        "government for its work on land titles and on the rights of women and children."]),
+        subject_country="KHM")
+    assert [(t.stance, t.count) for t in ts if t.subject == "delegations"] == [
+        ("favourable", 30), ("all", 41)]

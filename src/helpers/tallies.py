@@ -717,6 +717,9 @@ LINK_HEADS = (("related", "links"), ("related", "link"), ("related", "stories"),
               ("you", "may", "also", "like"))
 
 
+LINK_TITLE_TOKENS = 16  # a link's title on its own line under the heading is short
+
+
 def link_line(lk: Sequence[str]) -> bool:
     """True for a line of links a page lists ("Related links: ...", "See also: ..."): its
     figures belong to other articles."""
@@ -760,10 +763,21 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
     pos = 0
     direction = ""  # the last text described, carried until another text is introduced
     own = False  # that text is the subject's own (it tabled or asked for it)
+    links_para: int | None = None  # the paragraph of a "Related links" list
+    last_para = -1
     book = _VoteBook()
     for x, (ts, src) in enumerate(zip(sentences, canon, strict=True)):
         sid, text = ts.sentence_id, ts.text
         toks, lk = ts.toks, ts.lkeys
+        if link_line(lk):
+            links_para = ts.paragraph_id  # "Related links: ...": page furniture
+            continue
+        if links_para is not None and (ts.paragraph_id == links_para or (
+                len(lk) <= LINK_TITLE_TOKENS and ts.paragraph_id == last_para + 1)):
+            links_para = ts.paragraph_id  # the link titles listed under the heading
+            last_para = ts.paragraph_id
+            continue
+        links_para, last_para = None, ts.paragraph_id
         if new_text(lk):
             direction, own = "", False  # "a resolution", "another draft": a new direction
         clause_dirs = [(a, b, *text_direction(lk[a:b], subject_country, opening=a == 0))
@@ -776,8 +790,6 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
         sent_dir = next((d for _a, _b, d, _c in clause_dirs if d), "")
         if sent_dir:
             own = (own and sent_dir == "favourable") or bool(own_text(lk, subject_country))
-        if link_line(lk):
-            continue  # "Related links: Council adopts 12 resolutions": page furniture
         cands = _sentence_tallies(toks, lk, after_vote=sid - book.last_sid <= 1)
         if (sent_dir or direction) == "other":
             for c in cands:  # a vote on another question ("on the death penalty")
