@@ -770,7 +770,7 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
         sid, text = ts.sentence_id, ts.text
         toks, lk = ts.toks, ts.lkeys
         if link_line(lk):
-            links_para = ts.paragraph_id  # "Related links: ...": page furniture
+            links_para = last_para = ts.paragraph_id  # "Related links: ...": page furniture
             continue
         if links_para is not None and (ts.paragraph_id == links_para or (
                 len(lk) <= LINK_TITLE_TOKENS and ts.paragraph_id == last_para + 1)):
