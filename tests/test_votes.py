@@ -479,3 +479,11 @@ def test_tabled_by_another_delegation():
 ])
 def test_at_the_request_of_the_subjects_government(text):
     assert own_text(lk(text)[1], "LKA")
+
+
+def test_a_critical_text_after_the_subjects_own_is_critical():
+    got = votes("Sri Lanka's draft was adopted by 29 votes to 12.",
+                "Three years later the resolution on the situation in Sri Lanka passed by 24 "
+                "votes to 15.", subject="LKA")
+    assert got == [("favourable", 29, "yes", "vote"), ("critical", 12, "no", "vote"),
+                   ("critical", 24, "yes", "vote"), ("favourable", 15, "no", "vote")]

@@ -785,7 +785,7 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
         if own and direction == "favourable":
             # the subject's own text or debate, carried: "the motion to hold a debate" is
             # still the one it asked for
-            clause_dirs = [(a, b, "favourable" if d == "critical" else d, c)
+            clause_dirs = [(a, b, "favourable" if d == "critical" and "debate" in c else d, c)
                            for a, b, d, c in clause_dirs]
         sent_dir = next((d for _a, _b, d, _c in clause_dirs if d), "")
         if sent_dir:
