@@ -384,6 +384,8 @@ def test_council_members_in_a_vote_count_delegations():
     ("Cuba, Belarus and 30 other countries signed a letter supporting China.", 32),
     ("A joint statement by Egypt on behalf of itself and 57 other states praised China.", 58),
     ("Nicaragua, speaking for 33 countries and its own, defended China.", 34),
+    ("The United Kingdom and 38 other countries signed a letter criticising China.", 39),
+    ("A statement by the Russian Federation and 20 other states defended China.", 21),
     ("The statement, endorsed by 40 countries and China's own, welcomed its policies.", 41),
 ])
 def test_named_states_besides_a_count_add_to_it(text, count):
@@ -391,9 +393,12 @@ def test_named_states_besides_a_count_add_to_it(text, count):
     assert [(c, k) for _s, c, _v, k in got] == [(count, "joint_statement")]
 
 
-def test_other_without_names_adds_nothing():
-    got = vrows("Twelve countries praised China and 20 other countries raised concerns.",
-                subject="CHN")
+@pytest.mark.parametrize("text", [
+    "Twelve countries praised China and 20 other countries raised concerns.",
+    "Twelve countries praised the United States and 20 other countries raised concerns.",
+])
+def test_other_without_names_adds_nothing(text):
+    got = vrows(text, subject="CHN")
     assert [c for _s, c, _v, _k in got] == [12, 20]
 
 

@@ -355,6 +355,12 @@ def joint_cue(lk: Sequence[str], i: int, j: int, np_words: Sequence[str]) -> str
         a -= 1  # "on behalf of more than 40 countries"
     if lk[max(0, a - 2):a] == ["itself", "and"]:
         a -= 2  # "on behalf of itself and 44 other countries"
+    elif a > 1 and lk[a - 1] == "and" and lk[j:j + 1] == ["other"]:
+        k = a - 2  # "a statement by the Russian Federation and 20 other states"
+        while k > 0 and a - k <= 8 and lk[k - 1] not in ("by", "of", "for", ";", "."):
+            k -= 1
+        if k > 0 and lk[k - 1] in ("by", "of", "for"):
+            a = k
     for pat in JOINT_BEFORE:
         k = len(pat)
         if tuple(lk[max(0, a - k):a]) == pat:
@@ -415,6 +421,8 @@ LIST_OPENERS = frozenset({",", ";", ":", "(", "by", "of", "for", "from", "with",
 def _opens_list(toks: Sequence[str], k: int) -> bool:
     """True when a list of names starting at token ``k`` opens a clause or follows a
     preposition."""
+    if k > 0 and toks[k - 1].lower() == "the":
+        k -= 1  # "the United States and 20 other countries"
     return k == 0 or toks[k - 1].lower() in LIST_OPENERS
 
 
