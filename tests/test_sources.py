@@ -121,3 +121,82 @@ def test_the_mission_later_on_is_the_one_named_before():
         "The other eight were critical, the mission said."], paragraphs=False)
     canon, _ = document_sources(ss)
     assert canon[2] == "Permanent Mission of Cambodia"
+
+
+# --------------------------------------------------------------------------- tallies2 rules
+
+
+@pytest.mark.parametrize("sentence,name", [
+    ("Of the 44 delegations, 31 praised the report, the Ministry of Foreign Affairs, Trade "
+     "and Tourism said.", "Ministry of Foreign Affairs, Trade and Tourism"),
+    ("According to the Ministry of Foreign Affairs, Regional Integration and Worship, 20 "
+     "states spoke.", "Ministry of Foreign Affairs, Regional Integration and Worship"),
+    ("The Ministry of Foreign Affairs and Overseas Employment said 25 states spoke.",
+     "Ministry of Foreign Affairs and Overseas Employment"),
+])
+def test_a_ministry_named_in_full_is_kept_as_written(sentence, name):
+    canon, _ = document_sources(sentences_from_texts([sentence]))
+    assert canon == [name]
+
+
+def test_a_ministry_not_named_in_full_is_canonical():
+    canon, _ = document_sources(sentences_from_texts([
+        "The Ministry of Foreign Affairs said 25 of the 38 delegations backed Nepal."]))
+    assert canon == ["Ministry of Foreign Affairs of Nepal"]
+
+
+def test_a_state_after_and_ends_the_full_name():
+    canon, _ = document_sources(sentences_from_texts([
+        "According to the Ministry of Foreign Affairs and Nepal's mission, 25 states spoke."]))
+    assert canon == ["Ministry of Foreign Affairs of Nepal"]
+
+
+def test_the_ministry_later_on_is_the_full_name():
+    canon, _ = document_sources(sentences_from_texts([
+        "The Ministry of Foreign Affairs, Trade and Tourism welcomed the outcome.",
+        "By the ministry's count, 30 states spoke."]))
+    assert canon[1] == "Ministry of Foreign Affairs, Trade and Tourism"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Thirty delegations spoke in support of Nepal, diplomats said.",
+    "Thirty delegations spoke in support of Nepal, according to Western diplomats.",
+    "Thirty delegations spoke in support of Nepal, a government critic noted.",
+])
+def test_unnamed_diplomats_and_critics_are_no_source(sentence):
+    canon, _ = document_sources(sentences_from_texts([sentence]))
+    assert canon == [""]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Thirty delegations spoke in support of Nepal, the government said.",
+    "According to government figures, thirty delegations spoke in support of Nepal.",
+])
+def test_the_government_when_it_says_so(sentence):
+    canon, _ = document_sources(sentences_from_texts([sentence]))
+    assert canon == ["Government of Nepal"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ambassador Lina Osei of Ghana read a joint statement on behalf of 40 countries.",
+    "The joint statement, read by Lina Osei on behalf of 40 countries, praised Nepal.",
+    "On behalf of 40 countries, Ghana's ambassador Lina Osei delivered a statement.",
+])
+def test_the_ambassador_reading_a_joint_statement_is_its_source(sentence):
+    canon, _ = document_sources(sentences_from_texts([sentence]),
+                                {"Lina Osei": "Ghana's ambassador Lina Osei"})
+    assert canon == ["Lina Osei"]
+
+
+def test_said_the_mission_after_a_comma():
+    canon, _ = document_sources(sentences_from_texts([
+        "Thirty delegations backed Nepal, said the Permanent Mission of Nepal in Geneva."]))
+    assert canon == ["Permanent Mission of Nepal"]
+
+
+@pytest.mark.parametrize("phrase,name", [
+    ("Aya Mensah, Ghana's ambassador to the UN in Geneva", "Permanent Mission of Ghana"),
+    ("Aya Mensah, the Permanent Representative of Ghana", "Permanent Mission of Ghana"),
+])
+def test_a_role_in_the_phrase_names_the_mission(phrase, name):
+    assert canonical_source(phrase) == name  # even when the person list spells them otherwise

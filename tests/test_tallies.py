@@ -355,3 +355,123 @@ def test_numbers_counting_nothing_are_no_tallies():
 def test_a_thousands_group_is_not_a_count():
     assert rows("Some x2,000 delegations spoke in favour.") == []
     assert [r[2] for r in rows("The other 09 delegations were critical.")] == [9]
+
+
+# --------------------------------------------------------------------------- tallies2 rules
+
+
+def vrows(*sentences: str, subject: str = "LKA"):
+    ts = extract_tallies("d", sentences_from_texts(sentences, paragraphs=False),
+                         subject_country=subject)
+    return [(t.stance, t.count, t.vote, t.kind) for t in ts if t.subject == "delegations"]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("The text on Sri Lanka received 19 of the 47 votes.",
+     [("critical", 19, "yes", "vote"), ("all", 47, "", "vote")]),
+    ("The draft on Sri Lanka secured 24 out of 47 votes cast.",
+     [("critical", 24, "yes", "vote"), ("all", 47, "", "vote")]),
+    ("The resolution on Sri Lanka won just 15 votes.", [("critical", 15, "yes", "vote")]),
+])
+def test_counts_of_votes_are_delegations(text, want):
+    assert vrows(text) == want
+
+
+def test_council_members_in_a_vote_count_delegations():
+    got = vrows("The resolution on Sri Lanka won 25 votes, while 13 Council members opposed it "
+                "and the other 9 members abstained.")
+    assert got == [("critical", 25, "yes", "vote"), ("favourable", 13, "no", "vote"),
+                   ("neutral", 9, "abstain", "vote")]
+
+
+@pytest.mark.parametrize("text,count", [
+    ("Venezuela and 41 other countries signed a joint statement backing China.", 42),
+    ("Cuba, Belarus and 30 other countries signed a letter supporting China.", 32),
+    ("A joint statement by Egypt on behalf of itself and 57 other states praised China.", 58),
+    ("Nicaragua, speaking for 33 countries and its own, defended China.", 34),
+    ("The United Kingdom and 38 other countries signed a letter criticising China.", 39),
+    ("A statement by the Russian Federation and 20 other states defended China.", 21),
+    ("The statement, endorsed by 40 countries and China's own, welcomed its policies.", 41),
+])
+def test_named_states_besides_a_count_add_to_it(text, count):
+    got = vrows(text, subject="CHN")
+    assert [(c, k) for _s, c, _v, k in got] == [(count, "joint_statement")]
+
+
+@pytest.mark.parametrize("text", [
+    "Twelve countries praised China and 20 other countries raised concerns.",
+    "Twelve countries praised the United States and 20 other countries raised concerns.",
+])
+def test_other_without_names_adds_nothing(text):
+    got = vrows(text, subject="CHN")
+    assert [c for _s, c, _v, _k in got] == [12, 20]
+
+
+@pytest.mark.parametrize("text", [
+    "The special session was requested by 18 member States and 31 observer States.",
+    "At the request of 21 Council members, the Council held a special session on Sri Lanka.",
+])
+def test_states_requesting_a_session_are_no_tally(text):
+    assert vrows(text, "The resolution was then adopted by 27 votes to 11.") == [
+        ("critical", 27, "yes", "vote"), ("favourable", 11, "no", "vote")]
+
+
+@pytest.mark.parametrize("text", [
+    "The resolution on Sri Lanka passed 24-13 with 10 abstentions, a combined 23 against or "
+    "abstaining.",
+    "The resolution on Sri Lanka passed 24-13 with 10 abstentions; 23 members voted against "
+    "or abstained.",
+])
+def test_combined_figures_are_no_vote(text):
+    assert vrows(text) == [("critical", 24, "yes", "vote"), ("favourable", 13, "no", "vote"),
+                           ("neutral", 10, "abstain", "vote")]
+
+
+@pytest.mark.parametrize("line", ["Related links: Council adopts 14 resolutions on 30 states",
+                                  "See also: 22 countries sign letter on Xinjiang"])
+def test_link_lines_are_no_tallies(line):
+    assert vrows(line) == []
+
+
+@pytest.mark.parametrize("second", [
+    "Three of the nine that raised concerns were members of the European Union.",
+    "Two of the nine critical delegations were from Latin America.",
+])
+def test_a_subgroup_of_a_part_is_no_new_whole(second):
+    got = rows("Of the 38 delegations that spoke, 29 praised Cambodia and nine raised concerns.",
+               second)
+    assert got == [("delegations", "all", 38, 38), ("delegations", "favourable", 29, 38),
+                   ("delegations", "critical", 9, 38)]
+
+
+def test_a_subgroup_of_vote_count_is_no_new_vote():
+    got = vrows("The resolution on Sri Lanka passed with 25 in favour, 7 against and 15 "
+                "abstentions.", "Two of the seven who voted no were Asian states.")
+    assert got == [("critical", 25, "yes", "vote"), ("favourable", 7, "no", "vote"),
+                   ("neutral", 15, "abstain", "vote")]
+
+
+def test_x_of_y_with_a_new_whole_is_kept():
+    got = rows("Nine delegations raised concerns at the first session.",
+               "At the next one, 30 of the 41 delegations praised Cambodia.")
+    assert ("delegations", "all", 41, 41) in got and ("delegations", "favourable", 30, 41) in got
+
+
+def test_link_titles_under_the_heading_are_no_tallies():
+    ts = extract_tallies("d", sentences_from_texts([
+        "Of the 40 delegations that spoke, 31 praised Cambodia.",
+        "Related links",
+        "Twenty-five states praise Cambodia's land reform",
+        "Twelve countries raise concerns on Cambodia"]), subject_country="KHM")
+    assert [(t.stance, t.count) for t in ts if t.subject == "delegations"] == [
+        ("all", 40), ("favourable", 31)]
+
+
+def test_text_after_a_link_list_is_read_again():
+    ts = extract_tallies("d", sentences_from_texts([
+        "See also: Council hears 25 states on Myanmar",
+        "At the dialogue on Cambodia, 30 of the 41 delegations that spoke praised the "
+        "government for its work on land titles and on the rights of women and children."]),
+        subject_country="KHM")
+    assert [(t.stance, t.count) for t in ts if t.subject == "delegations"] == [
+        ("favourable", 30), ("all", 41)]

@@ -346,3 +346,144 @@ def test_bare_yes_and_no_after_a_count():
     assert read("Of the members, 19 voted yes, 6 no and 22 abstained.") == [
         ("yes", 19), ("no", 6), ("abstain", 22)]
     assert read("There is no 1 answer, and no vote was held.") == []
+
+
+# --------------------------------------------------------------------------- the subject asked
+
+
+@pytest.mark.parametrize("text,cue", [
+    ("The extraordinary session convened at the request of Sri Lanka adopted the text.",
+     "request of sri lanka"),
+    ("The Council met at Sri Lanka's request and voted on the draft.", "sri lanka's request"),
+    ("The draft Sri Lanka had sought was put to a vote.", "sri lanka sought"),
+    ("The meeting Sri Lanka requested ended with a vote.", "sri lanka requested"),
+    ("A text condemning the aggression against Sri Lanka was adopted.",
+     "condemning the aggression against sri lanka"),
+])
+def test_text_the_subject_asked_for_is_its_own(text, cue):
+    assert own_text(lk(text)[1], "LKA") == cue
+
+
+@pytest.mark.parametrize("text", [
+    "Sri Lanka requested more time before the vote.",  # no text or meeting asked for
+    "The draft criticised the attacks on journalists in Sri Lanka.",  # harm by it, not to it
+    "At the request of Canada, the session voted on the text on Sri Lanka.",
+    "Sri Lanka led the opposition to the resolution.",
+])
+def test_not_the_subjects_own_text(text):
+    assert own_text(lk(text)[1], "LKA") == ""
+
+
+def test_own_text_direction_carries_into_the_next_paragraph():
+    got = votes("Sri Lanka's draft welcomed its cooperation with the Office.",
+                "It was adopted 29 to 12, and six members abstained.", subject="LKA")
+    assert got == [("favourable", 29, "yes", "vote"), ("critical", 12, "no", "vote"),
+                   ("neutral", 6, "abstain", "vote")]
+
+
+def test_a_debate_the_subject_requested_carries_to_its_vote():
+    got = votes("China asked the Council for a debate on its cooperation, the debate China "
+                "requested being put to a vote the next day.",
+                "The proposal was rejected by 18 votes to 16, with 13 abstentions.",
+                subject="CHN")
+    assert got == [("critical", 18, "no", "vote"), ("favourable", 16, "yes", "vote"),
+                   ("neutral", 13, "abstain", "vote")]
+
+
+def test_another_text_stops_the_carried_direction():
+    got = votes("The special session was held at the request of Sri Lanka.",
+                "In a separate vote, a resolution passed 25 to 14.", subject="LKA")
+    assert got == [("critical", 25, "yes", "vote"), ("favourable", 14, "no", "vote")]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("The resolution was adopted 30 to 9.", [("yes", 30), ("no", 9)]),
+    ("The draft was rejected 20 to 17.", [("no", 20), ("yes", 17)]),
+])
+def test_outcome_verb_then_n_to_m(text, want):
+    assert read(text) == want
+
+
+def test_n_to_m_without_a_vote_is_no_score():
+    assert read("Attendance rose from 20 to 31 over the week.") == []
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Members voted 21-15 against holding the debate, with 11 abstentions.",
+     [("yes", 15), ("no", 21), ("abstain", 11)]),
+    ("The draft was adopted 21-15 in favour.", [("yes", 21), ("no", 15)]),
+    ("The text could muster only 14 votes.", [("yes", 14)]),
+    ("Delegates said the draft would garner barely 18 votes.", [("yes", 18)]),
+    ("In the vote 25 states cast their ballots in favour, 15 against.",
+     [("yes", 25), ("no", 15)]),
+])
+def test_more_vote_wordings(text, want):
+    assert read(text) == want
+
+
+def test_winning_seats_is_no_vote():
+    assert read("The party is expected to win 30 seats in the election.") == []
+
+
+@pytest.mark.parametrize("text,cue", [
+    ("China requested an urgent debate.", "china requested debate"),
+    ("Sri Lanka tabled a draft welcoming its progress.", "sri lanka tabled draft"),
+    ("Belarus had sought a special session.", "belarus sought session"),
+])
+def test_subject_asking_for_a_text_or_debate(text, cue):
+    subject = {"China": "CHN", "Sri": "LKA", "Belarus": "BLR"}[text.split()[0]]
+    assert own_text(lk(text)[1], subject) == cue
+
+
+def test_procedural_vote_on_a_debate_the_subject_requested():
+    got = votes("Belarus had requested a debate on its cooperation with the Council.",
+                "Members voted on whether to hold it: 15 voted in favour and 20 against, "
+                "with 12 abstentions.", subject="BLR")
+    assert got == [("favourable", 15, "yes", "vote"), ("critical", 20, "no", "vote"),
+                   ("neutral", 12, "abstain", "vote")]
+
+
+def test_the_debate_the_subject_asked_for_stays_its_own_in_the_vote():
+    got = votes("China had requested a general debate on development and rights.",
+                "In a vote on the motion to hold a debate, 17 were in favour, 19 against "
+                "and 11 abstained.", subject="CHN")
+    assert got == [("favourable", 17, "yes", "vote"), ("critical", 19, "no", "vote"),
+                   ("neutral", 11, "abstain", "vote")]
+
+
+def test_a_debate_others_asked_for_is_critical():
+    got = votes("Western states requested a debate on Xinjiang.",
+                "In a vote on the motion to hold a debate, 17 were in favour, 19 against "
+                "and 11 abstained.", subject="CHN")
+    assert got == [("critical", 17, "yes", "vote"), ("favourable", 19, "no", "vote"),
+                   ("neutral", 11, "abstain", "vote")]
+
+
+@pytest.mark.parametrize("text", [
+    "The text proposed by the Sri Lankan delegation was adopted.",
+    "A draft tabled by the delegation of Sri Lanka was adopted.",
+    "The resolution presented by the government of Sri Lanka was adopted.",
+])
+def test_tabled_by_the_subjects_delegation(text):
+    assert own_text(lk(text)[1], "LKA")
+
+
+def test_tabled_by_another_delegation():
+    assert own_text(lk("A draft tabled by the delegation of Canada on Sri Lanka passed.")[1],
+                    "LKA") == ""
+
+
+@pytest.mark.parametrize("text", [
+    "The session was convened at the request of the Sri Lankan government.",
+    "The session was convened at the request of the government of Sri Lanka.",
+])
+def test_at_the_request_of_the_subjects_government(text):
+    assert own_text(lk(text)[1], "LKA")
+
+
+def test_a_critical_text_after_the_subjects_own_is_critical():
+    got = votes("Sri Lanka's draft was adopted by 29 votes to 12.",
+                "Three years later the resolution on the situation in Sri Lanka passed by 24 "
+                "votes to 15.", subject="LKA")
+    assert got == [("favourable", 29, "yes", "vote"), ("critical", 12, "no", "vote"),
+                   ("critical", 24, "yes", "vote"), ("favourable", 15, "no", "vote")]

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
-from helpers.phrases import PhraseIndex
+from helpers.phrases import Match, PhraseIndex
 from helpers.refdata import rows
 from helpers.text import Sentence, tokens_of
 
@@ -43,8 +43,22 @@ _PATTERNS = [
     re.compile(r"(?:^|, |– |— |\. )(?P<src>(?:[Tt]he |[Aa]n? |[Ii]ts )?(?:[\w’'.-]+ ){0,14}?"
                r"[\w’'.-]+)(?: \([A-Z]{2,8}\))?(?:, [^,]{3,80},)? (?:" + _VERBS + r")\b"),
     # "..., said Ney Samol, Cambodia's ambassador to the UN."
-    re.compile(r"(?:,|”|\") (?:said|says|according to|noted) (?P<src>[A-Z][^.;“”\"]{2,100})"),
+    re.compile(r"(?:,|”|\") (?:said|says|according to|noted) "
+               r"(?P<src>(?:the )?[A-Z][^.;“”\"]{2,100})"),
+    # "Ambassador X read (out) a joint statement", "the statement, read by X"
+    re.compile(r"(?:^|, |\. )(?P<src>(?:[A-Z][\w’'.-]+ |(?:ambassador|envoy|representative|"
+               r"delegate|counsellor|minister) ){1,6}?(?:of [A-Z][\w’'-]+ )?)"
+               r"(?:read|delivered|presented)(?: out)? (?:a|the) (?:[\w-]+ )?statement\b"),
+    re.compile(r"\bstatement,? (?:read|delivered|presented)(?: out)? by (?P<src>[A-Z][^,.;“”\"]"
+               r"{2,80})"),
 ]
+# A ministry's or department's full name, listing its portfolios with commas ("Ministry of
+# Foreign Affairs, Foreign Employment and Tourism"): kept as written
+_FULL_NAME = re.compile(r"\b(?:Ministry|Department) of [A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*"
+                        r"(?:, [A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*)*,? and [A-Z][\w’'-]+"
+                        r"(?: [A-Z][\w’'-]+)*")
+# What a comma inside a full name is hidden as while attribution phrases are read
+_COMMA_MASK = "_C_"
 _PRONOUN = re.compile(r"^(?:he|she|they|it|we|i|this|that|these|those|there|one|who|which|"
                       r"its|their|his|her)\b", re.IGNORECASE)
 # A titled organisation: capitalised words (with of/and/for/the) containing a head noun
@@ -122,14 +136,29 @@ def country_name(iso3: str) -> str:
 def attributions(sentence: str) -> list[str]:
     """Candidate attribution phrases of a sentence, most specific pattern first."""
     sentence = _TITLE_DOT.sub(r"\1", sentence)
+    for name in full_names(sentence):  # commas inside a full name end no phrase
+        sentence = sentence.replace(name, name.replace(",", _COMMA_MASK))
     out = []
     for pat in _PATTERNS:
         for m in pat.finditer(sentence):
-            src = m.group("src").strip(" ,")
+            src = m.group("src").replace(_COMMA_MASK, ",").strip(" ,")
             src = re.sub(r"^(?:In|On|At|But|And|However|Nevertheless|Even so|Responding),? ",
                          "", src)
             if src and not _PRONOUN.match(src) and src not in out:
                 out.append(src)
+    return out
+
+
+def full_names(text: str) -> list[str]:
+    """Full names of ministries or departments listing their portfolios ("Ministry of
+    Foreign Affairs, International Trade and Worship"); not "the Ministry of Foreign Affairs
+    and Sri Lanka's mission" (a state after "and" ends the name)."""
+    out = []
+    for m in _FULL_NAME.finditer(text):
+        tail = m.group(0)[len("Ministry of "):]
+        if states_named(tail):
+            continue
+        out.append(m.group(0))
     return out
 
 
@@ -184,7 +213,15 @@ def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None
             if office and (office.group(1) or office.group(2)).lower() in memory:
                 return memory[(office.group(1) or office.group(2)).lower()]
             return person
-    found = source_index().find(keys)
+    role = _ROLE_OF_MISSION.search(phrase)
+    if role and states_named(phrase[:role.end()]):
+        # "X, Cambodia's ambassador to the UN in Geneva": the phrase says whom X speaks for
+        return f"Permanent Mission of {country_name(states_named(phrase[:role.end()])[-1])}"
+    full = full_names(phrase)
+    if full:
+        memory[_head(full[0])] = full[0]
+        return full[0]
+    found = [m for m in source_index().find(keys) if not _not_the_government(keys, m)]
     fixed = [m for m in found if "{country}" not in m.payload]
     if fixed:
         if fixed[0].payload != "UN meeting summary":
@@ -201,7 +238,7 @@ def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None
         memory[keys[found[0].j - 1]] = name  # "the mission" later on is this one
         return name
     org = _ORG.search(phrase)
-    if org and not _GENERIC_ORG.match(org.group("org")):
+    if org and not _GENERIC_ORG.match(re.sub(r"^The ", "", org.group("org"))):
         name = re.sub(r"^The ", "", org.group("org"))
         okeys = [k.lower() for k in tokens_of(name)]
         tmpl = source_index().find(okeys)
@@ -225,6 +262,23 @@ def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None
             memory[word] = name
         return name
     return ""
+
+
+# What may follow "government" when the government itself is the source ("the government
+# said", "the government's count", "government spokesman X", "according to government figures")
+_GOVERNMENT_HEAD_NEXT = frozenset({"'s", "’s", "of", "in", "spokesman", "spokeswoman",
+                                   "spokesperson", "spokespeople", "figures", "count", "tally",
+                                   "statement", "data", "sources", "officials", "official"})
+
+
+def _not_the_government(keys: Sequence[str], m: Match) -> bool:
+    """True when "government" in an attribution is a modifier of someone else ("a
+    government critic", "the pro-government daily"): the government said nothing."""
+    if not m.payload.startswith("Government of"):
+        return False
+    prev = keys[m.i - 1] if m.i > 0 else ""
+    return prev.startswith(("pro", "anti")) or (m.j < len(keys) and
+                                                 keys[m.j] not in _GOVERNMENT_HEAD_NEXT)
 
 
 _HEADS = ("committee", "commission", "ministry", "council", "agency", "office", "institute",
@@ -267,6 +321,8 @@ def document_sources(sentences: Sequence[Sentence], persons_roles: dict[str, str
         memory["#kingdom"] = kingdoms[0]
     out = []
     for s in sentences:
+        for name in full_names(s.text):  # "the ministry" later on is this one
+            memory.setdefault(_head(name), name)
         for org in _ORG.finditer(s.text):  # remember organisations named in full
             name = re.sub(r"^The ", "", org.group("org"))
             acr = _ACRONYM.match(s.text, org.end() + 1)

@@ -357,6 +357,14 @@ def joint_cue(lk: Sequence[str], i: int, j: int, np_words: Sequence[str]) -> str
     a = i
     while a > 0 and lk[a - 1] in APPROX:
         a -= 1  # "on behalf of more than 40 countries"
+    if lk[max(0, a - 2):a] == ["itself", "and"]:
+        a -= 2  # "on behalf of itself and 44 other countries"
+    elif a > 1 and lk[a - 1] == "and" and lk[j:j + 1] == ["other"]:
+        k = a - 2  # "a statement by the Russian Federation and 20 other states"
+        while k > 0 and a - k <= 8 and lk[k - 1] not in ("by", "of", "for", ";", "."):
+            k -= 1
+        if k > 0 and lk[k - 1] in ("by", "of", "for"):
+            a = k
     for pat in JOINT_BEFORE:
         k = len(pat)
         if tuple(lk[max(0, a - k):a]) == pat:
@@ -365,6 +373,9 @@ def joint_cue(lk: Sequence[str], i: int, j: int, np_words: Sequence[str]) -> str
         return f"{lk[a - 2]} for"
     if a > 1 and lk[a - 1] == "by" and lk[a - 2] in STATEMENT_NOUNS:
         return f"{lk[a - 2]} by"  # "a statement by 20 countries"
+    if a > 1 and lk[a - 1] == "by" and lk[a - 2] in JOINT_AFTER_VERBS and \
+            any(w in STATEMENT_NOUNS for w in lk[max(0, a - 8):a - 2]):
+        return f"{lk[a - 2]} by"  # "the statement, backed by 52 countries"
     if any(w in JOINT_NOUNS for w in np_words):
         return next(w for w in np_words if w in JOINT_NOUNS)
     end = next((k for k in range(j, min(len(lk), j + 14)) if lk[k] in (";", ".")),
@@ -376,6 +387,81 @@ def joint_cue(lk: Sequence[str], i: int, j: int, np_words: Sequence[str]) -> str
         if verb:
             return verb  # "50 countries signed a statement", "21 states have signed it"
     return ""
+
+
+# Tokens that may stand inside a state's name in a list ("Republic of Korea")
+NAME_GLUE = frozenset({"of", "the", "and"})
+
+
+def _names_before(toks: Sequence[str], k: int) -> int:
+    """How many names a list ending at token ``k`` (exclusive) gives: "Pakistan" → 1,
+    "Cuba, Belarus" → 2, "itself" → 1; 0 when the words before are no names."""
+    count = 0
+    while k > 0:
+        if toks[k - 1].lower() in ("itself", "herself"):
+            return count + 1 if _opens_list(toks, k - 1) else 0
+        e = k
+        while k > 0 and (toks[k - 1][:1].isupper() or
+                         (toks[k - 1] in ("of", "the") and k - 1 > 0 and e - k >= 1
+                          and toks[k - 2][:1].isupper())):
+            k -= 1
+        if k == e:
+            return count
+        count += 1
+        if k > 0 and toks[k - 1] == "," and k > 1 and toks[k - 2][:1].isupper():
+            k -= 1
+            continue
+        return count if _opens_list(toks, k) else 0
+    return count
+
+
+# What may stand before a list of states that is the subject or agent of a count ("by
+# Pakistan and 64 other countries", "On Tuesday, Cuba and 20 other states ..."): not a verb
+# ("praised China and 20 other countries" names an object, not a member)
+LIST_OPENERS = frozenset({",", ";", ":", "(", "by", "of", "for", "from", "with", "and", "that",
+                          "when", "as", "—", "–", "-", "“", '"'})
+
+
+def _opens_list(toks: Sequence[str], k: int) -> bool:
+    """True when a list of names starting at token ``k`` opens a clause or follows a
+    preposition."""
+    if k > 0 and toks[k - 1].lower() == "the":
+        k -= 1  # "the United States and 20 other countries"
+    return k == 0 or toks[k - 1].lower() in LIST_OPENERS
+
+
+def named_besides(toks: Sequence[str], lk: Sequence[str], i: int, j: int, np_len: int) -> int:
+    """The states a count leaves out of its figure but the text adds to it: "Pakistan and 64
+    other countries", "itself and 44 other states" (the named ones), "28 countries and its
+    own", "52 countries and China's own" (one); else 0."""
+    if i > 1 and lk[i - 1] == "and" and lk[j:j + 1] == ["other"]:
+        return _names_before(toks, i - 1)
+    e = j + np_len
+    if "and" in lk[j:e]:
+        e = lk.index("and", j)  # "28 countries and its own": the noun phrase took the "and"
+    after = lk[e:e + 4]
+    if after[:3] == ["and", "its", "own"] or (after[:3] == ["as", "well", "as"] and \
+            lk[e + 3:e + 4] == ["itself"]):
+        return 1
+    if after[:1] == ["and"] and len(after) >= 4 and after[2:4] == ["'s", "own"] and \
+            toks[e + 1][:1].isupper():
+        return 1
+    return 0
+
+
+# Left context of the states that asked for a meeting or a debate, not parties to its outcome
+REQUESTED_BY = (("requested", "by"), ("request", "of"), ("convened", "by"), ("called", "by"),
+                ("requests", "from"), ("requested", "it"))
+
+
+def requester(lk: Sequence[str], i: int) -> bool:
+    """True for a count of the states that requested a session or debate ("a special
+    session requested by 16 member States", "at the request of 30 states"): they are not a
+    tally of the session's vote or dialogue."""
+    a = i
+    while a > 0 and lk[a - 1] in APPROX:
+        a -= 1
+    return any(tuple(lk[max(0, a - len(p)):a]) == p for p in REQUESTED_BY)
 
 
 def _of_whole_opening(lk: Sequence[str], i: int) -> bool:
@@ -446,6 +532,10 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
                       after_vote: bool = False) -> list[_Cand]:
     nums = [x for x in find_numbers(toks) if not _excluded(toks, lk, x)]
     cands = [_Cand(x, *_noun_phrase(toks, lk, x.j)) for x in nums]
+    for c in cands:
+        extra = named_besides(toks, lk, c.num.i, c.num.j, len(c.np_words))
+        if extra:  # "Pakistan and 64 other countries": 65 in all
+            c.num.value += extra
     cands = [c for c in cands if c.kind != "measure"]
     n = len(toks)
     # X of (the) Y / X out of (the) Y: Y is the whole, X a part of it
@@ -482,8 +572,17 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
             c.kind, c.noun = "delegations", "delegations"
             if not c.stance and not _stance_from_window(lk, c.num.j, n, part=True):
                 c.stance, c.cue = "all", " ".join(lk[c.num.i - 2:c.num.i])
+    requesting = False
+    for c in cands:  # "requested by 16 member States and 36 observer States": no tally
+        requesting = requester(lk, c.num.i) or (requesting and "and" in lk[c.num.i - 4:c.num.i])
+        if requesting:
+            c.kind = "measure"
     cands = [c for c in cands if c.kind != "measure"]
     cands = _apply_votes(toks, lk, cands, after_vote=after_vote)
+    if any(c.vote for c in cands):
+        for c in cands:  # "21 of the 47 votes": the whole of a vote counts delegations
+            if c.whole_of_previous and not c.vote and c.noun in ("votes", "vote", "ballots"):
+                c.kind, c.noun = "delegations", "delegations"
     for c in cands:
         i, j = c.num.i, c.num.j
         # X of them / those (the whole stated earlier)
@@ -564,6 +663,25 @@ def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
 # --------------------------------------------------------------------------- documents
 
 
+def drop_subgroups(cands: list[_Cand], parts: set[int]) -> list[_Cand]:
+    """Without "X of the Y who ..." where Y restates a part the text already gave ("nine
+    raised concerns ... Three of the nine that raised concerns were European"): Y is that
+    part again, not a new whole, and X a subgroup of it, no tally of the event."""
+    out: list[_Cand] = []
+    for x, c in enumerate(cands):
+        nxt = cands[x + 1] if x + 1 < len(cands) else None
+        if nxt is not None and nxt.whole_of_previous and c.total == nxt.num.value and \
+                nxt.num.value in parts and not c.vote:
+            continue  # X: a subgroup of a part
+        if c.whole_of_previous and c.num.value in parts and x > 0 and \
+                cands[x - 1].total == c.num.value and not cands[x - 1].vote:
+            continue  # Y: the part restated
+        out.append(c)
+    return out
+
+
+
+
 @lru_cache(maxsize=1)
 def kind_index() -> PhraseIndex:
     """Event-kind words from ``data/event_kinds.csv`` (label = kind)."""
@@ -604,6 +722,22 @@ def _clauses(lk: Sequence[str]) -> list[tuple[int, int]]:
     return out
 
 
+# Headings of the links a web page lists under or beside an article
+LINK_HEADS = (("related", "links"), ("related", "link"), ("related", "stories"),
+              ("related", "articles"), ("related", "news"), ("related", ":"), ("see", "also"),
+              ("read", "more"), ("more", "on", "this"), ("further", "reading"),
+              ("you", "may", "also", "like"))
+
+
+LINK_TITLE_TOKENS = 16  # a link's title on its own line under the heading is short
+
+
+def link_line(lk: Sequence[str]) -> bool:
+    """True for a line of links a page lists ("Related links: ...", "See also: ..."): its
+    figures belong to other articles."""
+    return any(tuple(lk[:len(h)]) == h for h in LINK_HEADS)
+
+
 def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
                     subject_country: str = "",
                     persons_roles: dict[str, str] | None = None) -> list[Tally]:
@@ -626,7 +760,7 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
             be traced to the Permanent Mission when the article says he heads it.
     """
     from helpers.sources import document_sources
-    from helpers.votes import text_direction, vote_stance
+    from helpers.votes import new_text, own_text, text_direction, vote_stance
 
     persons_roles = persons_roles or {}
     out: list[Tally] = []
@@ -639,16 +773,35 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
     current_total: int | None = None
     delegation_context = False
     pos = 0
-    direction, direction_para = "", -1
+    direction = ""  # the last text described, carried until another text is introduced
+    own = False  # that text is the subject's own (it tabled or asked for it)
+    links_para: int | None = None  # the paragraph of a "Related links" list
+    last_para = -1
     book = _VoteBook()
     for x, (ts, src) in enumerate(zip(sentences, canon, strict=True)):
         sid, text = ts.sentence_id, ts.text
         toks, lk = ts.toks, ts.lkeys
-        if ts.paragraph_id != direction_para:
-            direction, direction_para = "", ts.paragraph_id  # a new paragraph, a new text
+        if link_line(lk):
+            links_para = last_para = ts.paragraph_id  # "Related links: ...": page furniture
+            continue
+        if links_para is not None and (ts.paragraph_id == links_para or (
+                len(lk) <= LINK_TITLE_TOKENS and ts.paragraph_id == last_para + 1)):
+            links_para = ts.paragraph_id  # the link titles listed under the heading
+            last_para = ts.paragraph_id
+            continue
+        links_para, last_para = None, ts.paragraph_id
+        if new_text(lk):
+            direction, own = "", False  # "a resolution", "another draft": a new direction
         clause_dirs = [(a, b, *text_direction(lk[a:b], subject_country, opening=a == 0))
                        for a, b in _clauses(lk)]
+        if own and direction == "favourable":
+            # the subject's own text or debate, carried: "the motion to hold a debate" is
+            # still the one it asked for
+            clause_dirs = [(a, b, "favourable" if d == "critical" and "debate" in c else d, c)
+                           for a, b, d, c in clause_dirs]
         sent_dir = next((d for _a, _b, d, _c in clause_dirs if d), "")
+        if sent_dir:
+            own = (own and sent_dir == "favourable") or bool(own_text(lk, subject_country))
         cands = _sentence_tallies(toks, lk, after_vote=sid - book.last_sid <= 1)
         if (sent_dir or direction) == "other":
             for c in cands:  # a vote on another question ("on the death penalty")
@@ -660,6 +813,8 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
             delegation_context = True
         sent_kind = _kind_in([ts])
         sent_group = 0
+        cands = drop_subgroups(cands, {t.count for t in out if t.subject == "delegations"
+                                       and t.stance in STANCES})
         for c in cands:
             pos += 1
             kind, noun = c.kind, c.noun

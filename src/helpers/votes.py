@@ -67,7 +67,10 @@ GAP_WORDS = frozenset({"votes", "vote", "members", "member", "states", "state", 
                        "who", "which", "were", "had", "have", "also", "only", "and", ",",
                        "among", "including", "then", "later", "eventually", "in", "all",
                        "respectively", "member-states", "member-countries", "-", "–", "—",
-                       "(", ")", "such", "as", "like", "namely", "e.g."})
+                       "(", ")", "such", "as", "like", "namely", "e.g.", "cast", "their",
+                       "ballots", "ballot", "&"})
+# Words between a label and its count that leave it the count: "won only 16", "secured just 9"
+LABEL_FILLERS = frozenset({"only", "just", "merely", "barely", "nearly", "almost", "some"})
 CLAUSE_STOP = frozenset({";", ":", "while", "whereas", "but", "although", ".", "?"})
 VOTE_STANCE = {("yes", "critical"): "critical", ("no", "critical"): "favourable",
                ("abstain", "critical"): "neutral", ("yes", "favourable"): "favourable",
@@ -75,7 +78,23 @@ VOTE_STANCE = {("yes", "critical"): "critical", ("no", "critical"): "favourable"
 OWN_TEXT = frozenset({"draft", "text", "resolution", "motion", "proposal", "decision",
                       "initiative", "bid"})
 TABLED = frozenset({"tabled", "presented", "introduced", "submitted", "proposed", "drafted",
-                    "sponsored", "put", "brought", "moved", "led", "steered", "requested"})
+                    "sponsored", "put", "brought", "moved", "led", "steered", "requested",
+                    "sought", "convened", "called"})
+# Words between "by" and the subject naming it: "by the delegation of X", "by the X government"
+BY_WHOM = frozenset({"the", "delegation", "government", "mission", "of", "its"})
+# What a state may have asked for besides a text: "the special session requested by X",
+# "a debate X had sought"
+ASKED_FOR = frozenset({"session", "debate", "meeting", "vote"})
+# "<subject> (had) sought / requested / tabled ...": the subject's own text ("the resolution
+# Sri Lanka had sought"); "led", "put", "moved" are left out ("X led the opposition")
+SUBJECT_ASKED = frozenset({"sought", "requested", "tabled", "presented", "introduced",
+                           "submitted", "proposed", "drafted", "wanted"})
+# Words that end the object of "X requested ...": "requested more time before the vote"
+AFTER_VERB_STOP = frozenset({"before", "after", "on", "about", "for", "in", "of", "to", "that",
+                             "time", ",", "."})
+# Harm done to the subject: a text condemning "the aggression against X" stands by X
+HARM_AGAINST = frozenset({"aggression", "attack", "attacks", "invasion", "war", "occupation",
+                          "blockade"})
 
 
 @lru_cache(maxsize=1)
@@ -128,8 +147,12 @@ def vote_context(lk: Sequence[str]) -> bool:
     return any(w in TEXT_NOUNS for w in lk) and any(w in OUTCOME_VERBS for w in lk)
 
 
-def _winner_first(lk: Sequence[str], upto: int) -> tuple[str, str]:
-    """(first, second) votes of a bare score: the winning side first."""
+def _winner_first(lk: Sequence[str], upto: int, after: int | None = None
+                  ) -> tuple[str, str]:
+    """(first, second) votes of a bare score: the winning side first; "voted 19-17
+    against" (``after``: the token after the score) puts the no count first."""
+    if after is not None and after < len(lk) and lk[after] == "against":
+        return "no", "yes"
     start = max(0, upto - 12)
     rejected = any(lk[k] in REJECTION for k in range(start, upto)) or \
         any(lk[k:k + 2] == ["turned", "down"] for k in range(start, upto))
@@ -142,14 +165,14 @@ def dash_scores(lk: Sequence[str], numbers: Sequence[tuple[int, int, int]]) -> l
     for k, tok in enumerate(lk):
         m = DASH_SCORE.match(tok)
         if m:
-            a, b = _winner_first(lk, k)
+            a, b = _winner_first(lk, k, k + 1)
             out.append(VoteCount(k, k + 1, int(m.group(1)), a, "N-M"))
             out.append(VoteCount(k, k + 1, int(m.group(2)), b, "N-M"))
             if m.group(3):
                 out.append(VoteCount(k, k + 1, int(m.group(3)), "abstain", "N-M-K"))
     for (i1, j1, v1), (i2, j2, v2) in itertools.pairwise(numbers):
         if j1 + 1 == i2 and lk[j1] in DASHES:
-            a, b = _winner_first(lk, i1)
+            a, b = _winner_first(lk, i1, j2)
             out += [VoteCount(i1, j1, v1, a, "N-M"), VoteCount(i2, j2, v2, b, "N-M")]
     return out
 
@@ -160,8 +183,10 @@ def votes_to(lk: Sequence[str], numbers: Sequence[tuple[int, int, int]]) -> list
     for (i1, j1, v1), (i2, j2, v2) in itertools.pairwise(numbers):
         between = lk[j1:i2]
         before = lk[max(0, i1 - 3):i1]
-        if between in (["votes", "to"], ["vote", "to"]) or (
-                between == ["to"] and (before[-2:] == ["vote", "of"] or before[-1:] == ["by"])):
+        # "by 19 to 17", "by a vote of 23 to 7", "adopted 29 to 12"
+        led = before[-2:] == ["vote", "of"] or before[-1:] == ["by"] or (
+            bool(before) and before[-1] in OUTCOME_VERBS | REJECTION)
+        if between in (["votes", "to"], ["vote", "to"]) or (between == ["to"] and led):
             a, b = _winner_first(lk, i1)
             out += [VoteCount(i1, j1, v1, a, "N votes to M"), VoteCount(i2, j2, v2, b,
                                                                           "N votes to M")]
@@ -190,6 +215,8 @@ def _label_before(lk: Sequence[str], i: int, *, strong_context: bool) -> tuple[s
     while k > 0 and lk[k - 1] in ("(", ":", "=", "-", "–"):
         k -= 1
         punct = True
+    while k > 0 and not punct and lk[k - 1] in LABEL_FILLERS:
+        k -= 1  # "garnered only 16", "won just 12"
     for a in range(max(0, k - 4), k):
         lab = label_index().match(lk, a)
         if not lab or a + lab[0] != k:
@@ -201,6 +228,15 @@ def _label_before(lk: Sequence[str], i: int, *, strong_context: bool) -> tuple[s
         if usable and allowed and not bare:
             return lab[1], " ".join(lk[a:k])
     return None
+
+
+def _combined(lk: Sequence[str], k: int) -> bool:
+    """True when the label ending at ``k`` is joined by "or" to another label ("voted
+    against or abstained", "against or abstaining"): a figure adding two votes up."""
+    if k < len(lk) and lk[k] == "or":
+        return _label_at(lk, k + 1, "after") is not None or \
+            (k + 2 < len(lk) and _label_at(lk, k + 2, "after") is not None)
+    return False
 
 
 def _label_after(toks: Sequence[str], lk: Sequence[str], first: tuple[int, int, int],
@@ -229,6 +265,8 @@ def _label_after(toks: Sequence[str], lk: Sequence[str], first: tuple[int, int, 
         bare_for = lk[k] == "for" and k > first[1] and k + 1 < n and \
             lk[k + 1] not in (",", ".", ";", "and")  # "... for the text" is no label
         if lab and (lab[2] or strong_context) and not bare_for:
+            if _combined(lk, k + lab[0]):
+                return None  # "27 against or abstaining": two votes added up, no vote
             label = " ".join(lk[k:k + lab[0]])
             if len(group) > 1:
                 label += " (list)"  # one count per vote, not one vote
@@ -254,6 +292,9 @@ def labelled_counts(toks: Sequence[str], lk: Sequence[str],
         if i in taken:
             continue
         got = _label_before(lk, i, strong_context=strong_context)
+        if got and lk[i - 1] not in ("(", ":", "=", "-", "–") and _label_after(
+                toks, lk, (i, j, v), numbers, strong_context=strong_context, wholes=wholes):
+            got = None  # "drew 14, 11 and 9 votes against": the label after the count wins
         if got:
             out.append(VoteCount(i, j, v, got[0], got[1]))
             taken.add(i)
@@ -333,7 +374,8 @@ def own_text(lk: Sequence[str], subject: str) -> str:
     "X's own resolution", "the X-ian text", "a resolution of its own"; else ""."""
     n = len(lk)
     present = set(lk)
-    if not (present & (OWN_TEXT | {"own"}) or any("-" in w for w in lk)):
+    if not (present & (OWN_TEXT | ASKED_FOR | {"own", "request", "against"})
+            or any("-" in w for w in lk)):
         return ""  # no text named, no "X-led": nothing to find
     for k in range(n):
         if lk[k] == "own" and k > 0 and lk[k - 1] in ("its", "their", "'s") and \
@@ -357,9 +399,15 @@ def own_text(lk: Sequence[str], subject: str) -> str:
             continue
         e = k + length
         # "tabled by Eritrea", "put forward by Sri Lanka"
-        back = lk[max(0, k - 3):k]
+        back = lk[max(0, k - 7):k]
+        while back and back[-1] in BY_WHOM:
+            back = back[:-1]  # "tabled by the delegation of Sri Lanka", "by the Sri Lankan"
+        back = back[-3:]
         if back and back[-1] == "by" and any(w in TABLED for w in back[:-1]):
             return f"{' '.join(back)} {' '.join(lk[k:e])}"
+        got = asked_by_subject(lk, k, e)
+        if got:
+            return got
         # "Eritrea's draft", "the Eritrean text", "Beijing's no-action motion"
         rest = lk[e:e + 3]
         if rest[:1] == ["'s"]:
@@ -370,6 +418,38 @@ def own_text(lk: Sequence[str], subject: str) -> str:
                                              ("no-action", "counter", "counter-draft")
                                              and rest[1] in OWN_TEXT)):
             return " ".join(lk[k:e + 2])
+    return ""
+
+
+def asked_by_subject(lk: Sequence[str], k: int, e: int) -> str:
+    """The cue when the subject named at tokens ``[k, e)`` asked for the voted text or
+    meeting, or the text stands by it: "at the request of X", "at X's request", "the
+    resolution X had sought", "the aggression against X"; else ""."""
+    back = lk[max(0, k - 8):k]
+    while back and back[-1] in BY_WHOM and back[-2:] != ["request", "of"]:
+        back = back[:-1]  # "at the request of the government of X", "of the X government"
+    back = back[-4:]
+    if back[-3:] == ["the", "request", "of"] or back[-2:] == ["request", "of"]:
+        return f"request of {' '.join(lk[k:e])}"
+    if lk[e:e + 2] == ["'s", "request"]:
+        return f"{' '.join(lk[k:e])}'s request"
+    if (back[-1:] == ["against"] or back[-2:] == ["against", "the"]) and \
+            any(w in HARM_AGAINST for w in back):
+        return f"{' '.join(back)} {' '.join(lk[k:e])}"
+    rest = lk[e:e + 3]
+    if rest[:1] in (["had"], ["has"], ["have"]):
+        rest = rest[1:]
+    if rest[:1] and rest[0] in SUBJECT_ASKED:
+        v = e + lk[e:e + 3].index(rest[0])
+        # "the resolution Sri Lanka had sought", "a debate China requested"
+        if k > 0 and any(w in OWN_TEXT | ASKED_FOR for w in lk[max(0, k - 4):k]):
+            return f"{' '.join(lk[k:e])} {rest[0]}"
+        # "Sri Lanka requested an urgent debate", "China tabled a draft": the noun right after
+        for w in lk[v + 1:v + 4]:
+            if w in OWN_TEXT | ASKED_FOR:
+                return f"{' '.join(lk[k:e])} {rest[0]} {w}"
+            if w in AFTER_VERB_STOP:
+                break
     return ""
 
 
@@ -448,6 +528,26 @@ def text_direction(lk: Sequence[str], subject: str, *, opening: bool = True
     if crit:
         return "critical", " ".join(lk[crit[0].i:crit[0].j])
     return "", ""
+
+
+# Words that introduce a text not described before: "a resolution", "another draft", "a
+# second text", "in a separate vote"
+INTRODUCING = frozenset({"a", "an", "another", "first", "second", "third", "separate", "new",
+                         "further", "earlier", "later", "previous", "following"})
+NEW_TEXT_NOUNS = TEXT_NOUNS | {"vote", "votes", "session"}
+
+
+def new_text(lk: Sequence[str]) -> bool:
+    """True when a sentence introduces a voted text other than the one described before
+    ("Years earlier a resolution passed ...", "In a separate vote, ...", "Another draft
+    ..."): the direction carried from the previous text stops here."""
+    for k, w in enumerate(lk):
+        if w not in INTRODUCING:
+            continue
+        nouns = TEXT_NOUNS if w in ("a", "an") else NEW_TEXT_NOUNS  # "a vote" is no new text
+        if any(x in nouns for x in lk[k + 1:k + 4]):
+            return True
+    return False
 
 
 def vote_stance(vote: str, direction: str) -> str:
