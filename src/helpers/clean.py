@@ -18,7 +18,6 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +30,9 @@ from helpers.refdata import words
 DEFAULT_MAX_BYTES = 2_000_000
 NEAR_DUPLICATE_JACCARD = 0.9
 SHINGLE_SIZE = 5
+MINHASH_PERMUTATIONS = 128
+MINHASH_SEED = 1  # fixed: the same signatures in every process and run
+MINHASH_SCHEME = "affine32"  # datasketch 2: named, so stored signatures stay comparable
 
 # --------------------------------------------------------------------------- reference data
 
@@ -491,7 +493,44 @@ _INITIAL_END = re.compile(r"(?:^|[\s(])(?:[A-Z]\.){1,3}$")
 _MERGE_ABBREV_END = re.compile(r"(?:^|\s)(?:No|Nos|Art|Para|Vol|pp?)\.$", re.IGNORECASE)
 
 
-PUNKT_TRAINING_CHARS = 1_000_000
+PUNKT_TRAINING_CHARS = 400_000  # ~200 articles: Punkt's statistics have settled by then
+
+
+def punkt_sample(docs: Iterable[tuple[str, str, int]], *,
+                 max_chars: int = PUNKT_TRAINING_CHARS) -> list[str]:
+    """The documents Punkt trains on: a bounded sample, deterministic, spread over the corpus.
+
+    Args:
+        docs: ``(doc_id, sha256 of the cleaned text, number of characters)`` of each usable
+            document.
+        max_chars: the sample's size in characters.
+
+    Returns:
+        ``doc_id``s in ``doc_id`` order: every document when the corpus is no larger than
+        ``max_chars``; otherwise those with the smallest text hashes up to ``max_chars`` (a
+        pseudo-random sample that does not depend on file names or on the machine, and that
+        adding a few documents changes only a little).
+    """
+    docs = list(docs)
+    if sum(n for _, _, n in docs) <= max_chars:
+        return sorted(d for d, _, _ in docs)
+    chosen, used = [], 0
+    for doc_id, _sha, n in sorted(docs, key=lambda x: (x[1], x[0])):
+        if used >= max_chars:
+            break
+        chosen.append(doc_id)
+        used += n
+    return sorted(chosen)
+
+
+def punkt_fingerprint(splitter: PunktSentenceTokenizer) -> str:
+    """A hash of a trained splitter's parameters (two splitters with the same split alike)."""
+    p = splitter._params
+    h = hashlib.sha256()
+    for part in (sorted(p.abbrev_types), sorted(p.collocations), sorted(p.sent_starters),
+                 sorted((k, v) for k, v in p.ortho_context.items() if v)):
+        h.update(repr(part).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 def train_sentence_splitter(texts: Iterable[str], *, extra_abbreviations: Iterable[str] = (),
@@ -660,12 +699,94 @@ def read_metadata(path: Path, doc_ids: Iterable[str]
 # --------------------------------------------------------------------------- duplicates
 
 
-def shingles(text: str, k: int = SHINGLE_SIZE) -> set[int]:
-    """Hashed word k-grams of a text (lower case), for near-duplicate detection."""
+def _shingle_strings(text: str, k: int = SHINGLE_SIZE) -> set[str]:
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < k:
-        return {hash(" ".join(words))} if words else set()
-    return {hash(" ".join(words[i:i + k])) for i in range(len(words) - k + 1)}
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i:i + k]) for i in range(len(words) - k + 1)}
+
+
+def shingles(text: str, k: int = SHINGLE_SIZE) -> set[int]:
+    """Hashed word k-grams of a text (lower case), for near-duplicate detection."""
+    return {hash(s) for s in _shingle_strings(text, k)}
+
+
+def jaccard(a: set[int], b: set[int]) -> float:
+    """Jaccard similarity of two shingle sets (0 when both are empty)."""
+    inter = len(a & b)
+    union = len(a) + len(b) - inter
+    return inter / union if union else 0.0
+
+
+def minhash_signature(text: str, *, num_perm: int = MINHASH_PERMUTATIONS):
+    """The MinHash signature of a text's word 5-grams (numpy ``uint64`` array).
+
+    Deterministic in any process: shingles are hashed with SHA-1 (datasketch's default), not
+    with Python's per-process salted ``hash``, and the permutations come from a fixed seed.
+    """
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
+    sh = _shingle_strings(text)
+    if sh:
+        m.update_batch([s.encode("utf-8") for s in sorted(sh)])
+    return m.hashvalues
+
+
+class DuplicateFinder:
+    """Exact and near duplicates among documents added one at a time in ``doc_id`` order.
+
+    Memory is bounded by one MinHash signature per original document (never the texts):
+    candidates come from MinHash LSH (datasketch), banded for a threshold below the real one
+    so that pairs at or above it are all but certain to be candidates; each candidate is then
+    checked with the exact Jaccard of the two documents' shingle sets, so a reported
+    ``near-duplicate of X (Jaccard 0.93)`` is exact, as before.
+
+    Args:
+        threshold: Jaccard at or above which a document is a near duplicate.
+        text_of: returns the cleaned text of a document added earlier (for the exact check;
+            called only for LSH candidates).
+        num_perm: MinHash permutations.
+    """
+
+    def __init__(self, threshold: float, text_of, *,
+                 num_perm: int = MINHASH_PERMUTATIONS) -> None:
+        from datasketch import MinHashLSH
+
+        self.threshold = threshold
+        self.text_of = text_of
+        self.num_perm = num_perm
+        self.lsh = MinHashLSH(threshold=max(0.3, min(threshold - 0.2, 0.95)), num_perm=num_perm)
+        self.seen_hash: dict[str, str] = {}
+
+    def add(self, doc_id: str, text_sha: str, signature, text: str | None = None) -> str | None:
+        """Add the next document; returns its duplicate status, or None for an original.
+
+        Args:
+            doc_id: the document (documents must come in ``doc_id`` order).
+            text_sha: sha256 of its cleaned text (exact duplicates).
+            signature: its :func:`minhash_signature`.
+            text: its cleaned text if at hand (else ``text_of`` is asked, when needed).
+        """
+        from datasketch import MinHash
+
+        if text_sha in self.seen_hash:
+            return f"duplicate of {self.seen_hash[text_sha]}"
+        self.seen_hash[text_sha] = doc_id
+        m = MinHash(num_perm=self.num_perm, seed=MINHASH_SEED, hashvalues=signature,
+                    scheme=MINHASH_SCHEME)
+        cands = sorted(self.lsh.query(m))
+        if cands:
+            sh = shingles(text if text is not None else self.text_of(doc_id))
+            best, best_j = None, 0.0
+            for other in cands:
+                j = jaccard(sh, shingles(self.text_of(other)))
+                if j > best_j:
+                    best, best_j = other, j
+            if best is not None and best_j >= self.threshold:
+                return f"near-duplicate of {best} (Jaccard {best_j:.2f})"
+        self.lsh.insert(doc_id, m, check_duplication=False)
+        return None
 
 
 def find_duplicates(texts: dict[str, str], *,
@@ -674,39 +795,21 @@ def find_duplicates(texts: dict[str, str], *,
 
     The first document of a group (by sorted ``doc_id``) is the original; later ones get a
     status: ``duplicate of X`` (same cleaned text) or ``near-duplicate of X (Jaccard 0.93)``
-    (word 5-gram shingles, Jaccard ≥ ``threshold``). Candidates come from an inverted index,
-    so the cost grows with shared shingles, not with the square of the corpus.
+    (word 5-gram shingles, Jaccard ≥ ``threshold``, compared with the originals only).
+    Candidates come from MinHash LSH (:class:`DuplicateFinder`), so memory and time grow with
+    the corpus, not with its square.
 
     Returns:
         ``{doc_id: status}`` for the duplicates only.
     """
+    finder = DuplicateFinder(threshold, texts.__getitem__)
     status: dict[str, str] = {}
-    seen_hash: dict[str, str] = {}
-    index: dict[int, list[str]] = defaultdict(list)
-    sets: dict[str, set[int]] = {}
     for doc_id in sorted(texts):
         text = texts[doc_id]
-        h = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        if h in seen_hash:
-            status[doc_id] = f"duplicate of {seen_hash[h]}"
-            continue
-        seen_hash[h] = doc_id
-        sh = shingles(text)
-        counts: Counter[str] = Counter()
-        for s in sh:
-            for other in index.get(s, ()):
-                counts[other] += 1
-        best, best_j = None, 0.0
-        for other, inter in counts.items():
-            j = inter / (len(sh) + len(sets[other]) - inter)
-            if j > best_j:
-                best, best_j = other, j
-        if best is not None and best_j >= threshold:
-            status[doc_id] = f"near-duplicate of {best} (Jaccard {best_j:.2f})"
-            continue
-        sets[doc_id] = sh
-        for s in sh:
-            index[s].append(doc_id)
+        st = finder.add(doc_id, hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                        minhash_signature(text), text)
+        if st:
+            status[doc_id] = st
     return status
 
 
