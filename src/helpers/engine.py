@@ -104,6 +104,31 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+_CLIENTS: dict[tuple[str, int], Any] = {}
+
+
+def _shared_client(scheduler: str, workers: int) -> Any:
+    """One Dask client per scheduler (or LocalCluster size) for the whole process: starting a
+    cluster and importing the package on its workers costs seconds, once is enough."""
+    key = (scheduler, 0 if scheduler else workers)
+    if key not in _CLIENTS:
+        import atexit
+        import logging
+
+        from dask.distributed import Client, LocalCluster
+
+        if scheduler:
+            client = Client(scheduler)
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+            client = Client(cluster)
+            atexit.register(cluster.close)
+        atexit.register(client.close)
+        _CLIENTS[key] = client
+    return _CLIENTS[key]
+
+
 class Engine:
     """Where per-document work runs. Use as a context manager (a Dask cluster is closed on exit).
 
@@ -127,7 +152,6 @@ class Engine:
         self.scheduler = scheduler or ""
         self.chunksize = int(chunksize or 0)
         self._client: Any = None
-        self._cluster: Any = None
 
     def __enter__(self) -> Engine:
         return self
@@ -144,27 +168,13 @@ class Engine:
         return f"local ({self.workers} processes)"
 
     def close(self) -> None:
-        """Close the Dask client and the LocalCluster this engine started, if any."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-        if self._cluster is not None:
-            self._cluster.close()
-            self._cluster = None
+        """Let go of the Dask client (the LocalCluster stays up for the next stage of this
+        process and is closed when the process exits)."""
+        self._client = None
 
     def _dask_client(self) -> Any:
         if self._client is None:
-            import logging
-
-            from dask.distributed import Client, LocalCluster
-
-            if self.scheduler:
-                self._client = Client(self.scheduler)
-            else:
-                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
-                                             processes=True, dashboard_address=None,
-                                             silence_logs=logging.ERROR)
-                self._client = Client(self._cluster)
+            self._client = _shared_client(self.scheduler, self.workers)
         return self._client
 
     def _size(self, n: int) -> int:
