@@ -10,7 +10,7 @@ OUT     ?= reports
 BENCH_MB ?= 5
 
 .DEFAULT_GOAL := help
-.PHONY: help env kernel run test eval lab bench lint docs-figure clean
+.PHONY: help env kernel run test eval lab bench bench-scale lint docs-figure clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,6 +54,13 @@ lab: $(STAMP) ## open JupyterLab on the notebooks
 
 bench: $(STAMP) ## tokens per second of each stage on the seeds repeated to BENCH_MB megabytes
 	$(BIN)/python -m helpers.bench --corpus seeds --megabytes $(BENCH_MB)
+
+# make bench-scale N=10000: N generated articles (kept in reports/bench-scale), the pipeline
+# run fresh and then unchanged; seconds, words per second and peak RSS per stage and in all.
+N ?= 1000
+ENGINE ?= local
+bench-scale: $(STAMP) ## the whole pipeline on N generated articles (N=10000 ENGINE=local|dask)
+	$(BIN)/python -m helpers.bench --scale $(N) --engine $(ENGINE)
 
 docs-figure: ## copy the headline chart from OUT into docs/ for the README
 	@test -f "$(OUT)/figures/delegations_by_session.png" || $(MAKE) run

@@ -89,8 +89,10 @@ class DocCache:
         self.enabled = enabled
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, str, str, bytes]] = []
+        self._noted: set[str] = set()
+        self.folder = Path(out_dir) / "cache"
         if enabled:
-            path = Path(out_dir) / "cache" / "cache.sqlite"
+            path = self.folder / "cache.sqlite"
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 self._db = self._open(path)
@@ -143,6 +145,17 @@ class DocCache:
             self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
                                  self._pending)
         self._pending.clear()
+
+    def note(self, stage: str, line: str) -> None:
+        """Record what a stage reused and redid (``OUT/cache/summary-<stage>.txt``; the first
+        note of a run of the stage replaces the previous run's), for the runner to print."""
+        if self._db is None:
+            return
+        path = self.folder / f"summary-{stage}.txt"
+        mode = "a" if stage in self._noted else "w"
+        self._noted.add(stage)
+        with path.open(mode, encoding="utf-8") as fh:
+            fh.write(line + "\n")
 
     def close(self) -> None:
         """Commit and close."""

@@ -206,10 +206,18 @@ def main(argv: list[str] | None = None) -> int:
                     metavar=("NAME", "VALUE"), help="extra notebook parameter (JSON or text)")
     ap.add_argument("--only", action="append", help="run only this notebook (e.g. 01)")
     ap.add_argument("--no-html", action="store_true", help="skip the HTML copies")
+    ap.add_argument("--engine", choices=("local", "dask"),
+                    help="where stages 01-03 process documents: local processes (default) or dask")
+    ap.add_argument("--workers", type=int, help="worker processes (default: all cores)")
+    ap.add_argument("--scheduler", help="dask scheduler address, e.g. tcp://host:8786 "
+                                        "(default: a LocalCluster on this machine)")
     args = ap.parse_args(argv)
     base = Path(args.base).resolve()
     corpus, out = resolve(args.corpus, base), resolve(args.out, base)
     extra = {k: _parse_value(v) for k, v in args.parameter}
+    for name in ("engine", "workers", "scheduler"):
+        if getattr(args, name) is not None:
+            extra[name] = getattr(args, name)
     try:
         manifest = run_pipeline(corpus, out, extra_parameters=extra, html=not args.no_html,
                                 only=args.only)
@@ -217,6 +225,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tallybook: {exc}", file=sys.stderr)
         print(f"tallybook: see {out / 'notebooks'} and {out / 'manifest.json'}", file=sys.stderr)
         return 1
+    for n in manifest["notebooks"]:  # what each stage reused from OUT/cache and what it redid
+        summary = out / "cache" / f"summary-{n['name'][:2]}.txt"
+        if summary.exists():
+            print(summary.read_text(encoding="utf-8"), end="")
     secs = ", ".join(f"{n['name']} {n['seconds']}s" for n in manifest["notebooks"])
     print(f"tallybook: {len(manifest['notebooks'])} notebooks ok ({secs}); results in {out}")
     return 0

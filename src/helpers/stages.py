@@ -153,7 +153,9 @@ def _cached_map(eng: Engine, cache: DocCache, stage: str, fn, entries: Iterable[
             cache.put(stage, doc_id, res[0], res[1])
         yield doc_id, (res if was_cached else res[1])
     cache.flush()
-    print(f"{label}: {counts['hit']} documents cached, {counts['miss']} to process")
+    line = f"{label}: {counts['hit']} documents cached, {counts['miss']} to process"
+    print(line)
+    cache.note(label.split(":")[0][:2], line)
 
 
 class _Keyed:
