@@ -59,8 +59,9 @@ bench: $(STAMP) ## tokens per second of each stage on the seeds repeated to BENC
 # run fresh and then unchanged; seconds, words per second and peak RSS per stage and in all.
 N ?= 1000
 ENGINE ?= local
-bench-scale: $(STAMP) ## the whole pipeline on N generated articles (N=10000 ENGINE=local|dask)
-	$(BIN)/python -m helpers.bench --scale $(N) --engine $(ENGINE)
+STAGES ?=
+bench-scale: $(STAMP) ## the whole pipeline on N generated articles (N=10000 ENGINE=local|dask STAGES="01 02 03")
+	$(BIN)/python -m helpers.bench --scale $(N) --engine $(ENGINE) $(foreach s,$(STAGES),--only $(s))
 
 docs-figure: ## copy the headline chart from OUT into docs/ for the README
 	@test -f "$(OUT)/figures/delegations_by_session.png" || $(MAKE) run

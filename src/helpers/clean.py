@@ -726,11 +726,20 @@ def minhash_signature(text: str, *, num_perm: int = MINHASH_PERMUTATIONS):
     """
     from datasketch import MinHash
 
-    m = MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
+    m = MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME,
+                permutations=_minhash_permutations(num_perm))
     sh = _shingle_strings(text)
     if sh:
-        m.update_batch([s.encode("utf-8") for s in sorted(sh)])
+        m.update_batch([s.encode("utf-8") for s in sh])
     return m.hashvalues
+
+
+@lru_cache(maxsize=4)
+def _minhash_permutations(num_perm: int):
+    """The seeded permutations (drawing them costs more than hashing a document)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
 
 
 class DuplicateFinder:

@@ -232,14 +232,20 @@ def clean_doc(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str, A
         return out
     if "\ufffd" in dec.text:
         notes.append(f"{dec.text.count(chr(0xFFFD))} U+FFFD replacement character(s) removed")
-    if not dec.text.strip() or not normalise_text(dec.text).strip():
+    try:
+        cd = clean_text(dec.text) if dec.text.strip() else None
+    except Exception as exc:  # defensive: record and go on
+        cd, error = None, exc
+    else:
+        error = None
+    # normalising again only when cleaning left nothing (it costs as much as cleaning)
+    if (cd is None or not cd.text.strip()) and (not dec.text.strip()
+                                                or not normalise_text(dec.text).strip()):
         fields_["status"] = "rejected: whitespace only"
         fields_["notes"] = "; ".join(notes)
         return out
-    try:
-        cd = clean_text(dec.text)
-    except Exception as exc:  # defensive: record and go on
-        fields_["status"] = f"rejected: cleaning failed ({type(exc).__name__}: {exc})"
+    if cd is None:
+        fields_["status"] = f"rejected: cleaning failed ({type(error).__name__}: {error})"
         return out
     if cd.fmt == "html":
         notes.append("HTML page: article text extracted")
