@@ -40,6 +40,7 @@ def digest(*parts: object) -> str:
             b = p.encode("utf-8", "surrogatepass")
         else:
             b = repr(p).encode("utf-8", "surrogatepass")
+        h.update(type(p).__name__.encode())
         h.update(len(b).to_bytes(8, "little"))
         h.update(b)
     return h.hexdigest()
