@@ -149,9 +149,12 @@ def _cached_map(eng: Engine, cache: DocCache, stage: str, fn, entries: Iterable[
 
     for doc_id, res, was_cached in eng.map_cached(fn, items(), context=context, stage=stage,
                                                   total=total, desc=label, progress=progress):
-        if not was_cached and not isinstance(res[1], Fault):
-            cache.put(stage, doc_id, res[0], res[1])
-        yield doc_id, (res if was_cached else res[1])
+        if was_cached or isinstance(res, Fault):  # a failure is never cached
+            yield doc_id, res
+            continue
+        key, value = res
+        cache.put(stage, doc_id, key, value)
+        yield doc_id, value
     cache.flush()
     line = f"{label}: {counts['hit']} documents cached, {counts['miss']} to process"
     print(line)
