@@ -117,6 +117,11 @@ def _groups(path: Path, parse) -> Iterator[tuple[str, list[Any]]]:
             yield doc_id, [parse(r, idx) for r in rows]
 
 
+def _n_split(docs: pd.DataFrame) -> int:
+    """How many documents sentences.csv holds (for progress bars; no extra pass over it)."""
+    return int(((docs["status"] == "ok") & (docs["n_sentences"].fillna(0) > 0)).sum())
+
+
 def _sentence_row(r: list[str], idx: dict[str, int]) -> tuple[int, int, str, int]:
     return (int(r[idx["sentence_id"]]), int(r[idx["start"]]), r[idx["text"]],
             int(r[idx["paragraph_id"]]))
@@ -416,6 +421,11 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
             sent_table.abort()
             raise
         sent_table.close()
+        # texts of documents a previous run kept and this one does not (removed, duplicate)
+        keep = {f"{d}.txt" for d in ordered if d not in dup and docs[d]["status"] == "ok"}
+        for p in (out / "texts").glob("*.txt"):
+            if p.name not in keep:
+                p.unlink(missing_ok=True)
 
     for doc_id, row in docs.items():
         given = subject_country or str(row.get("subject_country") or "")
@@ -484,7 +494,7 @@ def run_entities(out_dir: str | Path, *, subject_country: str = "", engine: str 
     common = common_words(t for _, rows in _groups(sent_path, _sentence_row)
                           for _, _, t, _ in rows)
     base = base_version()
-    n_docs = sum(1 for _ in _groups(sent_path, lambda r, i: None))
+    n_docs = _n_split(docs)
 
     def entries() -> Iterator[tuple]:
         for doc_id, rows in _groups(sent_path, _sentence_row):
@@ -621,7 +631,7 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "", engine: str =
     sent_path = out / "tables" / "sentences.csv"
     ent_path = out / "tables" / "entities.csv"
     base = base_version()
-    n_docs = sum(1 for d, _ in _groups(sent_path, lambda r, i: None) if d in meta)
+    n_docs = _n_split(docs)
 
     def entries() -> Iterator[tuple]:
         ent_groups = _groups(ent_path, _entity_row) if ent_path.exists() else iter(())
