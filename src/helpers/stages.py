@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import os
 import re
 import tempfile
@@ -62,6 +63,20 @@ def _year_of(*cells: object) -> int | None:
 # --------------------------------------------------------------------------- plumbing
 
 
+def table_columns(table: str, extra: Iterable[str] = ()) -> list[str]:
+    """The columns :func:`write_table` gives ``table`` for rows with ``extra`` keys."""
+    base = COLUMNS[table] + EXTRA_COLUMNS.get(table, [])
+    return base + [c for c in extra if c not in base]
+
+
+def format_rows(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
+    """Rows as CSV lines exactly as :func:`write_table` writes them (no header)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([_cell(r.get(c)) for c in columns]
+                                                    for r in rows)
+    return buf.getvalue()
+
+
 class TableStream:
     """Write ``OUT/tables/<table>.csv`` row by row, byte for byte as :func:`write_table` would
     (same columns, cells and quoting), into a temporary file renamed into place on success.
@@ -73,8 +88,7 @@ class TableStream:
     """
 
     def __init__(self, out_dir: str | Path, table: str, extra: Iterable[str] = ()) -> None:
-        base = COLUMNS[table] + EXTRA_COLUMNS.get(table, [])
-        self.columns = base + [c for c in extra if c not in base]
+        self.columns = table_columns(table, extra)
         self.path = Path(out_dir) / "tables" / f"{table}.csv"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
@@ -87,6 +101,10 @@ class TableStream:
         """Append rows (dicts; missing columns are empty)."""
         cols = self.columns
         self._w.writerows([_cell(r.get(c)) for c in cols] for r in rows)
+
+    def write_text(self, lines: str) -> None:
+        """Append CSV lines made by :func:`format_rows` with this table's columns."""
+        self._fh.write(lines)
 
     def close(self) -> Path:
         """Finish the file and move it into place."""
@@ -274,11 +292,18 @@ def clean_doc(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str, A
     return out
 
 
-def split_doc(doc_id: str, doc: Any, splitter: Any) -> list[tuple[int, int, int]]:
-    """Stage 01, one document: sentence spans ``(paragraph_index, start, end)``."""
+def split_doc(doc_id: str, doc: Any, splitter: Any) -> list[dict[str, Any]]:
+    """Stage 01, one document: its sentences.csv rows."""
     from helpers.clean import split_sentences
 
-    return split_sentences(doc, splitter)
+    return [{"doc_id": doc_id, "sentence_id": i, "paragraph_id": pi + 1, "start": s, "end": e,
+             "text": doc.text[s:e]}
+            for i, (pi, s, e) in enumerate(split_sentences(doc, splitter), start=1)]
+
+
+def _split_csv(doc_id: str, doc: Any, splitter: Any) -> tuple[int, str]:
+    rows = split_doc(doc_id, doc, splitter)
+    return len(rows), format_rows(table_columns("sentences"), rows)
 
 
 def _sha256_file(path: Path) -> str:
@@ -400,23 +425,20 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
         (out / "texts").mkdir(parents=True, exist_ok=True)
         sent_table = TableStream(out, "sentences")
         try:
-            for doc_id, spans in _cached_map(eng, cache, STAGE_SPLIT, _Keyed(split_doc),
+            for doc_id, res in _cached_map(eng, cache, STAGE_SPLIT, _Keyed(_split_csv),
                                              entries, context=splitter,
                                              label="01 clean: sentences", total=len(ordered),
                                              progress=progress):
                 row = docs[doc_id]
-                if isinstance(spans, Fault):
+                if isinstance(res, Fault):
                     row["status"] = (f"rejected: sentence splitting failed "
-                                     f"({spans.error_type}: {spans.message})")
+                                     f"({res.error_type}: {res.message})")
                     continue
-                row["n_sentences"] = len(spans)
+                row["n_sentences"] = res[0]
                 if doc_id in dup:
                     continue
-                text = cleaned(doc_id).text
-                _write_text(out / "texts" / f"{doc_id}.txt", text)
-                sent_table.write({"doc_id": doc_id, "sentence_id": i, "paragraph_id": pi + 1,
-                                  "start": s, "end": e, "text": text[s:e]}
-                                 for i, (pi, s, e) in enumerate(spans, start=1))
+                _write_text(out / "texts" / f"{doc_id}.txt", cleaned(doc_id).text)
+                sent_table.write_text(res[1])
         except BaseException:
             sent_table.abort()
             raise
@@ -462,14 +484,18 @@ def entities_doc(doc_id: str, payload: dict[str, Any], context: Any) -> list[tup
             for m in tagger.tag(doc_id, sents, year=payload["year"])]
 
 
-def _doc_words(texts: Iterable[str]) -> set[str]:
-    """The lower-cased tokens of a document, as the tagger compares them with common words."""
+def _entities_csv(doc_id: str, payload: dict[str, Any], context: Any) -> str:
+    return format_rows(COLUMNS["entities"],
+                       [dict(zip(COLUMNS["entities"], r, strict=True))
+                        for r in entities_doc(doc_id, payload, context)])
+
+
+def _doc_words(joined: str) -> set[str]:
+    """The lower-cased tokens of a document (its sentences joined by newlines, which no token
+    crosses), as the tagger compares them with common words."""
     from helpers.entities import TOKEN_RE
 
-    out: set[str] = set()
-    for t in texts:
-        out.update(x.lower() for x in TOKEN_RE.findall(t))
-    return {w.replace("’", "'") for w in out}
+    return {w.lower().replace("’", "'") for w in set(TOKEN_RE.findall(joined))}
 
 
 def run_entities(out_dir: str | Path, *, subject_country: str = "", engine: str = "local",
@@ -491,8 +517,9 @@ def run_entities(out_dir: str | Path, *, subject_country: str = "", engine: str 
              if (y := _year_of(getattr(r, "event_date", None), getattr(r, "published", None)))}
     source = {r.doc_id: _text(r.source_file) for r in docs.itertuples()}
     sent_path = out / "tables" / "sentences.csv"
-    common = common_words(t for _, rows in _groups(sent_path, _sentence_row)
-                          for _, _, t, _ in rows)
+    # one string per document: the words' regex cannot match across the newlines
+    common = common_words("\n".join(t for _, _, t, _ in rows)
+                          for _, rows in _groups(sent_path, _sentence_row))
     base = base_version()
     n_docs = _n_split(docs)
 
@@ -503,24 +530,23 @@ def run_entities(out_dir: str | Path, *, subject_country: str = "", engine: str 
                        "subject": subject_country or subjects.get(doc_id, ""),
                        "year": years.get(doc_id),
                        "common": frozenset(common.intersection(_doc_words(
-                           t for _, _, t in sents)))}
+                           "\n".join(t for _, _, t in sents))))}
             key = digest(base, STAGE_ENTITIES, doc_id, payload["subject"], payload["year"],
                          sents, sorted(payload["common"]))
             yield doc_id, key, (lambda p=payload: p)
 
     faults: list[dict[str, str]] = []
     table = TableStream(out, "entities")
-    cols = COLUMNS["entities"]
     try:
         with DocCache(out) as cache, Engine(engine, workers, scheduler) as eng:
-            for doc_id, rows in _cached_map(eng, cache, STAGE_ENTITIES, _Keyed(entities_doc),
+            for doc_id, rows in _cached_map(eng, cache, STAGE_ENTITIES, _Keyed(_entities_csv),
                                             entries(), context=None, label="02 entities",
                                             total=n_docs, progress=progress):
                 if isinstance(rows, Fault):
                     faults.append(_fault_row(STAGE_ENTITIES, doc_id, source.get(doc_id, ""),
                                              rows))
                     continue
-                table.write(dict(zip(cols, r, strict=True)) for r in rows)
+                table.write_text(rows)
     except BaseException:
         table.abort()
         raise
@@ -619,6 +645,15 @@ def tallies_doc(doc_id: str, payload: dict[str, Any], context: Any
     return tally_rows, event_rows, stance_rows
 
 
+def _tallies_csv(doc_id: str, payload: dict[str, Any], context: Any) -> tuple[str, str, str]:
+    from helpers.stances import Stance
+
+    res = tallies_doc(doc_id, payload, context)
+    cols = (table_columns("tallies"), table_columns("events"),
+            table_columns("stances", [f.name for f in fields(Stance)]))
+    return tuple(format_rows(c, rows) for c, rows in zip(cols, res, strict=True))
+
+
 def run_tallies(out_dir: str | Path, *, subject_country: str = "", engine: str = "local",
                 workers: int = 0, scheduler: str = "",
                 progress: bool = True) -> dict[str, pd.DataFrame]:
@@ -659,15 +694,15 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "", engine: str =
                                      extra=[f.name for f in fields(Stance)])}
     try:
         with DocCache(out) as cache, Engine(engine, workers, scheduler) as eng:
-            for doc_id, res in _cached_map(eng, cache, STAGE_TALLIES, _Keyed(tallies_doc),
+            for doc_id, res in _cached_map(eng, cache, STAGE_TALLIES, _Keyed(_tallies_csv),
                                            entries(), context=None, label="03 tallies",
                                            total=n_docs, progress=progress):
                 if isinstance(res, Fault):
                     faults.append(_fault_row(STAGE_TALLIES, doc_id,
                                              _text(meta[doc_id].source_file), res))
                     continue
-                for name, rows in zip(("tallies", "events", "stances"), res, strict=True):
-                    tables[name].write(rows)
+                for name, lines in zip(("tallies", "events", "stances"), res, strict=True):
+                    tables[name].write_text(lines)
     except BaseException:
         for t in tables.values():
             t.abort()
