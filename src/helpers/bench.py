@@ -229,8 +229,49 @@ def _run_measured(cmd: list[str]) -> tuple[int, float, int]:
     if proc.returncode:
         print("".join(lines[-30:]))
     else:
-        print("".join(ln for ln in lines if "documents cached" in ln), end="")
+        print("".join(ln for ln in lines if "documents cached" in ln or
+                      ln.startswith("SECONDS")), end="")
     return proc.returncode, secs, peak
+
+
+_DIRECT = """
+import json, sys, time
+from pathlib import Path
+from helpers import stages
+corpus, out, engine, workers = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+kw = dict(engine=engine, workers=workers, progress=False)
+secs = {}
+for name, call in (("01 clean", lambda: stages.run_clean(corpus, out, **kw)),
+                   ("02 entities", lambda: stages.run_entities(out, **kw)),
+                   ("03 tallies", lambda: stages.run_tallies(out, **kw))):
+    t = time.perf_counter()
+    call()
+    secs[name] = round(time.perf_counter() - t, 1)
+print("SECONDS " + json.dumps(secs))
+"""
+
+
+def run_direct(n: int, *, cache_dir: Path, engine: str = "local",
+               workers: int = 0) -> dict[str, object]:
+    """Stages 01-03 called directly (no Jupyter, no notebook display or evaluation cells)."""
+    import shutil
+    import sys
+
+    corpus = cache_dir / f"corpus-{n}"
+    info = build_scale_corpus(n, corpus)
+    out = cache_dir / f"direct-{n}"
+    shutil.rmtree(out, ignore_errors=True)
+    results: dict[str, object] = {"documents": n, "words": info["words"], "runs": {}}
+    for label in ("fresh", "unchanged re-run"):
+        cmd = [sys.executable, "-c", _DIRECT, str(corpus), str(out), engine, str(workers)]
+        code, secs, peak = _run_measured(cmd)
+        if code:
+            raise SystemExit(f"stages failed ({label})")
+        results["runs"][label] = {"seconds": round(secs, 1), "peak_rss_mb": peak // 2**20}
+        print(f"\n{label} (stage functions, no notebooks): {n:,} articles, "
+              f"{info['words']:,} words: {secs:.1f} s, {info['words'] / secs:,.0f} words/s, "
+              f"peak RSS {peak / 2**20:,.0f} MB")
+    return results
 
 
 def run_scale(n: int, *, cache_dir: Path, engine: str = "local", workers: int = 0,
@@ -280,11 +321,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--engine", default="local", help="--scale: local or dask")
     ap.add_argument("--workers", type=int, default=0, help="--scale: worker processes")
     ap.add_argument("--only", action="append", help="--scale: run only these notebooks")
+    ap.add_argument("--direct", action="store_true",
+                    help="--scale: call stages 01-03 directly, without Jupyter")
     ap.add_argument("--corpus", default="seeds")
     ap.add_argument("--megabytes", type=float, default=5.0)
     ap.add_argument("--repeat", type=int, default=3, help="timed runs of each tagging stage")
     ap.add_argument("--json", help="also write the results to this file")
     args = ap.parse_args(argv)
+    if args.scale and args.direct:
+        res = run_direct(args.scale, cache_dir=Path(args.cache_dir), engine=args.engine,
+                         workers=args.workers)
+        return
     if args.scale:
         res = run_scale(args.scale, cache_dir=Path(args.cache_dir), engine=args.engine,
                         workers=args.workers, only=args.only)
