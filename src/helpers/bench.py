@@ -196,6 +196,9 @@ def build_scale_corpus(n: int, dest: Path, *, seed: int = 20240601,
 
 
 def _tree_rss(pid: int) -> int:
+    """Memory of a process and all its children: the sum of their proportional set sizes
+    (PSS: a page shared by n processes — forked workers share most of theirs — counts 1/n
+    to each), so the figure is what they occupy together; RSS where PSS cannot be read."""
     import psutil
 
     try:
@@ -206,7 +209,10 @@ def _tree_rss(pid: int) -> int:
     total = 0
     for p in procs:
         with contextlib.suppress(psutil.Error):
-            total += p.memory_info().rss
+            try:
+                total += p.memory_full_info().pss
+            except (AttributeError, psutil.AccessDenied):
+                total += p.memory_info().rss
     return total
 
 
@@ -270,7 +276,7 @@ def run_direct(n: int, *, cache_dir: Path, engine: str = "local",
         results["runs"][label] = {"seconds": round(secs, 1), "peak_rss_mb": peak // 2**20}
         print(f"\n{label} (stage functions, no notebooks): {n:,} articles, "
               f"{info['words']:,} words: {secs:.1f} s, {info['words'] / secs:,.0f} words/s, "
-              f"peak RSS {peak / 2**20:,.0f} MB")
+              f"peak memory (PSS) {peak / 2**20:,.0f} MB")
     return results
 
 
@@ -309,7 +315,7 @@ def run_scale(n: int, *, cache_dir: Path, engine: str = "local", workers: int = 
                           ("end to end (runner)", secs)]:
             wps = f"{info['words'] / sec:,.0f}" if sec else "-"
             print(f"  {name:<22}{sec:>10.1f}{wps:>12}")
-        print(f"  peak RSS, all processes: {peak / 2**20:,.0f} MB")
+        print(f"  peak memory (PSS), all processes: {peak / 2**20:,.0f} MB")
     return results
 
 
