@@ -10,7 +10,7 @@ OUT     ?= reports
 BENCH_MB ?= 5
 
 .DEFAULT_GOAL := help
-.PHONY: help env kernel run test test-browser eval fuzz lab bench bench-04 lint docs-figure clean
+.PHONY: help env kernel run test test-browser eval fuzz lab bench bench-04 bench-scale lint docs-figure clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -65,11 +65,18 @@ test-browser: $(STAMP) ## headless Chromium opens an executed notebook in Jupyte
 bench: $(STAMP) ## tokens per second of each stage on the seeds repeated to BENCH_MB megabytes
 	$(BIN)/python -m helpers.bench --corpus seeds --megabytes $(BENCH_MB)
 
+N ?= 10000
 # make bench-04 N=10000: synthetic run tables for N articles (fixed seed), then notebook 04 on
 # them through papermill; prints seconds and peak memory as JSON, fails beyond 30 s or 1 GB.
-N ?= 10000
 bench-04: $(STAMP) ## time and peak memory of notebook 04 on synthetic tables of N articles
 	$(BIN)/python -m helpers.bench04 --articles $(N)
+
+# make bench-scale N=10000: N generated articles (kept in reports/bench-scale), the pipeline
+# run fresh and then unchanged; seconds, words per second and peak RSS per stage and in all.
+ENGINE ?= local
+STAGES ?=
+bench-scale: $(STAMP) ## the whole pipeline on N generated articles (N=10000 ENGINE=local|dask STAGES="01 02 03")
+	$(BIN)/python -m helpers.bench --scale $(N) --engine $(ENGINE) $(foreach s,$(STAGES),--only $(s))
 
 docs-figure: ## copy the headline chart from OUT into docs/ for the README
 	@test -f "$(OUT)/figures/delegations_by_event.png" || $(MAKE) run

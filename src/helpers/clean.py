@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,6 +43,9 @@ from helpers.refdata import words
 
 NEAR_DUPLICATE_JACCARD = 0.9
 SHINGLE_SIZE = 5
+MINHASH_PERMUTATIONS = 128
+MINHASH_SEED = 1  # fixed: the same signatures in every process and run
+MINHASH_SCHEME = "affine32"  # datasketch 2: named, so stored signatures stay comparable
 
 # --------------------------------------------------------------------------- reference data
 
@@ -461,7 +463,44 @@ _INITIAL_END = re.compile(r"(?:^|[\s(])(?:[A-Z]\.){1,3}$")
 _MERGE_ABBREV_END = re.compile(r"(?:^|\s)(?:No|Nos|Art|Para|Vol|pp?)\.$", re.IGNORECASE)
 
 
-PUNKT_TRAINING_CHARS = 1_000_000
+PUNKT_TRAINING_CHARS = 400_000  # ~200 articles: Punkt's statistics have settled by then
+
+
+def punkt_sample(docs: Iterable[tuple[str, str, int]], *,
+                 max_chars: int = PUNKT_TRAINING_CHARS) -> list[str]:
+    """The documents Punkt trains on: a bounded sample, deterministic, spread over the corpus.
+
+    Args:
+        docs: ``(doc_id, sha256 of the cleaned text, number of characters)`` of each usable
+            document.
+        max_chars: the sample's size in characters.
+
+    Returns:
+        ``doc_id``s in ``doc_id`` order: every document when the corpus is no larger than
+        ``max_chars``; otherwise those with the smallest text hashes up to ``max_chars`` (a
+        pseudo-random sample that does not depend on file names or on the machine, and that
+        adding a few documents changes only a little).
+    """
+    docs = list(docs)
+    if sum(n for _, _, n in docs) <= max_chars:
+        return sorted(d for d, _, _ in docs)
+    chosen, used = [], 0
+    for doc_id, _sha, n in sorted(docs, key=lambda x: (x[1], x[0])):
+        if used >= max_chars:
+            break
+        chosen.append(doc_id)
+        used += n
+    return sorted(chosen)
+
+
+def punkt_fingerprint(splitter: PunktSentenceTokenizer) -> str:
+    """A hash of a trained splitter's parameters (two splitters with the same split alike)."""
+    p = splitter._params
+    h = hashlib.sha256()
+    for part in (sorted(p.abbrev_types), sorted(p.collocations), sorted(p.sent_starters),
+                 sorted((k, v) for k, v in p.ortho_context.items() if v)):
+        h.update(repr(part).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 def train_sentence_splitter(texts: Iterable[str], *, extra_abbreviations: Iterable[str] = (),
@@ -526,12 +565,103 @@ def split_sentences(doc: CleanedDocument,
 # --------------------------------------------------------------------------- duplicates
 
 
-def shingles(text: str, k: int = SHINGLE_SIZE) -> set[int]:
-    """Hashed word k-grams of a text (lower case), for near-duplicate detection."""
+def _shingle_strings(text: str, k: int = SHINGLE_SIZE) -> set[str]:
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < k:
-        return {hash(" ".join(words))} if words else set()
-    return {hash(" ".join(words[i:i + k])) for i in range(len(words) - k + 1)}
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i:i + k]) for i in range(len(words) - k + 1)}
+
+
+def shingles(text: str, k: int = SHINGLE_SIZE) -> set[int]:
+    """Hashed word k-grams of a text (lower case), for near-duplicate detection."""
+    return {hash(s) for s in _shingle_strings(text, k)}
+
+
+def jaccard(a: set[int], b: set[int]) -> float:
+    """Jaccard similarity of two shingle sets (0 when both are empty)."""
+    inter = len(a & b)
+    union = len(a) + len(b) - inter
+    return inter / union if union else 0.0
+
+
+def minhash_signature(text: str, *, num_perm: int = MINHASH_PERMUTATIONS):
+    """The MinHash signature of a text's word 5-grams (numpy ``uint64`` array).
+
+    Deterministic in any process: shingles are hashed with SHA-1 (datasketch's default), not
+    with Python's per-process salted ``hash``, and the permutations come from a fixed seed.
+    """
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME,
+                permutations=_minhash_permutations(num_perm))
+    sh = _shingle_strings(text)
+    if sh:
+        m.update_batch([s.encode("utf-8") for s in sh])
+    return m.hashvalues
+
+
+@lru_cache(maxsize=4)
+def _minhash_permutations(num_perm: int):
+    """The seeded permutations (drawing them costs more than hashing a document)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
+
+
+class DuplicateFinder:
+    """Exact and near duplicates among documents added one at a time in ``doc_id`` order.
+
+    Memory is bounded by one MinHash signature per original document (never the texts):
+    candidates come from MinHash LSH (datasketch), banded for a threshold below the real one
+    so that pairs at or above it are all but certain to be candidates; each candidate is then
+    checked with the exact Jaccard of the two documents' shingle sets, so a reported
+    ``near-duplicate of X (Jaccard 0.93)`` is exact, as before.
+
+    Args:
+        threshold: Jaccard at or above which a document is a near duplicate.
+        text_of: returns the cleaned text of a document added earlier (for the exact check;
+            called only for LSH candidates).
+        num_perm: MinHash permutations.
+    """
+
+    def __init__(self, threshold: float, text_of, *,
+                 num_perm: int = MINHASH_PERMUTATIONS) -> None:
+        from datasketch import MinHashLSH
+
+        self.threshold = threshold
+        self.text_of = text_of
+        self.num_perm = num_perm
+        self.lsh = MinHashLSH(threshold=max(0.3, min(threshold - 0.2, 0.95)), num_perm=num_perm)
+        self.seen_hash: dict[str, str] = {}
+
+    def add(self, doc_id: str, text_sha: str, signature, text: str | None = None) -> str | None:
+        """Add the next document; returns its duplicate status, or None for an original.
+
+        Args:
+            doc_id: the document (documents must come in ``doc_id`` order).
+            text_sha: sha256 of its cleaned text (exact duplicates).
+            signature: its :func:`minhash_signature`.
+            text: its cleaned text if at hand (else ``text_of`` is asked, when needed).
+        """
+        from datasketch import MinHash
+
+        if text_sha in self.seen_hash:
+            return f"duplicate of {self.seen_hash[text_sha]}"
+        self.seen_hash[text_sha] = doc_id
+        m = MinHash(num_perm=self.num_perm, seed=MINHASH_SEED, hashvalues=signature,
+                    scheme=MINHASH_SCHEME)
+        cands = sorted(self.lsh.query(m))
+        if cands:
+            sh = shingles(text if text is not None else self.text_of(doc_id))
+            best, best_j = None, 0.0
+            for other in cands:
+                j = jaccard(sh, shingles(self.text_of(other)))
+                if j > best_j:
+                    best, best_j = other, j
+            if best is not None and best_j >= self.threshold:
+                return f"near-duplicate of {best} (Jaccard {best_j:.2f})"
+        self.lsh.insert(doc_id, m, check_duplication=False)
+        return None
 
 
 def find_duplicates(texts: dict[str, str], *,
@@ -540,39 +670,21 @@ def find_duplicates(texts: dict[str, str], *,
 
     The first document of a group (by sorted ``doc_id``) is the original; later ones get a
     status: ``duplicate of X`` (same cleaned text) or ``near-duplicate of X (Jaccard 0.93)``
-    (word 5-gram shingles, Jaccard ≥ ``threshold``). Candidates come from an inverted index,
-    so the cost grows with shared shingles, not with the square of the corpus.
+    (word 5-gram shingles, Jaccard ≥ ``threshold``, compared with the originals only).
+    Candidates come from MinHash LSH (:class:`DuplicateFinder`), so memory and time grow with
+    the corpus, not with its square.
 
     Returns:
         ``{doc_id: status}`` for the duplicates only.
     """
+    finder = DuplicateFinder(threshold, texts.__getitem__)
     status: dict[str, str] = {}
-    seen_hash: dict[str, str] = {}
-    index: dict[int, list[str]] = defaultdict(list)
-    sets: dict[str, set[int]] = {}
     for doc_id in sorted(texts):
         text = texts[doc_id]
-        h = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        if h in seen_hash:
-            status[doc_id] = f"duplicate of {seen_hash[h]}"
-            continue
-        seen_hash[h] = doc_id
-        sh = shingles(text)
-        counts: Counter[str] = Counter()
-        for s in sh:
-            for other in index.get(s, ()):
-                counts[other] += 1
-        best, best_j = None, 0.0
-        for other, inter in counts.items():
-            j = inter / (len(sh) + len(sets[other]) - inter)
-            if j > best_j:
-                best, best_j = other, j
-        if best is not None and best_j >= threshold:
-            status[doc_id] = f"near-duplicate of {best} (Jaccard {best_j:.2f})"
-            continue
-        sets[doc_id] = sh
-        for s in sh:
-            index[s].append(doc_id)
+        st = finder.add(doc_id, hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                        minhash_signature(text), text)
+        if st:
+            status[doc_id] = st
     return status
 
 
@@ -594,7 +706,8 @@ def clean_corpus(corpus_dir: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
                  progress: bool = True,
                  max_container_bytes: int = DEFAULT_MAX_CONTAINER_BYTES,
                  max_table_bytes: int = DEFAULT_MAX_TABLE_BYTES) -> CorpusResult:
-    """Run stage 01 over a corpus folder (with optional ``metadata.csv``).
+    """Run stage 01 over a corpus folder (with optional ``metadata.csv``), in this process,
+    and return its tables in memory (a convenience over :func:`helpers.stages.run_clean`).
 
     The folder may hold ``.txt``, ``.html``/``.htm``, ``.pdf``, ``.docx`` files and
     ``.csv``/``.tsv``/``.jsonl``/``.ndjson`` exports with one article per row; see
@@ -615,99 +728,31 @@ def clean_corpus(corpus_dir: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
         max_container_bytes: ``.pdf``/``.docx`` files larger than this are rejected unread.
         max_table_bytes: ``.csv``/``.jsonl`` exports larger than this are rejected unread.
     """
-    from tqdm.auto import tqdm
+    import csv
+    import tempfile
 
-    corpus_dir = Path(corpus_dir)
-    files, skipped = list_inputs(corpus_dir)
-    columns, column_warnings = read_columns(config_file(corpus_dir, "columns.json"))
-    warnings = [{"stage": "01_clean", "doc_id": "", "source_file": name, "message": msg}
-                for name, msg in skipped]
-    warnings += [{"stage": "01_clean", "doc_id": "", "source_file": "columns.json",
-                  "message": msg} for msg in column_warnings]
-    raws: list[RawDocument] = []
-    for path in tqdm(files, desc="01 clean: reading", disable=not progress, unit="file"):
-        raws.extend(read_input(path, max_bytes=max_bytes,
-                               max_container_bytes=max_container_bytes,
-                               max_table_bytes=max_table_bytes, columns=columns))
-    warnings += [{"stage": "01_clean", "doc_id": d, "source_file": "", "message": m}
-                 for d, m in unique_ids(raws)]
-    doc_ids = [r.doc_id for r in raws]
-    meta, meta_warnings = read_metadata(
-        config_file(corpus_dir, "metadata.csv"), doc_ids,
-        expect_rows=[r.doc_id for r in raws if r.fmt not in ("csv", "jsonl")])
-    warnings += [{"stage": "01_clean", "doc_id": d, "source_file": "metadata.csv",
-                  "message": w} for d, w in meta_warnings]
-    docs: dict[str, dict[str, object]] = {}
-    cleaned: dict[str, CleanedDocument] = {}
-    for raw in tqdm(raws, desc="01 clean: cleaning", disable=not progress, unit="doc"):
-        doc_id = raw.doc_id
-        row: dict[str, object] = {"doc_id": doc_id, "source_file": raw.source_file,
-                                  "sha256": raw.sha256, "encoding": raw.encoding,
-                                  "status": raw.status, "dateline": "",
-                                  "n_chars": 0, "n_sentences": 0, "boilerplate_chars": 0,
-                                  "title": "", "format": raw.fmt, "notes": ""}
-        given = {**raw.metadata, **{k: v for k, v in meta.get(doc_id, {}).items() if v}}
-        for col in METADATA_FIELDS:
-            row[col] = given.get(col, "")
-        for col, val in given.items():
-            if col not in row:
-                row[col] = val
-        docs[doc_id] = row
-        warnings += [{"stage": "01_clean", "doc_id": doc_id, "source_file": raw.source_file,
-                      "message": m} for m in raw.warnings]
-        notes = list(raw.notes)
-        row["notes"] = "; ".join(notes)
-        if raw.text is None:
-            continue
-        if "\ufffd" in raw.text:
-            notes.append(f"{raw.text.count(chr(0xFFFD))} U+FFFD replacement character(s) "
-                         "removed")
-        if not raw.text.strip() or not normalise_text(raw.text).strip():
-            row["status"] = "rejected: whitespace only"
-            row["notes"] = "; ".join(notes)
-            continue
-        try:
-            cd = clean_text(raw.text)
-        except Exception as exc:  # defensive: record and go on
-            row["status"] = f"rejected: cleaning failed ({type(exc).__name__}: {exc})"
-            continue
-        if cd.fmt == "html" and raw.fmt != "html":
-            notes.append("HTML page: article text extracted")
-        row.update({"dateline": cd.dateline, "n_chars": len(cd.text),
-                    "boilerplate_chars": cd.boilerplate_chars + raw.removed_chars,
-                    "title": given.get("title") or cd.title,
-                    "format": cd.fmt if raw.fmt == "text" else raw.fmt,
-                    "notes": "; ".join(notes)})
-        if not cd.text.strip():
-            row["status"] = "rejected: no article text after cleaning"
-            continue
-        cleaned[doc_id] = cd
-    dup = find_duplicates({d: c.text for d, c in cleaned.items()}, threshold=near_duplicate)
-    for doc_id, st in dup.items():
-        docs[doc_id]["status"] = st
-    splitter = train_sentence_splitter(c.text for d, c in sorted(cleaned.items())
-                                       if d not in dup)
-    sentences: list[dict[str, object]] = []
-    texts: dict[str, str] = {}
-    for doc_id in tqdm(sorted(cleaned), desc="01 clean: sentences", disable=not progress,
-                       unit="doc"):
-        cd = cleaned[doc_id]
-        try:
-            spans = split_sentences(cd, splitter)
-        except Exception as exc:  # e.g. NLTK's regex time limit on a huge paragraph
-            docs[doc_id]["status"] = (f"rejected: sentence splitting failed "
-                                      f"({type(exc).__name__}: {str(exc)[:200]})")
-            continue
-        docs[doc_id]["n_sentences"] = len(spans)
-        if doc_id in dup:
-            continue
-        texts[doc_id] = cd.text
-        for i, (pi, s, e) in enumerate(spans, start=1):
-            sentences.append({"doc_id": doc_id, "sentence_id": i, "paragraph_id": pi + 1,
-                              "start": s, "end": e, "text": cd.text[s:e]})
-    for doc_id, row in docs.items():
-        if row["status"] != "ok":
-            warnings.append({"stage": "01_clean", "doc_id": doc_id,
-                             "source_file": str(row["source_file"]),
-                             "message": str(row["status"])})
-    return CorpusResult([docs[d] for d in sorted(docs)], sentences, warnings, texts)
+    from helpers.stages import run_clean
+
+    with tempfile.TemporaryDirectory(prefix="tallybook-clean-") as tmp:
+        run_clean(corpus_dir, tmp, max_file_bytes=max_bytes,
+                  near_duplicate_jaccard=near_duplicate, workers=1, progress=progress,
+                  max_container_bytes=max_container_bytes, max_table_bytes=max_table_bytes)
+        tables = Path(tmp) / "tables"
+
+        def rows(name: str, ints: tuple[str, ...]) -> list[dict[str, object]]:
+            with (tables / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+                out: list[dict[str, object]] = list(csv.DictReader(fh))
+            for r in out:
+                for c in ints:
+                    if r.get(c):
+                        r[c] = int(r[c])  # type: ignore[arg-type]
+            return out
+
+        documents = rows("documents", ("n_chars", "n_sentences", "boilerplate_chars"))
+        sentences = rows("sentences", ("sentence_id", "paragraph_id", "start", "end"))
+        warnings = rows("warnings", ())
+        texts = {p.stem: p.read_text(encoding="utf-8")
+                 for p in sorted((Path(tmp) / "texts").glob("*.txt"))}
+    return CorpusResult(documents, sentences, warnings, texts)  # type: ignore[arg-type]
+
+

@@ -107,7 +107,7 @@ class ContractError(ValueError):
     and the rule."""
 
 
-def validate(table: str, df: pd.DataFrame) -> None:
+def validate(table: str, df: pd.DataFrame, *, offset: int = 0) -> None:
     """Check a table against the contract before it is written.
 
     Rules: the contract's columns come first, in order; required cells are filled; integer
@@ -116,8 +116,8 @@ def validate(table: str, df: pd.DataFrame) -> None:
     (``end - start == len(text)``).
 
     Raises:
-        ContractError: naming the table, the first offending row (0-based, as written) and
-            the rule.
+        ContractError: naming the table, the first offending row (0-based, as written,
+            counting from ``offset``) and the rule.
     """
     if table not in COLUMNS:
         return
@@ -130,7 +130,7 @@ def validate(table: str, df: pd.DataFrame) -> None:
         if mask.any():
             i = int(mask.to_numpy().nonzero()[0][0])
             rec = {k: df.iloc[i][k] for k in cols[:4]}
-            raise ContractError(f"{table}.csv row {i} {rec}: {rule}")
+            raise ContractError(f"{table}.csv row {offset + i} {rec}: {rule}")
 
     empty = df.map(lambda v: _cell(v) == "") if len(df) else df
     for col in REQUIRED.get(table, ()):
@@ -154,6 +154,14 @@ def validate(table: str, df: pd.DataFrame) -> None:
         fail(end < start, "'end' must not come before 'start'")
         fail(end - start != df["text"].map(lambda v: len(_cell(v))),
              "offsets must span the text ('end' - 'start' == len(text))")
+
+
+def validate_csv(table: str, path: str | os.PathLike[str], *, chunk_rows: int = 200_000) -> None:
+    """:func:`validate` a table file written row by row, in chunks (bounded memory)."""
+    offset = 0
+    for df in pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=chunk_rows):
+        validate(table, df, offset=offset)
+        offset += len(df)
 
 
 CONTRACT_TABLES = ("documents", "sentences", "entities", "tallies", "events", "stances",

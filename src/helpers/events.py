@@ -758,52 +758,66 @@ def actor_record(stance_rows: Sequence[Mapping[str, Any]],
     return out
 
 
+def doc_record_parts(doc_id: str, sentences: Sequence[tuple[int, int, str]],
+                     mentions: Sequence[Mapping[str, Any]], meta: Mapping[str, Any],
+                     event_rows: Sequence[Mapping[str, Any]], *,
+                     subject: str = "") -> dict[str, Any]:
+    """What one document contributes to the corpus tables beyond its events (runs per
+    document, in a worker).
+
+    Args:
+        doc_id: the document.
+        sentences: ``(sentence_id, start, text)`` in order.
+        mentions: its COUNTRY/BLOC/ORG mentions as dicts (sentence_id, start, end, label,
+            canonical).
+        meta: its documents.csv row.
+        event_rows: its :func:`doc_event_rows`.
+        subject: ISO3 of the country under review.
+
+    Returns:
+        ``{"main": doc_main_event, "official": bool, "speakers": speakers rows}``; each
+        speaker row carries ``_event``, the document event nearest to it ("" if none).
+    """
+    from helpers.speakers import extract_speakers, is_official
+
+    meta = {k: (v if isinstance(v, str) else "") for k, v in meta.items()}
+    main = doc_main_event(doc_id, [(sid, t) for sid, _st, t in sentences], meta,
+                          subject=subject)
+    official = bool(is_official(meta, [t for _sid, _st, t in sentences]))
+    speakers: list[dict[str, Any]] = []
+    if official:
+        speakers = extract_speakers(doc_id, sentences, mentions, event_id="")
+        for sp in speakers:
+            sp["_event"] = (_nearest_event(int(sp["sentence_id"]), event_rows)
+                            if event_rows else "")
+    return {"main": main, "official": official, "speakers": speakers}
+
+
 def corpus_tables(event_rows: Sequence[dict[str, Any]], stance_rows: Sequence[Mapping[str, Any]],
-                  docs: Any, sents: Any, ents: Any, *,
-                  subject_country: str = "") -> dict[str, list[dict[str, Any]]]:
-    """The corpus-level tables of stage 03 from the per-document rows.
+                  parts: Mapping[str, Mapping[str, Any]],
+                  outlets: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """The corpus-level tables of stage 03: a reduction over every document's rows.
 
     Args:
         event_rows: :func:`doc_event_rows` of every analysed document.
-        stance_rows: stances.csv rows.
-        docs, sents, ents: documents.csv, sentences.csv and entities.csv as DataFrames.
-        subject_country: the run's country under review, if fixed.
+        stance_rows: stances.csv rows (doc_id, sentence_id, actor, actor_label, stance,
+            target are read).
+        parts: ``{doc_id: doc_record_parts(...)}`` of every analysed document.
+        outlets: ``{doc_id: outlet}``.
 
     Returns:
         ``{"events", "event_summary", "actor_record", "speakers"}``: events.csv rows with
         linked ids, and the three corpus tables, sorted.
     """
-    from helpers.speakers import extract_speakers, is_official
-
-    ok = docs[docs["status"] == "ok"]
-    meta = {str(r["doc_id"]): {k: (v if isinstance(v, str) else "") for k, v in r.items()}
-            for r in ok.to_dict("records")}
-    sent_by_doc = {d: g for d, g in sents.groupby("doc_id", sort=True) if d in meta}
-    ent_by_doc = {d: g for d, g in ents.groupby("doc_id", sort=True) if d in meta}
-    main = {}
-    for doc, g in sent_by_doc.items():
-        subject = subject_country or meta[doc].get("subject_country", "")
-        main[doc] = doc_main_event(doc, list(zip(g["sentence_id"].astype(int), g["text"],
-                                                 strict=True)), meta[doc], subject=subject)
     with_events = {str(r["doc_id"]) for r in event_rows}
-    # official records without figures still lend (and borrow) their session and date
+    main = {d: dict(p["main"]) for d, p in parts.items()}
     speaker_rows: list[dict[str, Any]] = []
     official_main = []
-    rows_by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in event_rows:
-        rows_by_doc[str(r["doc_id"])].append(r)
-    for doc, g in sent_by_doc.items():
-        if not is_official(meta[doc], list(g["text"])):
+    # official records without figures still lend (and borrow) their session and date
+    for doc in sorted(parts):
+        if not parts[doc]["official"]:
             continue
-        e_rows = rows_by_doc.get(doc, [])
-        ent = ent_by_doc.get(doc)
-        mentions = ent.to_dict("records") if ent is not None else []
-        srows = extract_speakers(doc, list(zip(g["sentence_id"].astype(int),
-                                               g["start"].astype(int), g["text"], strict=True)),
-                                 mentions, event_id="")
-        for s in srows:
-            s["_event"] = _nearest_event(int(s["sentence_id"]), e_rows) if e_rows else ""
-        speaker_rows += srows
+        speaker_rows += [dict(sp) for sp in parts[doc]["speakers"]]
         if doc not in with_events:
             official_main.append({**main[doc], "_main": True})
     linked = link_events(list(event_rows) + official_main)
@@ -811,13 +825,12 @@ def corpus_tables(event_rows: Sequence[dict[str, Any]], stance_rows: Sequence[Ma
     main_ids = {r["doc_id"]: r["event_id"] for r in linked if r.get("_main")}
     old_to_new = {(r["doc_id"], old["event_id"]): r["event_id"]
                   for r, old in zip(linked, list(event_rows) + official_main, strict=True)}
-    for s in speaker_rows:
-        near = s.pop("_event")
-        s["event_id"] = old_to_new.get((s["doc_id"], near), "") if \
-            s["doc_id"] in with_events else main_ids.get(s["doc_id"], "")
+    for sp in speaker_rows:
+        near = sp.pop("_event")
+        sp["event_id"] = old_to_new.get((sp["doc_id"], near), "") if \
+            sp["doc_id"] in with_events else main_ids.get(sp["doc_id"], "")
     for doc, eid in main_ids.items():
         main[doc] = {**main[doc], "event_id": eid}
-    outlets = {d: m.get("outlet", "") for d, m in meta.items()}
     summary = summarise_across(events, speaker_rows, outlets)
     record = actor_record(stance_rows, events, main)
     events.sort(key=lambda r: (r["doc_id"], [int(x) for x in str(r["sentence_ids"]).split(";")

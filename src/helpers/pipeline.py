@@ -715,16 +715,17 @@ def main(argv: list[str] | None = None) -> int:
                     help="notebook parameter, VALUE as JSON or text (repeatable)")
     ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                     metavar=("NAME", "VALUE"), help="the same as --set NAME=VALUE")
-    ap.add_argument("--engine", default=None,
-                    help="shorthand for --set engine=ENGINE (for notebooks that declare it)")
-    ap.add_argument("--scheduler", default=None,
-                    help="shorthand for --set scheduler=ADDRESS (e.g. tcp://host:8786)")
     ap.add_argument("--only", action="append", help="run only this notebook (e.g. 01)")
     ap.add_argument("--notebooks", default=None,
                     help="folder of NN_name.ipynb notebooks (default: the repository's)")
     ap.add_argument("--no-html", action="store_true", help="skip the HTML copies")
     ap.add_argument("--quiet", action="store_true",
                     help="no progress lines (warnings and errors still shown)")
+    ap.add_argument("--engine", choices=("local", "dask"),
+                    help="where stages 01-03 process documents: local processes (default) or dask")
+    ap.add_argument("--workers", type=int, help="worker processes (default: all cores)")
+    ap.add_argument("--scheduler", help="dask scheduler address, e.g. tcp://host:8786 "
+                                        "(default: a LocalCluster on this machine)")
     args = ap.parse_args(argv)
     pairs = list(args.parameter)
     for s in args.sets:
@@ -732,7 +733,8 @@ def main(argv: list[str] | None = None) -> int:
         if not eq or not name.strip():
             ap.error(f"--set expects NAME=VALUE, got {s!r}")
         pairs.append((name.strip(), value))
-    extra_named = {"engine": args.engine, "scheduler": args.scheduler}
+    extra_named = {"engine": args.engine, "workers": args.workers,
+                   "scheduler": args.scheduler}
     pairs += [(k, json.dumps(v)) for k, v in extra_named.items() if v is not None]
     base = Path(args.base).resolve()
     corpus, out = resolve(args.corpus, base), resolve(args.out, base)
@@ -759,6 +761,10 @@ def main(argv: list[str] | None = None) -> int:
         if see:
             print(f"tallybook: see {' and '.join(map(str, see))}", file=sys.stderr)
         return 1
+    for n in manifest["notebooks"]:  # what each stage reused from OUT/cache and what it redid
+        summary = out / "cache" / f"summary-{n['name'][:2]}.txt"
+        if summary.exists():
+            print(summary.read_text(encoding="utf-8"), end="")
     secs = ", ".join(f"{n['name']} {n['seconds']}s" for n in manifest["notebooks"])
     shown = relative_to(out, Path.cwd()) if out.is_relative_to(Path.cwd()) else str(out)
     print(f"tallybook: {len(manifest['notebooks'])} notebooks ok ({secs}); results in {shown}")

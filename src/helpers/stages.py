@@ -2,22 +2,48 @@
 
 The notebooks call these and then show what they wrote, so every notebook is thin, any one
 can be re-run alone, and the tests can run a stage without Jupyter.
+
+Each stage is a chain of *map* phases — one call of a per-document function
+(:func:`clean_doc`, :func:`split_doc`, :func:`entities_doc`, :func:`tallies_doc`; the only
+places that call the extraction code) — and corpus-level *reductions* run here, in between:
+
+* 01 clean: map ``clean_doc`` (read, decode, clean; MinHash signature) → reduce: duplicates
+  (MinHash LSH + exact Jaccard), Punkt trained on a bounded sample → map ``split_doc``.
+* 02 entities: reduce: the words the corpus uses in lower case → map ``entities_doc``.
+* 03 tallies: map ``tallies_doc`` → reduce: corpus-level events (the events module's place).
+
+Maps run on an :class:`helpers.engine.Engine` (``local`` processes or ``dask``), in document
+order whatever the engine, so the tables are the same byte for byte. Each per-document result
+is cached in ``OUT/cache`` under a key of everything it depends on (:mod:`helpers.cache`), so
+a re-run redoes only what changed. Tables are read and written as streams, one document at a
+time: memory does not grow with the corpus's text. An exception for one document becomes a
+warnings.csv row and that document's rows for the stage are left out; the others go on.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
+import os
 import re
-from collections import defaultdict
-from dataclasses import asdict
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
+from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from helpers.contract import COLUMNS, EXTRA_COLUMNS, atomic_write_text, read_table, write_table
-from helpers.text import Mention, sentences_from_rows
+from helpers.cache import DocCache, base_version, digest
+from helpers.contract import COLUMNS, EXTRA_COLUMNS, _cell, read_table, write_table
+from helpers.engine import MISSING, Engine, Fault
 
-# What a Tally contributes to tallies.csv: the contract's columns and the cue.
-TALLY_COLUMNS = (*COLUMNS["tallies"], *EXTRA_COLUMNS["tallies"])
+STAGE_CLEAN, STAGE_SPLIT = "01_clean", "01_split"
+STAGE_ENTITIES, STAGE_TALLIES = "02_entities", "03_tallies"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # a canonical that is a full ISO date
+_YEAR = re.compile(r"^\d{4}")  # a year at the start of a date cell
 
 
 def _text(value: object) -> str:
@@ -25,121 +51,716 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _year(row: pd.Series) -> int | None:
-    for col in ("event_date", "published"):
-        val = _text(row.get(col))
-        if re.match(r"^\d{4}", val):
+def _year_of(*cells: object) -> int | None:
+    for c in cells:
+        val = _text(c)
+        if _YEAR.match(val):
             return int(val[:4])
     return None
 
 
+# --------------------------------------------------------------------------- plumbing
+
+
+def table_columns(table: str, extra: Iterable[str] = ()) -> list[str]:
+    """The columns :func:`write_table` gives ``table`` for rows with ``extra`` keys."""
+    base = COLUMNS[table] + EXTRA_COLUMNS.get(table, [])
+    return base + [c for c in extra if c not in base]
+
+
+def format_rows(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
+    """Rows as CSV lines exactly as :func:`write_table` writes them (no header)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([_cell(r.get(c)) for c in columns]
+                                                    for r in rows)
+    return buf.getvalue()
+
+
+class TableStream:
+    """Write ``OUT/tables/<table>.csv`` row by row, byte for byte as :func:`write_table` would
+    (same columns, cells and quoting), into a temporary file renamed into place on success.
+
+    Args:
+        out_dir: the run folder.
+        table: contract table name.
+        extra: columns after the contract's and the project's own (in this order).
+    """
+
+    def __init__(self, out_dir: str | Path, table: str, extra: Iterable[str] = ()) -> None:
+        self.table = table
+        self.columns = table_columns(table, extra)
+        self.path = Path(out_dir) / "tables" / f"{table}.csv"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
+                                         dir=self.path.parent)
+        self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self._w = csv.writer(self._fh, lineterminator="\n")
+        self._w.writerow(self.columns)
+
+    def write(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Append rows (dicts; missing columns are empty)."""
+        cols = self.columns
+        self._w.writerows([_cell(r.get(c)) for c in cols] for r in rows)
+
+    def write_text(self, lines: str) -> None:
+        """Append CSV lines made by :func:`format_rows` with this table's columns."""
+        self._fh.write(lines)
+
+    def close(self) -> Path:
+        """Finish the file, check it against the contract (:func:`validate_csv`: a violation
+        raises and the previous table stays) and move it into place."""
+        from helpers.contract import _UMASK, validate_csv
+
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+        try:
+            validate_csv(self.table, self._tmp)
+        except BaseException:
+            Path(self._tmp).unlink(missing_ok=True)
+            raise
+        os.chmod(self._tmp, 0o666 & ~_UMASK)
+        os.replace(self._tmp, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        """Drop the temporary file (the previous table, if any, stays)."""
+        if not self._fh.closed:
+            self._fh.close()
+        Path(self._tmp).unlink(missing_ok=True)
+
+
+def _groups(path: Path, parse) -> Iterator[tuple[str, list[Any]]]:
+    """``(doc_id, [parsed rows])`` of a table sorted by doc_id, one document at a time."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            return
+        idx = {c: i for i, c in enumerate(header)}
+        for doc_id, rows in groupby(reader, key=lambda r: r[0]):
+            yield doc_id, [parse(r, idx) for r in rows]
+
+
+def _n_split(docs: pd.DataFrame) -> int:
+    """How many documents sentences.csv holds (for progress bars; no extra pass over it)."""
+    return int(((docs["status"] == "ok") & (docs["n_sentences"].fillna(0) > 0)).sum())
+
+
+def _sentence_row(r: list[str], idx: dict[str, int]) -> tuple[int, int, str, int]:
+    return (int(r[idx["sentence_id"]]), int(r[idx["start"]]), r[idx["text"]],
+            int(r[idx["paragraph_id"]]))
+
+
+def _entity_row(r: list[str], idx: dict[str, int]) -> tuple[int, int, int, str, str, str]:
+    return (int(r[idx["sentence_id"]]), int(r[idx["start"]]), int(r[idx["end"]]),
+            r[idx["text"]], r[idx["label"]], r[idx["canonical"]])
+
+
+def _cached_map(eng: Engine, cache: DocCache, stage: str, fn, entries: Iterable[tuple],
+                *, context: Any, label: str, total: int,
+                progress: bool) -> Iterator[tuple[str, Any]]:
+    """Map ``fn`` over ``(doc_id, key, payload_fn)`` entries, reusing cached results.
+
+    Yields ``(doc_id, result or Fault)`` in entry order; stores new results; prints
+    ``<label>: N documents cached, M to process`` when done.
+    """
+    counts = {"hit": 0, "miss": 0}
+
+    def items() -> Iterator[tuple[str, Any, Any]]:
+        for doc_id, key, payload_fn in entries:
+            got = cache.get(stage, doc_id, key)
+            if got is not None:
+                counts["hit"] += 1
+                yield doc_id, None, got
+            else:
+                counts["miss"] += 1
+                yield doc_id, (key, payload_fn()), MISSING
+
+    for doc_id, res, was_cached in eng.map_cached(fn, items(), context=context, stage=stage,
+                                                  total=total, desc=label, progress=progress):
+        if was_cached or isinstance(res, Fault):  # a failure is never cached
+            yield doc_id, res
+            continue
+        key, value = res
+        cache.put(stage, doc_id, key, value)
+        yield doc_id, value
+    cache.flush()
+    line = f"{label}: {counts['hit']} documents cached, {counts['miss']} to process"
+    print(line)
+    cache.note(label.split(":")[0][:2], line)
+
+
+class _Keyed:
+    """Wrap a per-document function so its cache key travels with its result (picklable)."""
+
+    def __init__(self, fn) -> None:
+        self.fn = fn
+
+    def __call__(self, doc_id: str, payload: tuple[str, Any], context: Any) -> tuple[str, Any]:
+        key, inner = payload
+        return key, self.fn(doc_id, inner, context)
+
+
+def _append_warnings(out: Path, stage: str, rows: list[dict[str, str]]) -> None:
+    """Replace this stage's rows in warnings.csv with ``rows`` (other stages' rows kept)."""
+    path = out / "tables" / "warnings.csv"
+    old: list[dict[str, str]] = []
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as fh:
+            old = [r for r in csv.DictReader(fh) if r.get("stage") != stage]
+    if rows or path.exists():
+        write_table(out, "warnings", old + rows)
+
+
+def _fault_row(stage: str, doc_id: str, source_file: str, fault: Fault) -> dict[str, str]:
+    return {"stage": stage, "doc_id": doc_id, "source_file": source_file,
+            "message": fault.describe(stage)}
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write a cleaned text unless the file already holds exactly it (re-runs rewrite nothing)."""
+    data = text.encode("utf-8")
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    from helpers.contract import _UMASK
+
+    os.chmod(tmp, 0o666 & ~_UMASK)
+    os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------- 01 clean
+
+
+def clean_doc(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Stage 01, one document: clean its decoded text (reading and decoding happen in
+    :mod:`helpers.readers`, in the caller).
+
+    Args:
+        doc_id: the document.
+        payload: ``{"text": str, "need_subject": bool}``.
+        context: unused.
+
+    Returns:
+        ``{"fields": {documents.csv fields}, "doc": CleanedDocument or None, "text_sha",
+        "signature", "subject", "notes"}``; ``fields["status"]`` is ``ok`` or
+        ``rejected: ...``.
+    """
+    from helpers.clean import clean_text, minhash_signature, normalise_text
+
+    text: str = payload["text"]
+    fields_: dict[str, Any] = {"status": "ok"}
+    out: dict[str, Any] = {"fields": fields_, "doc": None, "text_sha": "", "signature": None,
+                           "subject": "", "notes": []}
+    if "\ufffd" in text:
+        out["notes"].append(f"{text.count(chr(0xFFFD))} U+FFFD replacement character(s) "
+                            "removed")
+    try:
+        cd = clean_text(text) if text.strip() else None
+    except Exception as exc:  # defensive: record and go on
+        cd, error = None, exc
+    else:
+        error = None
+    # normalising again only when cleaning left nothing (it costs as much as cleaning)
+    if (cd is None or not cd.text.strip()) and (not text.strip()
+                                                or not normalise_text(text).strip()):
+        fields_["status"] = "rejected: whitespace only"
+        return out
+    if cd is None:
+        fields_["status"] = f"rejected: cleaning failed ({type(error).__name__}: {error})"
+        return out
+    fields_.update({"dateline": cd.dateline, "n_chars": len(cd.text),
+                    "boilerplate_chars": cd.boilerplate_chars, "title": cd.title,
+                    "format": cd.fmt})
+    if not cd.text.strip():
+        fields_["status"] = "rejected: no article text after cleaning"
+        return out
+    # -- what the corpus-level reductions need from this document -------------------------
+    out["doc"] = cd
+    out["text_sha"] = hashlib.sha256(cd.text.encode("utf-8")).hexdigest()
+    out["signature"] = minhash_signature(cd.text)
+    if payload.get("need_subject"):
+        from helpers.entities import infer_subject_country
+
+        out["subject"] = infer_subject_country([cd.text])
+    return out
+
+
+def split_doc(doc_id: str, doc: Any, splitter: Any) -> list[dict[str, Any]]:
+    """Stage 01, one document: its sentences.csv rows."""
+    from helpers.clean import split_sentences
+
+    return [{"doc_id": doc_id, "sentence_id": i, "paragraph_id": pi + 1, "start": s, "end": e,
+             "text": doc.text[s:e]}
+            for i, (pi, s, e) in enumerate(split_sentences(doc, splitter), start=1)]
+
+
+def _split_csv(doc_id: str, doc: Any, splitter: Any) -> tuple[int, str]:
+    rows = split_doc(doc_id, doc, splitter)
+    return len(rows), format_rows(table_columns("sentences"), rows)
+
+
 def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: str = "",
               max_file_bytes: int = 2_000_000, near_duplicate_jaccard: float = 0.9,
-              progress: bool = True) -> dict[str, pd.DataFrame]:
+              engine: str = "local", workers: int = 0, scheduler: str = "",
+              progress: bool = True, max_container_bytes: int = 50_000_000,
+              max_table_bytes: int = 2_000_000_000) -> dict[str, pd.DataFrame]:
     """Stage 01: documents.csv, sentences.csv, warnings.csv and ``OUT/texts/<doc_id>.txt``.
 
     The country under review (``documents.subject_country``) is, in order: the parameter,
     a ``subject_country`` column of metadata.csv, or the state the document names most.
-    """
-    from helpers.clean import clean_corpus
-    from helpers.entities import infer_subject_country
 
-    res = clean_corpus(corpus_dir, max_bytes=max_file_bytes,
-                       near_duplicate=near_duplicate_jaccard, progress=progress)
-    for row in res.documents:
+    Args:
+        corpus_dir: folder of articles — ``.txt``, ``.html``, ``.pdf``, ``.docx``, ``.csv`` or
+            ``.jsonl`` exports (:mod:`helpers.readers`); ``metadata.csv`` optional.
+        out_dir: the run folder.
+        subject_country: ISO3 for every document, or "".
+        max_file_bytes: files larger than this are rejected unread.
+        near_duplicate_jaccard: word 5-gram Jaccard at or above which a file is a near
+            duplicate of an earlier one.
+        engine: ``local`` or ``dask`` (see :mod:`helpers.engine`).
+        workers: worker processes (0: all cores; 1: in this process).
+        scheduler: ``dask`` only: a scheduler address; "" starts a LocalCluster.
+        progress: show progress bars.
+        max_container_bytes: ``.pdf``/``.docx`` files larger than this are rejected unread.
+        max_table_bytes: ``.csv``/``.jsonl`` exports larger than this are rejected unread.
+    """
+    from helpers.clean import (
+        METADATA_FIELDS,
+        DuplicateFinder,
+        punkt_fingerprint,
+        punkt_sample,
+        train_sentence_splitter,
+    )
+    from helpers.readers import (
+        config_file,
+        list_inputs,
+        read_columns,
+        read_input,
+        read_metadata,
+        unique_ids,
+    )
+
+    corpus_dir, out = Path(corpus_dir), Path(out_dir)
+    files, skipped = list_inputs(corpus_dir)
+    columns, column_warnings = read_columns(config_file(corpus_dir, "columns.json"))
+    warnings = [{"stage": STAGE_CLEAN, "doc_id": "", "source_file": name, "message": msg}
+                for name, msg in skipped]
+    warnings += [{"stage": STAGE_CLEAN, "doc_id": "", "source_file": "columns.json",
+                  "message": msg} for msg in column_warnings]
+    raws: list[Any] = []
+    from tqdm.auto import tqdm
+
+    for path in tqdm(files, desc="01 clean: reading", disable=not progress, unit="file"):
+        raws.extend(read_input(path, max_bytes=max_file_bytes,
+                               max_container_bytes=max_container_bytes,
+                               max_table_bytes=max_table_bytes, columns=columns))
+    warnings += [{"stage": STAGE_CLEAN, "doc_id": d, "source_file": "", "message": m}
+                 for d, m in unique_ids(raws)]
+    meta, meta_warnings = read_metadata(
+        config_file(corpus_dir, "metadata.csv"), [r.doc_id for r in raws],
+        expect_rows=[r.doc_id for r in raws if r.fmt not in ("csv", "jsonl")])
+    warnings += [{"stage": STAGE_CLEAN, "doc_id": d, "source_file": "metadata.csv",
+                  "message": w} for d, w in meta_warnings]
+    base = base_version()
+    docs: dict[str, dict[str, Any]] = {}
+    info: dict[str, dict[str, Any]] = {}  # per usable document: key, text_sha, n_chars, ...
+    todo: list[tuple[str, str, Any, bool]] = []
+    for raw in raws:
+        doc_id = raw.doc_id
+        given = {**raw.metadata, **{k: v for k, v in meta.get(doc_id, {}).items() if v}}
+        row: dict[str, Any] = {"doc_id": doc_id, "source_file": raw.source_file,
+                               "sha256": raw.sha256, "encoding": raw.encoding,
+                               "status": raw.status, "dateline": "", "n_chars": 0,
+                               "n_sentences": 0, "boilerplate_chars": 0,
+                               "title": given.get("title", ""), "format": raw.fmt,
+                               "notes": "; ".join(raw.notes)}
+        for col in METADATA_FIELDS:
+            row[col] = given.get(col, "")
+        for col, val in given.items():
+            if col not in row:
+                row[col] = val
+        docs[doc_id] = row
+        warnings += [{"stage": STAGE_CLEAN, "doc_id": doc_id, "source_file": raw.source_file,
+                      "message": m} for m in raw.warnings]
+        if raw.text is None:
+            continue
+        need = not (subject_country or str(given.get("subject_country") or ""))
+        text_sha = hashlib.sha256(raw.text.encode("utf-8", "surrogatepass")).hexdigest()
+        todo.append((doc_id, text_sha, raw, need))
+    del raws
+
+    with DocCache(out) as cache, Engine(engine, workers, scheduler) as eng:
+        # -- map 1: read, decode, clean --------------------------------------------------
+        def payload(raw: Any, need: bool):
+            return lambda: {"text": raw.text, "need_subject": need}
+
+        entries = ((d, digest(base, STAGE_CLEAN, sha, need), payload(r, need))
+                   for d, sha, r, need in todo)
+        keys: dict[str, str] = {}
+        for (doc_id, sha, raw, need), (_d, res) in zip(
+                todo, _cached_map(eng, cache, STAGE_CLEAN, _Keyed(clean_doc), entries,
+                                  context=None, label="01 clean", total=len(todo),
+                                  progress=progress), strict=True):
+            row = docs[doc_id]
+            if isinstance(res, Fault):
+                row["status"] = f"rejected: cleaning failed ({res.error_type}: {res.message})"
+                continue
+            fields_ = dict(res["fields"])
+            notes = [n for n in (row["notes"], *res["notes"]) if n]
+            if fields_.get("format") == "html" and raw.fmt != "html":
+                notes.append("HTML page: article text extracted")
+            if "boilerplate_chars" in fields_:
+                fields_["boilerplate_chars"] += raw.removed_chars
+            if "format" in fields_ and raw.fmt != "text":
+                fields_["format"] = raw.fmt
+            if row.get("title"):
+                fields_.pop("title", None)  # a title given by the input or metadata wins
+            row.update(fields_)
+            row["notes"] = "; ".join(notes)
+            raw.text = None  # the cleaned text is in the cache from here on
+            if res["doc"] is not None:
+                keys[doc_id] = digest(base, STAGE_CLEAN, sha, need)
+                info[doc_id] = {"text_sha": res["text_sha"], "n_chars": len(res["doc"].text),
+                                "signature": res["signature"], "subject": res["subject"]}
+
+        def cleaned(doc_id: str):
+            return cache.get(STAGE_CLEAN, doc_id, keys[doc_id])["doc"]
+
+        # -- reduce: duplicates, then Punkt on a bounded sample of the originals ----------
+        finder = DuplicateFinder(near_duplicate_jaccard, lambda d: cleaned(d).text)
+        dup: dict[str, str] = {}
+        for doc_id in sorted(info):
+            st = finder.add(doc_id, info[doc_id]["text_sha"], info[doc_id].pop("signature"))
+            if st:
+                dup[doc_id] = docs[doc_id]["status"] = st
+        del finder
+        sample = punkt_sample((d, i["text_sha"], i["n_chars"]) for d, i in info.items()
+                              if d not in dup)
+        splitter = train_sentence_splitter(cleaned(d).text for d in sample)
+        fingerprint = punkt_fingerprint(splitter)
+
+        # -- map 2: sentences -------------------------------------------------------------
+        ordered = sorted(info)
+        entries = ((d, digest(base, STAGE_SPLIT, info[d]["text_sha"], fingerprint),
+                    (lambda d=d: cleaned(d))) for d in ordered)
+        (out / "texts").mkdir(parents=True, exist_ok=True)
+        sent_table = TableStream(out, "sentences")
+        try:
+            for doc_id, res in _cached_map(eng, cache, STAGE_SPLIT, _Keyed(_split_csv),
+                                             entries, context=splitter,
+                                             label="01 clean: sentences", total=len(ordered),
+                                             progress=progress):
+                row = docs[doc_id]
+                if isinstance(res, Fault):
+                    row["status"] = (f"rejected: sentence splitting failed "
+                                     f"({res.error_type}: {res.message})")
+                    continue
+                row["n_sentences"] = res[0]
+                if doc_id in dup:
+                    continue
+                _write_text(out / "texts" / f"{doc_id}.txt", cleaned(doc_id).text)
+                sent_table.write_text(res[1])
+        except BaseException:
+            sent_table.abort()
+            raise
+        sent_table.close()
+        # texts of documents a previous run kept and this one does not (removed, duplicate)
+        keep = {f"{d}.txt" for d in ordered if d not in dup and docs[d]["status"] == "ok"}
+        for p in (out / "texts").glob("*.txt"):
+            if p.name not in keep:
+                p.unlink(missing_ok=True)
+
+    for doc_id, row in docs.items():
         given = subject_country or str(row.get("subject_country") or "")
-        text = res.texts.get(str(row["doc_id"]), "")
-        row["subject_country"] = given or (infer_subject_country([text]) if text else "")
-    out = Path(out_dir)
-    write_table(out, "documents", res.documents)
-    write_table(out, "sentences", sorted(res.sentences,
-                                         key=lambda r: (r["doc_id"], r["sentence_id"])))
-    write_table(out, "warnings", res.warnings)
-    for doc_id, text in res.texts.items():
-        atomic_write_text(out / "texts" / f"{doc_id}.txt", text)
+        usable = row["status"] == "ok"
+        row["subject_country"] = given or (info[doc_id]["subject"] if usable else "")
+        if row["status"] != "ok":
+            warnings.append({"stage": STAGE_CLEAN, "doc_id": doc_id,
+                             "source_file": str(row["source_file"]),
+                             "message": str(row["status"])})
+    write_table(out, "documents", [docs[d] for d in sorted(docs)])
+    write_table(out, "warnings", warnings)
     return {t: read_table(out, t) for t in ("documents", "sentences", "warnings")}
 
 
-def run_entities(out_dir: str | Path, *, subject_country: str = "",
-                 progress: bool = True) -> pd.DataFrame:
-    """Stage 02: entities.csv from sentences.csv (and documents.csv for subject and year)."""
-    from helpers.entities import tag_corpus
+# --------------------------------------------------------------------------- 02 entities
+
+
+def entities_doc(doc_id: str, payload: dict[str, Any], context: Any) -> list[tuple]:
+    """Stage 02, one document: entity rows ``(doc_id, sentence_id, start, end, text, label,
+    canonical)`` sorted by offset.
+
+    Args:
+        doc_id: the document.
+        payload: ``{"sentences": [(sentence_id, start, text)], "subject": ISO3 or "",
+            "year": int or None, "common": the corpus's common words found in this document}``.
+        context: unused.
+    """
+    from helpers.entities import EntityTagger, infer_subject_country
+    from helpers.text import Sentence
+
+    sents = payload["sentences"]
+    subject = payload["subject"] or infer_subject_country(t for _, _, t in sents)
+    tagger = EntityTagger(subject_country=subject, common=payload["common"])
+    sentences = [Sentence(sid, st, tx) for sid, st, tx in sents]
+    return [(m.doc_id, m.sentence_id, m.start, m.end, m.text, m.label, m.canonical)
+            for m in tagger.tag(doc_id, sentences, year=payload["year"])]
+
+
+def _entities_csv(doc_id: str, payload: dict[str, Any], context: Any) -> str:
+    return format_rows(COLUMNS["entities"],
+                       [dict(zip(COLUMNS["entities"], r, strict=True))
+                        for r in entities_doc(doc_id, payload, context)])
+
+
+def _doc_words(joined: str) -> set[str]:
+    """The lower-cased tokens of a document (its sentences joined by newlines, which no token
+    crosses), as the tagger compares them with common words."""
+    from helpers.text import TOKEN_RE
+
+    return {w.lower().replace("’", "'") for w in set(TOKEN_RE.findall(joined))}
+
+
+def run_entities(out_dir: str | Path, *, subject_country: str = "", engine: str = "local",
+                 workers: int = 0, scheduler: str = "", progress: bool = True) -> pd.DataFrame:
+    """Stage 02: entities.csv from sentences.csv (and documents.csv for subject and year).
+
+    The corpus-level step — the words the corpus uses in lower case, which are never a
+    person's name alone — is a reduction over sentences.csv before the per-document map;
+    each document's cache key holds only the common words that occur in it, so a new word
+    redoes only the documents that contain it.
+    """
+    from helpers.entities import common_words
 
     out = Path(out_dir)
     docs = read_table(out, "documents")
-    sents = read_table(out, "sentences")
     subjects = {r.doc_id: r.subject_country for r in docs.itertuples()
                 if _text(r.subject_country)}
-    years = {r["doc_id"]: y for _, r in docs.iterrows() if (y := _year(r))}
-    mentions = tag_corpus(sents.to_dict("records"), subject_country=subject_country,
-                          subjects=subjects, years=years, progress=progress)
-    rows = [asdict(m) for m in mentions]
-    rows.sort(key=lambda r: (r["doc_id"], r["start"], -r["end"], r["label"]))
-    write_table(out, "entities", rows)
+    years = {r.doc_id: y for r in docs.itertuples()
+             if (y := _year_of(getattr(r, "event_date", None), getattr(r, "published", None)))}
+    source = {r.doc_id: _text(r.source_file) for r in docs.itertuples()}
+    sent_path = out / "tables" / "sentences.csv"
+    # one string per document: the words' regex cannot match across the newlines
+    common = common_words("\n".join(t for _, _, t, _ in rows)
+                          for _, rows in _groups(sent_path, _sentence_row))
+    base = base_version()
+    n_docs = _n_split(docs)
+
+    def entries() -> Iterator[tuple]:
+        for doc_id, rows in _groups(sent_path, _sentence_row):
+            sents = [(sid, st, tx) for sid, st, tx, _ in rows]
+            payload = {"sentences": sents,
+                       "subject": subject_country or subjects.get(doc_id, ""),
+                       "year": years.get(doc_id),
+                       "common": frozenset(common.intersection(_doc_words(
+                           "\n".join(t for _, _, t in sents))))}
+            key = digest(base, STAGE_ENTITIES, doc_id, payload["subject"], payload["year"],
+                         sents, sorted(payload["common"]))
+            yield doc_id, key, (lambda p=payload: p)
+
+    faults: list[dict[str, str]] = []
+    table = TableStream(out, "entities")
+    try:
+        with DocCache(out) as cache, Engine(engine, workers, scheduler) as eng:
+            for doc_id, rows in _cached_map(eng, cache, STAGE_ENTITIES, _Keyed(_entities_csv),
+                                            entries(), context=None, label="02 entities",
+                                            total=n_docs, progress=progress):
+                if isinstance(rows, Fault):
+                    faults.append(_fault_row(STAGE_ENTITIES, doc_id, source.get(doc_id, ""),
+                                             rows))
+                    continue
+                table.write_text(rows)
+    except BaseException:
+        table.abort()
+        raise
+    table.close()
+    _append_warnings(out, STAGE_ENTITIES, faults)
     return read_table(out, "entities")
+
+
+# --------------------------------------------------------------------------- 03 tallies
 
 
 def person_roles(entities: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, dict[str, str]]:
     """``{doc_id: {person: context}}``: the words around each person's mentions, so a figure
     attributed to a person can be traced to the office they speak for. A person is keyed by
     their canonical name and by each form the text writes ("Ney Samol" for "Ney Sam Ol")."""
-    text = {(r.doc_id, r.sentence_id): (r.start, r.text) for r in sentences.itertuples()}
-    out: dict[str, dict[str, str]] = defaultdict(dict)
-    for r in entities[entities["label"] == "PERSON"].itertuples():
-        start, sent = text.get((r.doc_id, r.sentence_id), (0, ""))
-        a, b = int(r.start) - int(start), int(r.end) - int(start)
-        ctx = sent[max(0, a - 90):b + 60]
-        for name in dict.fromkeys((r.canonical, r.text)):
-            prev = out[r.doc_id].get(name, "")
-            out[r.doc_id][name] = (prev + " | " + ctx) if prev else ctx
+    ents = entities[entities["label"] == "PERSON"]
+    out: dict[str, dict[str, str]] = {}
+    for doc_id, g in sentences.groupby("doc_id", sort=False):
+        e = ents[ents["doc_id"] == doc_id]
+        out[str(doc_id)] = _doc_person_roles(
+            list(zip(g["sentence_id"].astype(int), g["start"].astype(int), g["text"],
+                     g["paragraph_id"].astype(int), strict=True)),
+            list(zip(e["sentence_id"].astype(int), e["start"].astype(int),
+                     e["end"].astype(int), e["text"], e["label"], e["canonical"],
+                     strict=True)))
     return out
 
 
-def run_tallies(out_dir: str | Path, *, subject_country: str = "",
-                progress: bool = True) -> dict[str, pd.DataFrame]:
-    """Stage 03: tallies.csv, events.csv, stances.csv and the corpus tables event_summary.csv,
-    actor_record.csv and speakers.csv (see :mod:`helpers.events`)."""
-    from tqdm.auto import tqdm
+def _doc_person_roles(sents: list[tuple[int, int, str, int]],
+                      ents: list[tuple[int, int, int, str, str, str]]) -> dict[str, str]:
+    """:func:`person_roles` for one document."""
+    text = {sid: (st, tx) for sid, st, tx, _ in sents}
+    out: dict[str, str] = {}
+    for sid, start, end, written, label, canonical in ents:
+        if label != "PERSON":
+            continue
+        s0, sent = text.get(sid, (0, ""))
+        a, b = start - s0, end - s0
+        ctx = sent[max(0, a - 90):b + 60]
+        for name in dict.fromkeys((canonical, written)):
+            prev = out.get(name, "")
+            out[name] = (prev + " | " + ctx) if prev else ctx
+    return out
 
-    from helpers.events import corpus_tables, doc_event_rows
-    from helpers.stances import extract_stances
+
+_STANCE_FIELDS: tuple[str, ...] = ()
+
+
+# What a Tally contributes to tallies.csv: the contract's columns and the cue.
+TALLY_COLUMNS = (*COLUMNS["tallies"], *EXTRA_COLUMNS["tallies"])
+# What actor_record needs of a stance (the rest stays in stances.csv).
+_STANCE_KEYS = ("doc_id", "sentence_id", "actor", "actor_label", "stance", "target")
+
+
+def tallies_doc(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Stage 03, one document: its tallies, events and stances rows, and what it gives the
+    corpus tables (:func:`helpers.events.doc_record_parts`).
+
+    Args:
+        doc_id: the document.
+        payload: ``{"sentences": [(sentence_id, start, text, paragraph_id)], "entities":
+            [(sentence_id, start, end, text, label, canonical)], "meta": its documents.csv
+            row (strings), "subject": ISO3}``.
+        context: unused.
+
+    Returns:
+        ``{"tallies": rows, "events": rows, "stances": rows, "parts": ...}``.
+    """
+    global _STANCE_FIELDS
+    from helpers.events import doc_event_rows, doc_record_parts
+    from helpers.stances import Stance, extract_stances
     from helpers.tallies import extract_tallies, summarise_events
+    from helpers.text import Mention, Sentence
+
+    if not _STANCE_FIELDS:
+        _STANCE_FIELDS = tuple(f.name for f in fields(Stance))
+    sents, ents, meta = payload["sentences"], payload["entities"], payload["meta"]
+    subject = payload["subject"]
+    sentences = [Sentence(sid, st, tx, p) for sid, st, tx, p in sents]
+    tallies = extract_tallies(doc_id, sentences, subject_country=subject,
+                              persons_roles=_doc_person_roles(sents, ents))
+    tally_rows = [{c: getattr(t, c, "") for c in TALLY_COLUMNS} for t in tallies]
+    pairs = [(s.sentence_id, s.text) for s in sentences]
+    dates = [(sid, tx, canonical) for sid, _s, _e, tx, label, canonical in ents
+             if label == "DATE"]
+    event_rows = doc_event_rows(doc_id, summarise_events(tallies), pairs, dates, meta,
+                                subject=subject)
+    mentions = [Mention(doc_id, sid, s, e, tx, label, canonical)
+                for sid, s, e, tx, label, canonical in ents]
+    stance_rows = [{f: getattr(s, f) for f in _STANCE_FIELDS}
+                   for s in extract_stances(doc_id, sentences, mentions,
+                                            subject_country=subject)]
+    geo = [{"sentence_id": sid, "start": s, "end": e, "label": label, "canonical": canonical}
+           for sid, s, e, _tx, label, canonical in ents if label in ("COUNTRY", "BLOC", "ORG")]
+    parts = doc_record_parts(doc_id, [(s.sentence_id, s.start, s.text) for s in sentences],
+                             geo, meta, event_rows, subject=subject)
+    return {"tallies": tally_rows, "events": event_rows, "stances": stance_rows,
+            "parts": parts}
+
+
+def _tallies_csv(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str, Any]:
+    """:func:`tallies_doc` with the streamed tables formatted as CSV lines in the worker."""
+    from helpers.stances import Stance
+
+    res = tallies_doc(doc_id, payload, context)
+    return {"tallies": format_rows(table_columns("tallies"), res["tallies"]),
+            "stances": format_rows(table_columns("stances", [f.name for f in fields(Stance)]),
+                                   res["stances"]),
+            "stance_keys": [{k: r[k] for k in _STANCE_KEYS} for r in res["stances"]],
+            "events": res["events"], "parts": res["parts"]}
+
+
+def run_tallies(out_dir: str | Path, *, subject_country: str = "", engine: str = "local",
+                workers: int = 0, scheduler: str = "",
+                progress: bool = True) -> dict[str, pd.DataFrame]:
+    """Stage 03: tallies.csv and stances.csv one document at a time, then the corpus-level
+    reduction (:func:`helpers.events.corpus_tables`): events.csv with linked event ids,
+    event_summary.csv, actor_record.csv and speakers.csv."""
+    from helpers.events import corpus_tables
+    from helpers.stances import Stance
 
     out = Path(out_dir)
     docs = read_table(out, "documents")
-    sents = read_table(out, "sentences")
-    ents = read_table(out, "entities")
-    roles = person_roles(ents, sents)
-    by_doc = {d: g for d, g in sents.groupby("doc_id", sort=True)}
-    ent_by_doc = {d: g for d, g in ents.groupby("doc_id", sort=True)}
-    meta = {r["doc_id"]: r for _, r in docs.iterrows()}
-    tally_rows, event_rows, stance_rows = [], [], []
-    ok_docs = [d for d in sorted(by_doc) if meta.get(d) is not None
-               and meta[d]["status"] == "ok"]
-    for doc_id in tqdm(ok_docs, desc="03 tallies", disable=not progress, unit="doc"):
-        g = by_doc[doc_id]
-        m = meta[doc_id]
-        subject = subject_country or _text(m["subject_country"])
-        sentences = sentences_from_rows(g.to_dict("records"))
-        tallies = extract_tallies(doc_id, sentences, subject_country=subject,
-                                  persons_roles=roles.get(doc_id, {}))
-        for t in tallies:
-            tally_rows.append({c: getattr(t, c, "") for c in TALLY_COLUMNS})
-        doc_ents = ent_by_doc.get(doc_id, ents.iloc[:0])
-        dates = doc_ents[doc_ents["label"] == "DATE"]
-        event_rows += doc_event_rows(
-            doc_id, summarise_events(tallies), [(s.sentence_id, s.text) for s in sentences],
-            list(zip(dates["sentence_id"].astype(int), dates["text"].fillna(""),
-                     dates["canonical"].fillna(""),
-                     strict=True)), m.to_dict(), subject=subject)
-        mentions = [Mention(r.doc_id, int(r.sentence_id), int(r.start), int(r.end), r.text,
-                            r.label, r.canonical) for r in doc_ents.itertuples()]
-        for s in extract_stances(doc_id, sentences, mentions, subject_country=subject):
-            stance_rows.append(asdict(s))
-    tables = corpus_tables(event_rows, stance_rows, docs, sents, ents,
-                           subject_country=subject_country)
-    write_table(out, "tallies", tally_rows)
-    write_table(out, "stances", stance_rows)
-    for name, rows in tables.items():
+    meta = {r["doc_id"]: {k: _text(v) for k, v in r.items()}
+            for r in docs[docs["status"] == "ok"].to_dict("records")}
+    sent_path = out / "tables" / "sentences.csv"
+    ent_path = out / "tables" / "entities.csv"
+    base = base_version()
+    n_docs = _n_split(docs)
+
+    def entries() -> Iterator[tuple]:
+        ent_groups = _groups(ent_path, _entity_row) if ent_path.exists() else iter(())
+        pending = next(ent_groups, None)
+        for doc_id, sents in _groups(sent_path, _sentence_row):
+            while pending is not None and pending[0] < doc_id:
+                pending = next(ent_groups, None)
+            ents: list[Any] = []
+            if pending is not None and pending[0] == doc_id:
+                ents = pending[1]
+                pending = next(ent_groups, None)
+            m = meta.get(doc_id)
+            if m is None:
+                continue
+            subject = subject_country or m.get("subject_country", "")
+            payload = {"sentences": sents, "entities": ents, "meta": m, "subject": subject}
+            key = digest(base, STAGE_TALLIES, doc_id, sorted(m.items()), subject, sents, ents)
+            yield doc_id, key, (lambda p=payload: p)
+
+    faults: list[dict[str, str]] = []
+    tables = {"tallies": TableStream(out, "tallies"),
+              "stances": TableStream(out, "stances", extra=[f.name for f in fields(Stance)])}
+    event_rows: list[dict[str, Any]] = []
+    stance_keys: list[dict[str, Any]] = []
+    parts: dict[str, Any] = {}
+    try:
+        with DocCache(out) as cache, Engine(engine, workers, scheduler) as eng:
+            for doc_id, res in _cached_map(eng, cache, STAGE_TALLIES, _Keyed(_tallies_csv),
+                                           entries(), context=None, label="03 tallies",
+                                           total=n_docs, progress=progress):
+                if isinstance(res, Fault):
+                    faults.append(_fault_row(STAGE_TALLIES, doc_id,
+                                             meta[doc_id].get("source_file", ""), res))
+                    continue
+                tables["tallies"].write_text(res["tallies"])
+                tables["stances"].write_text(res["stances"])
+                event_rows += res["events"]
+                stance_keys += res["stance_keys"]
+                parts[doc_id] = res["parts"]
+        for t in tables.values():
+            t.close()
+    except BaseException:
+        for t in tables.values():
+            t.abort()
+        raise
+    _append_warnings(out, STAGE_TALLIES, faults)
+    # -- corpus-level reduction: events across documents, actors' records, speakers ---------
+    corpus = corpus_tables(event_rows, stance_keys, parts,
+                           {d: m.get("outlet", "") for d, m in meta.items()})
+    for name, rows in corpus.items():
         write_table(out, name, rows)
-    return {t: read_table(out, t) for t in ("tallies", "stances", *tables)}
+    return {t: read_table(out, t) for t in ("tallies", "stances", *corpus)}
+
+
+def engine_summary(engine: str = "local", workers: int = 0, scheduler: str = "") -> str:
+    """One line saying where the per-document work runs (for the notebooks)."""
+    return Engine(engine, workers, scheduler).describe()
+

@@ -1,0 +1,113 @@
+"""Incremental re-runs: a per-document cache whose results equal a fresh run's, byte for byte."""
+
+from __future__ import annotations
+
+import filecmp
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers.cache import DocCache, digest
+
+
+def _run(corpus: Path, out: Path) -> dict[str, tuple[int, int]]:
+    """Stages 01-03 in this process; ``{label: (cached, processed)}`` from the summary lines."""
+    from helpers import stages
+
+    stages.run_clean(corpus, out, progress=False, workers=1)
+    stages.run_entities(out, progress=False, workers=1)
+    stages.run_tallies(out, progress=False, workers=1)
+    counts = {}
+    for f in sorted((out / "cache").glob("summary-*.txt")):
+        for line in f.read_text().splitlines():
+            m = re.match(r"^(.*): (\d+) documents cached, (\d+) to process$", line)
+            assert m, line
+            counts[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+    return counts
+
+
+def _assert_same_tables(a: Path, b: Path) -> None:
+    names = sorted(p.name for p in (a / "tables").iterdir())
+    assert names == sorted(p.name for p in (b / "tables").iterdir())
+    _, mismatch, errors = filecmp.cmpfiles(a / "tables", b / "tables", names, shallow=False)
+    assert not mismatch and not errors, mismatch
+
+
+def test_digest_is_stable_and_separates_parts():
+    assert digest("ab", "c") == digest("ab", "c")
+    assert digest("ab", "c") != digest("a", "bc")
+    assert digest(1, None) != digest("1", None)
+
+
+def test_cache_returns_a_value_only_under_its_key(tmp_path: Path):
+    with DocCache(tmp_path) as c:
+        c.put("s", "d1", "k1", {"rows": [1, 2]})
+    with DocCache(tmp_path) as c:
+        assert c.get("s", "d1", "k1") == {"rows": [1, 2]}
+        assert c.get("s", "d1", "k2") is None
+        assert c.get("t", "d1", "k1") is None
+        c.put("s", "d1", "k2", "new")
+        c.flush()
+        assert c.get("s", "d1", "k1") is None  # one entry per document: replaced
+
+
+def test_unchanged_corpus_has_nothing_to_redo(tmp_path: Path, root: Path):
+    out = tmp_path / "out"
+    first = _run(root / "seeds", out)
+    assert all(cached == 0 for cached, _ in first.values())
+    before = {p.name: p.read_bytes() for p in (out / "tables").iterdir()}
+    again = _run(root / "seeds", out)
+    assert again == {k: (n, 0) for k, (_, n) in first.items()}
+    assert {p.name: p.read_bytes() for p in (out / "tables").iterdir()} == before
+
+
+def test_changed_and_added_files_redo_only_themselves(tmp_path: Path, root: Path):
+    """Change one file and add one to 26: a re-run redoes those (and the one document whose
+    person a newly common word turns into a plain word), and equals a fresh full run."""
+    from helpers.bench import build_scale_corpus
+
+    corpus = tmp_path / "corpus"
+    build_scale_corpus(24, corpus)
+    for p in sorted((root / "seeds").glob("*.txt"))[:2]:
+        shutil.copy(p, corpus / p.name)
+    # A name whose first part is not yet a lower-case word anywhere in the corpus.
+    (corpus / "z_name.txt").write_text(
+        "Envoy meets council\n\nThe envoy Quillon Barsky told the Council on Monday that "
+        "eleven delegations had asked for a vote. Quillon Barsky later left Geneva.\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    _run(corpus, out)
+    entities_before = (out / "tables" / "entities.csv").read_text()
+    assert "Quillon Barsky" in entities_before
+
+    changed = sorted(corpus.glob("a*.txt"))[3]
+    changed.write_text(changed.read_text() + "\nA late paragraph: nine states abstained.\n",
+                       encoding="utf-8")
+    (corpus / "new_doc.txt").write_text(
+        "Report from the floor\n\nObservers said the quillon of the old sword was on show, "
+        "and that thirty delegations attended the debate on Tuesday.\n", encoding="utf-8")
+
+    counts = _run(corpus, out)
+    fresh = tmp_path / "fresh"
+    _run(corpus, fresh)
+    _assert_same_tables(out, fresh)
+    assert counts["01 clean"] == (26, 2)
+    assert counts["02 entities"][1] == 3  # the changed, the new, and the one naming Quillon
+    assert counts["03 tallies"][1] <= 3
+    assert (out / "tables" / "entities.csv").read_text() != entities_before
+
+
+@pytest.mark.parametrize("param", ["near_duplicate_jaccard", "subject_country"])
+def test_changed_parameters_give_the_fresh_run_tables(tmp_path: Path, root: Path, param: str):
+    from helpers import stages
+
+    value = {"near_duplicate_jaccard": 0.5, "subject_country": "FRA"}[param]
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    _run(root / "seeds", out)
+    for o in (out, fresh):
+        stages.run_clean(root / "seeds", o, progress=False, workers=1, **{param: value})
+        stages.run_entities(o, progress=False, workers=1)
+        stages.run_tallies(o, progress=False, workers=1)
+    _assert_same_tables(out, fresh)
