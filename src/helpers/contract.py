@@ -50,6 +50,10 @@ COLUMNS: dict[str, list[str]] = {
     "themes": ["doc_id", "theme", "sentences", "matched", "share"],
 }
 
+# A sentence may be one huge line (a 1 MB paragraph without a full stop): let the csv module
+# read fields of any size this process can hold.
+csv.field_size_limit(2**31 - 1)
+
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
