@@ -13,8 +13,8 @@ BENCH_MB ?= 5
 .PHONY: help env kernel run test test-browser eval fuzz lab bench bench-04 bench-scale lint docs-figure clean
 
 help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
-	@echo "  variables: CORPUS=<folder of .txt> (default seeds)  OUT=<folder> (default reports)"
+	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@echo "  variables: CORPUS=<folder of articles> (default seeds)  OUT=<folder> (default reports)"
 	@echo "             P=\"name=value ...\" notebook parameters for run; PORT=, TOKEN= for lab"
 
 $(STAMP): requirements.lock pyproject.toml
