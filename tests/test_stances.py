@@ -314,3 +314,9 @@ def test_devset_stances_f1_stays_above_the_floor(devset_run: Path, root: Path):
                                    fields=["stances"])
     row = scores.set_index("field").loc["stances"]
     assert float(row["f1"]) >= DEVSET_STANCES_F1_FLOOR
+
+
+def test_no_country_under_review_no_stance():
+    sents = sentences_from_texts(["Japan and the EU criticised the verdict."])
+    ms = EntityTagger(subject_country="").tag("d", sents)
+    assert extract_stances("d", sents, ms, subject_country="") == []

@@ -1156,7 +1156,11 @@ def extract_stances(doc_id: str, sentences: Sequence[Sentence],
         sentences: the document's sentences in order (:mod:`helpers.text`).
         mentions: the document's entity mentions (COUNTRY and BLOC are used).
         subject_country: ISO3 of the country under review (the target; never an actor).
+            Without one no position can be placed (a stance is always toward that
+            country), so none is returned.
     """
+    if not subject_country:
+        return []
     by_sent: dict[int, list[Mention]] = defaultdict(list)
     for m in mentions:
         if m.label in ("COUNTRY", "BLOC") and m.canonical:
