@@ -39,7 +39,8 @@ test: $(STAMP) ## run the test suite (unit tests, notebooks through the runner, 
 	$(BIN)/python -m pytest
 
 # make eval: stages 01-03 on an annotated corpus, then precision/recall/F1 per field and every
-# miss and false alarm by field and cause. Default: the seeds and the development set.
+# miss and false alarm by field and cause. Default: the seeds, the development set and the
+# second annotated set (data/heldout).
 EVAL_OUT ?= reports/eval
 eval: $(STAMP) ## score extraction against gold (CORPUS=... GOLD=... for any annotated corpus)
 ifeq ($(origin CORPUS),command line)
@@ -47,6 +48,7 @@ ifeq ($(origin CORPUS),command line)
 else
 	$(BIN)/python -m helpers.evaluate --name seeds --corpus seeds --gold data/gold --out "$(EVAL_OUT)/seeds" --errors "$(EVAL_OUT)/seeds/errors.csv"
 	$(BIN)/python -m helpers.evaluate --name devset --corpus data/devset/corpus --gold data/devset/gold --out "$(EVAL_OUT)/devset" --errors "$(EVAL_OUT)/devset/errors.csv"
+	$(BIN)/python -m helpers.evaluate --name heldout --corpus data/heldout/corpus --gold data/heldout/gold --out "$(EVAL_OUT)/heldout" --errors "$(EVAL_OUT)/heldout/errors.csv"
 endif
 
 fuzz: $(STAMP) ## property-based fuzzing of stages 01-03: 10,000 generated articles
