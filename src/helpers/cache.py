@@ -27,7 +27,7 @@ from typing import Any
 from helpers import data_dir
 
 SCHEMA = 1
-_SKIP_DATA = ("gold", "devset")  # evaluation data: never read by the stages
+_SKIP_DATA = ("gold", "devset", "heldout")  # evaluation data: never read by the stages
 
 
 def digest(*parts: object) -> str:
