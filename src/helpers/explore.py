@@ -452,16 +452,17 @@ def event_evidence(event_id: str, summary: pd.DataFrame, tallies: pd.DataFrame,
     if not len(row):
         return pd.DataFrame(columns=cols)
     docs = set(split_list(row["doc_ids"].iloc[0]))
-    sent = sentences[sentences["doc_id"].isin(docs)].set_index(["doc_id", "sentence_id"])
+    sub = sentences[sentences["doc_id"].isin(docs)]
+    sent = dict(zip(zip(sub["doc_id"], sub["sentence_id"]), sub["text"], strict=True))
     out = []
     t = tallies[tallies["doc_id"].isin(docs)] if tallies is not None and len(tallies) else None
     if t is not None and "subject" in t:
         t = t[t["subject"] == "delegations"]
     for r in ([] if t is None else t.itertuples()):
         key = (r.doc_id, r.sentence_id)
-        if key not in sent.index:
+        if key not in sent:
             continue
-        text = str(sent.loc[key, "text"])
+        text = str(sent[key])
         out.append({"doc_id": r.doc_id, "sentence_id": int(r.sentence_id),
                     "what": (f"total {r.count}" if r.stance == "all" else
                              f"{r.stance} {r.count}" + (f" of {r.total}" if pd.notna(r.total)
@@ -472,9 +473,9 @@ def event_evidence(event_id: str, summary: pd.DataFrame, tallies: pd.DataFrame,
     s = stances[stances["doc_id"].isin(docs)] if stances is not None and len(stances) else None
     for r in ([] if s is None else s.itertuples()):
         key = (r.doc_id, r.sentence_id)
-        if key not in sent.index:
+        if key not in sent:
             continue
-        text = str(sent.loc[key, "text"])
+        text = str(sent[key])
         out.append({"doc_id": r.doc_id, "sentence_id": int(r.sentence_id),
                     "what": f"{actor_name(r.actor, r.actor_label)}: {r.stance}", "text": text,
                     "html": highlight_html(text, (), cue_spans(text, r.cue))})
