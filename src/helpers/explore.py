@@ -453,7 +453,8 @@ def event_evidence(event_id: str, summary: pd.DataFrame, tallies: pd.DataFrame,
         return pd.DataFrame(columns=cols)
     docs = set(split_list(row["doc_ids"].iloc[0]))
     sub = sentences[sentences["doc_id"].isin(docs)]
-    sent = dict(zip(zip(sub["doc_id"], sub["sentence_id"]), sub["text"], strict=True))
+    keys = zip(sub["doc_id"], sub["sentence_id"], strict=True)
+    sent = dict(zip(keys, sub["text"], strict=True))
     out = []
     t = tallies[tallies["doc_id"].isin(docs)] if tallies is not None and len(tallies) else None
     if t is not None and "subject" in t:
