@@ -370,3 +370,12 @@ def test_press_release_contact_blocks(line):
     from helpers.clean import is_furniture
 
     assert is_furniture(line)
+
+
+def test_a_numbered_list_item_is_one_sentence():
+    from helpers.clean import clean_text, split_sentences, train_sentence_splitter
+
+    doc = clean_text("Voted against:\n\n1. Bolivia\n\n2. Cuba\n\nThe text passed. It was late.")
+    splitter = train_sentence_splitter([doc.text])
+    got = [doc.text[s:e] for _p, s, e in split_sentences(doc, splitter)]
+    assert "1. Bolivia" in got and "2. Cuba" in got and "1." not in got

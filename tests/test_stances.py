@@ -320,3 +320,18 @@ def test_no_country_under_review_no_stance():
     sents = sentences_from_texts(["Japan and the EU criticised the verdict."])
     ms = EntityTagger(subject_country="").tag("d", sents)
     assert extract_stances("d", sents, ms, subject_country="") == []
+
+
+def test_a_heading_that_ends_its_line_governs_the_numbered_items_below():
+    got = stances("The Council voted on the resolution on Eritrea.", "Voted in favour:",
+                  "1. Austria", "2. Chile", "Voted against:", "1. Cuba",
+                  "The delegation of Eritrea left the room.", subject="ERI")
+    assert got == [("AUT", "critical"), ("CHL", "critical"), ("CUB", "supportive")]
+
+
+def test_a_list_with_its_own_verb_is_not_the_object_of_the_previous_one():
+    got = stances("The resolution on Eritrea was adopted.",
+                  "Peru abstained and Cuba, Laos and Iran all voted against the resolution.",
+                  subject="ERI")
+    assert got == [("PER", "neutral"), ("CUB", "supportive"), ("LAO", "supportive"),
+                   ("IRN", "supportive")]

@@ -461,6 +461,8 @@ def clean_text(raw: str) -> CleanedDocument:
 
 _INITIAL_END = re.compile(r"(?:^|[\s(])(?:[A-Z]\.){1,3}$")
 _MERGE_ABBREV_END = re.compile(r"(?:^|\s)(?:No|Nos|Art|Para|Vol|pp?)\.$", re.IGNORECASE)
+# A list marker alone ("1.", "12)", "iv.", "a)"): the item it numbers is the same sentence.
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}|[ivxlc]{1,6}|[a-z])[.)]\s*$", re.IGNORECASE)
 
 
 PUNKT_TRAINING_CHARS = 400_000  # ~200 articles: Punkt's statistics have settled by then
@@ -535,8 +537,8 @@ def split_sentences(doc: CleanedDocument,
                     splitter: PunktSentenceTokenizer) -> list[tuple[int, int, int]]:
     """Sentence spans ``(paragraph_index, start, end)`` into ``doc.text``.
 
-    Paragraph ends are sentence ends. A split right after a capital initial ("John F.") or a
-    numbering abbreviation ("No. 5") is undone.
+    Paragraph ends are sentence ends. A split right after a capital initial ("John F."), a
+    numbering abbreviation ("No. 5") or a bare list marker ("1. Argentina") is undone.
     """
     out: list[tuple[int, int, int]] = []
     for pi, (ps, pe) in enumerate(doc.paragraphs):
@@ -549,7 +551,8 @@ def split_sentences(doc: CleanedDocument,
                 nxt = para[s:e]
                 if (_INITIAL_END.search(prev) and nxt[:1].isupper()
                         and len(prev) > 2) or (_MERGE_ABBREV_END.search(prev)
-                                               and nxt[:1].isdigit()):
+                                               and nxt[:1].isdigit()) or \
+                        _LIST_MARKER.match(prev):
                     merged[-1][1] = e
                     continue
             merged.append([s, e])

@@ -892,13 +892,14 @@ def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
 _UNDER_REVIEW = re.compile(r"\b(?:human rights|situation|elections?|government|democracy)"
                            r"\s+(?:situation\s+)?in\s+(?:the\s+)?$"
                            r"|\b(?:rapporteur|resolution|mandate|dialogue|review|record|"
-                           r"commission of inquiry|fact-finding mission|experts?)\s+(?:on|of|for)"
+                           r"commission of inquiry|fact-finding mission|experts?)\s+"
+                           r"(?:on|of|for|against)"
                            r"\s+(?:the\s+)?$", re.IGNORECASE)
 # Verbs after a state's name that make it a speaker in the debate, not its topic.
 _SPEAKER_VERBS = frozenset(
     "said says called calls urged urges welcomed welcomes voiced raised expressed praised "
     "criticised criticized noted stressed commended delivered read tabled presented voted "
-    "joined backed supported opposed".split())
+    "joined backed supported opposed abstained abstains".split())
 # The subject's own names for itself: "the Kingdom", "the Royal Government".
 _KINGDOM_REF = re.compile(r"\b(?:the|The) Kingdom\b(?! of)|\bRoyal Government\b")
 

@@ -213,6 +213,7 @@ class DocState:
     last_stance: str | None = None
     last_blocs: dict[str, str] = field(default_factory=dict)
     known: dict[str, str] = field(default_factory=dict)  # actor -> last stance
+    heading: tuple[str, str] | None = None  # (stance, cue) of a vote heading ending in ":"
 
 
 @dataclass
@@ -488,9 +489,32 @@ def vote_heading(c: Clause, st: DocState) -> list[Found]:
         else:
             stance = "supportive" if vote == "yes" else "critical"
         cue = " ".join(lk[_k:colon])
-        out += [Found(s, stance, cue, colon) for s in c.slots
-                if colon < s.i < end and not s.place]
+        listed = [Found(s, stance, cue, colon) for s in c.slots
+                  if colon < s.i < end and not s.place]
+        out += listed
+        if n + 1 == len(heads) and not listed and all(not w.isalnum() for w in lk[colon + 1:]):
+            st.heading = (stance, cue)  # "Votes against:" with its list on the lines below
     return out
+
+
+# Tokens a list item may hold besides the names it lists: its marker and separators.
+_ITEM_GLUE = frozenset({".", ")", "(", "-", "–", "—", "•", "*", "·", ",", ";", "and", "the"})
+
+
+def heading_items(c: Clause, st: DocState) -> list[Found]:
+    """The items under a vote heading that ends its line ("Votes against:" then "1. Bolivia",
+    "2. Cuba" ...): a sentence that holds only list markers and state or bloc names takes the
+    heading's side; any other sentence ends the list."""
+    if st.heading is None:
+        return []
+    inside = {k for sl in c.slots for k in range(sl.i, sl.j)}
+    if not c.slots or any(k not in inside and not (w in _ITEM_GLUE or w.isdigit())
+                          for k, w in enumerate(c.lk)):
+        if c.lk and c.lk[-1] != ":":
+            st.heading = None
+        return []
+    stance, cue = st.heading
+    return [Found(sl, stance, cue, 0) for sl in c.slots if not sl.place]
 
 
 def subject_of(c: Clause, a: int, prev_end: int) -> list[Slot]:
@@ -555,10 +579,28 @@ def active_clause(c: Clause, st: DocState, ci: int) -> list[Found]:
     cue = " ".join(lk[a:b])
     out = [Found(s, stance, cue, a) for s in chosen]
     if kind == "vote" or label in ("yes", "no", "abstain"):
-        out += [Found(s, stance, cue, a) for s in list_after(c, b)]
+        after = list_after(c, b)
+        if not subjects_of_a_later_cue(c, after):
+            out += [Found(s, stance, cue, a) for s in after]
     if not chosen:
         out += [Found(s, stance, cue, a) for s in list_after_object(c, b)]
     return out
+
+
+# Words between a list of states and its own verb: "China, Russia and Qatar all voted ...".
+_BEFORE_VERB = frozenset({"all", "also", "both", "each", "then", "had", "have", ","})
+
+
+def subjects_of_a_later_cue(c: Clause, slots: list[Slot]) -> bool:
+    """True when a list after a cue is the subject of the next cue ("Malaysia abstained and
+    China and Cuba voted against": the list belongs to "voted against", not to
+    "abstained")."""
+    if not slots:
+        return False
+    k = max(s.j for s in slots)
+    while k < len(c.lk) and c.lk[k] in _BEFORE_VERB:
+        k += 1
+    return any(a == k for a, _b, _l, _k in c.cues)
 
 
 def list_after_object(c: Clause, b: int, *, reach: int = 8) -> list[Slot]:
@@ -1172,7 +1214,8 @@ def extract_stances(doc_id: str, sentences: Sequence[Sentence],
     members = bloc_members()
     out: list[Stance] = []
     for idx, c in enumerate(cs):
-        found = [f for f in sentence_stances(cs, idx, st)
+        items = heading_items(c, st)
+        found = [f for f in (items or sentence_stances(cs, idx, st))
                  if f.slot.m.canonical != subject_country]
         stated: dict[str, str] = {}
         for f in resolve(found, c):
