@@ -487,3 +487,11 @@ def test_a_critical_text_after_the_subjects_own_is_critical():
                 "votes to 15.", subject="LKA")
     assert got == [("favourable", 29, "yes", "vote"), ("critical", 12, "no", "vote"),
                    ("critical", 24, "yes", "vote"), ("favourable", 15, "no", "vote")]
+
+
+def test_in_its_favour_is_a_yes_vote():
+    ts = extract_tallies("d", sentences_from_texts(
+        ["The draft on Belarus was adopted.", "Nineteen states voted in its favour and six "
+         "against it."]), subject_country="BLR")
+    assert [(t.stance, t.count, t.vote) for t in ts if t.subject == "delegations"] == [
+        ("critical", 19, "yes"), ("favourable", 6, "no")]
