@@ -278,3 +278,12 @@ def test_events_that_do_not_add_up_are_flagged():
 
 def test_seed_tables_read_back(seed_run: Path):
     assert len(read_table(seed_run, "events")) == 3
+
+
+def test_the_benchmark_s_synthetic_run_keeps_the_contract(tmp_path):
+    from helpers.bench04 import write_synthetic_run
+    from helpers.contract import read_table
+
+    write_synthetic_run(tmp_path, 40)  # every table goes through write_table's validation
+    summary = read_table(tmp_path, "event_summary")
+    assert len(summary) and set(summary["agreement"]) <= {"single", "agree", "disagree"}

@@ -126,7 +126,8 @@ def synthetic_tables(n_articles: int, *, seed: int = 20221005) -> dict[str, pd.D
                                                 "2022-10-05"))))
     entities = pd.DataFrame({"doc_id": sentences["doc_id"].to_numpy()[pick],
                              "sentence_id": sid[pick], "start": start[pick],
-                             "end": start[pick] + 5, "text": canon, "label": lab,
+                             "end": start[pick] + np.char.str_len(canon.astype(str)),
+                             "text": canon, "label": lab,
                              "canonical": canon})
 
     # events as each document reports them; tallies behind them
@@ -146,7 +147,8 @@ def synthetic_tables(n_articles: int, *, seed: int = 20221005) -> dict[str, pd.D
             for st, k in (("all", total[e]), ("favourable", f), ("critical", crit[e])):
                 tal_rows.append({"doc_id": d, "sentence_id": 1, "subject": "delegations",
                                  "stance": st, "count": k, "total": total[e],
-                                 "source": ev_rows[-1]["source"], "evidence": "",
+                                 "source": ev_rows[-1]["source"],
+                                 "evidence": f"{k} delegations spoke.",
                                  "kind": ev_kind[e], "vote": "", "cue": "spoke"})
     events = pd.DataFrame(ev_rows)
     tallies = pd.DataFrame(tal_rows)
@@ -162,7 +164,7 @@ def synthetic_tables(n_articles: int, *, seed: int = 20221005) -> dict[str, pd.D
         "doc_id": np.array(doc_ids)[st_doc], "sentence_id": rng.integers(1, 12, n_st),
         "actor": actor, "actor_label": np.where(is_bloc, "BLOC", "COUNTRY"), "stance": stance,
         "target": np.array([ev_country[doc_event[i]] for i in st_doc]),
-        "cue": "said", "evidence": "", "bloc_members": ""})
+        "cue": "said", "evidence": "The delegation said so.", "bloc_members": ""})
 
     # event_summary: one row per event with at least one document
     docs_by_event = documents.assign(e=doc_event).groupby("e")
@@ -190,7 +192,7 @@ def synthetic_tables(n_articles: int, *, seed: int = 20221005) -> dict[str, pd.D
     actor_record = (st.groupby(["actor", "actor_label", "target", "event_id"])
                     .agg(stance=("stance", "first"), n_statements=("stance", "size"),
                          doc_ids=("doc_id", lambda v: ";".join(sorted(set(v)))),
-                         conflict=("stance", lambda v: "yes" if v.nunique() > 1 else ""))
+                         conflict=("stance", lambda v: "yes" if v.nunique() > 1 else "no"))
                     .reset_index().rename(columns={"target": "subject_country"}))
     sp = []
     for e in np.flatnonzero(official):
