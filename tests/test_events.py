@@ -11,6 +11,7 @@ import pytest
 
 from helpers import events as ev
 from helpers.contract import read_table
+from helpers.text import Sentence
 
 
 @dataclass
@@ -87,6 +88,11 @@ def test_event_id_leaves_unknown_parts_out():
 
 # --------------------------------------------------------------------------- per document
 
+def _sents(pairs):
+    """``(sentence_id, text)`` pairs as the sentences a stage passes on."""
+    return [Sentence(sid, 0, text) for sid, text in pairs]
+
+
 RECALL = [
     (1, "Delegates in Geneva have heard the same arguments for years."),
     (2, "In June 2020, at the 44th session, 20 of 30 delegations backed the government."),
@@ -102,7 +108,7 @@ def test_an_article_recalling_three_sessions_gives_three_events():
             "outlet": "Daily Ledger"}
     evs = [FakeEvent([2], 30, {"favourable": 20}), FakeEvent([3], 33, {"favourable": 25}),
            FakeEvent([4], 40, {"favourable": 28})]
-    rows = ev.doc_event_rows("a1", evs, RECALL, RECALL_DATES, meta, subject="RUR")
+    rows = ev.doc_event_rows("a1", evs, _sents(RECALL), RECALL_DATES, meta, subject="RUR")
     got = [(r["hrc_session"], r["event_date"], r["kind"]) for r in rows]
     # the metadata date belongs only to the event the article is about (the latest)
     assert got == [("HRC44", "2020-06", "dialogue"), ("HRC47", "2021-07", "dialogue"),
@@ -113,7 +119,7 @@ def test_an_article_recalling_three_sessions_gives_three_events():
 
 def test_without_metadata_this_week_gives_the_month_and_its_session():
     meta = {"published": "2023-10-06"}
-    rows = ev.doc_event_rows("a1", [FakeEvent([4], 40, {"favourable": 28})], RECALL,
+    rows = ev.doc_event_rows("a1", [FakeEvent([4], 40, {"favourable": 28})], _sents(RECALL),
                              RECALL_DATES, meta, subject="RUR")
     assert (rows[0]["hrc_session"], rows[0]["event_date"]) == ("HRC54", "2023-10")
 
@@ -121,7 +127,7 @@ def test_without_metadata_this_week_gives_the_month_and_its_session():
 def test_date_from_on_tuesday_and_the_publication_date():
     sents = [(1, "GENEVA, Friday"),
              (2, "On Tuesday, 31 of 45 members voted for the resolution on Ruritania.")]
-    rows = ev.doc_event_rows("b1", [FakeEvent([2], 45, {"critical": 31})], sents,
+    rows = ev.doc_event_rows("b1", [FakeEvent([2], 45, {"critical": 31})], _sents(sents),
                              [(2, "Tuesday", "Tuesday")], {"published": "2024-03-29"},
                              subject="RUR")
     assert (rows[0]["event_date"], rows[0]["hrc_session"], rows[0]["kind"]) == \
@@ -133,14 +139,14 @@ def test_a_date_stated_at_the_event_beats_metadata_of_a_later_article():
              (2, "On 4 March the dialogue heard 30 delegations, 21 of them supportive.")]
     dates = [(1, "2 August", "2023-08-02"), (2, "4 March", "2023-03-04")]
     meta = {"published": "2023-08", "hrc_session": "HRC52", "event_date": "2023-08-02"}
-    rows = ev.doc_event_rows("c1", [FakeEvent([2], 30, {"favourable": 21})], sents, dates,
+    rows = ev.doc_event_rows("c1", [FakeEvent([2], 30, {"favourable": 21})], _sents(sents), dates,
                              meta, subject="RUR")
     assert (rows[0]["hrc_session"], rows[0]["event_date"]) == ("HRC52", "2023-03-04")
 
 
 def test_the_tallies_kind_wins_over_cue_words():
     sents = [(1, "In the interactive dialogue, 12 states spoke.")]
-    rows = ev.doc_event_rows("d1", [FakeEvent([1], 12, kind="review")], sents, [], {},
+    rows = ev.doc_event_rows("d1", [FakeEvent([1], 12, kind="review")], _sents(sents), [], {},
                              subject="RUR")
     assert rows[0]["kind"] == "review"
 

@@ -4,13 +4,14 @@ entity mentions stand in for what stage 02 gives (offsets are document offsets).
 from __future__ import annotations
 
 from helpers.speakers import extract_speakers, is_official, speaker_list
+from helpers.text import Sentence
 
 
 def _doc(sentences: list[str], names: dict[str, tuple[str, str]]):
     """Sentences joined with a space, and a mention for every occurrence of each name."""
     rows, mentions, start = [], [], 0
     for sid, text in enumerate(sentences, start=1):
-        rows.append((sid, start, text))
+        rows.append(Sentence(sid, start, text))
         for name, (label, canon) in names.items():
             at = text.find(name)
             while at >= 0:

@@ -35,6 +35,7 @@ from functools import lru_cache
 from typing import Any
 
 from helpers.refdata import rows
+from helpers.text import Sentence
 
 KINDS = ("dialogue", "vote", "joint_statement", "review", "other")
 # On equal cue weight the more specific kind wins.
@@ -348,7 +349,7 @@ def parse_event_id(event_id: str) -> dict[str, str]:
             "event_date": m.group("date") or "", "kind": m.group("kind") or ""}
 
 
-def _when(sids: Sequence[int], sentences: Sequence[tuple[int, str]],
+def _when(sids: Sequence[int], sentences: Sequence[Sentence],
           dates: Sequence[tuple[int, str, str]], meta: Mapping[str, str],
           kind: str, window: int, taken: frozenset[int] = frozenset(),
           ) -> tuple[str, str, str, str]:
@@ -356,8 +357,8 @@ def _when(sids: Sequence[int], sentences: Sequence[tuple[int, str]],
     before them: ``(own session, own date, nearby session, nearby date)``. The event's
     first sentence comes first, then the sentences before it (up to one that reports another
     event, in ``taken``), then its other sentences."""
-    order = [sid for sid, _ in sentences]
-    text = dict(sentences)
+    order = [sn.sentence_id for sn in sentences]
+    text = {sn.sentence_id: sn.text for sn in sentences}
     pos = {sid: i for i, sid in enumerate(order)}
     own = [s for s in sids if s in pos]
     first = min((pos[s] for s in own), default=0)
@@ -400,12 +401,12 @@ def _when(sids: Sequence[int], sentences: Sequence[tuple[int, str]],
     return s_own, d_own, s_near, d_near
 
 
-def _other_body(sids: Sequence[int], sentences: Sequence[tuple[int, str]]) -> bool:
-    text = dict(sentences)
+def _other_body(sids: Sequence[int], sentences: Sequence[Sentence]) -> bool:
+    text = {sn.sentence_id: sn.text for sn in sentences}
     return any(_OTHER_BODY.search(text.get(s, "")) for s in sids)
 
 
-def doc_event_rows(doc_id: str, events: Sequence[Any], sentences: Sequence[tuple[int, str]],
+def doc_event_rows(doc_id: str, events: Sequence[Any], sentences: Sequence[Sentence],
                    dates: Sequence[tuple[int, str, str]], meta: Mapping[str, str], *,
                    subject: str = "", window: int = 2) -> list[dict[str, Any]]:
     """events.csv rows of one document: each event with its session, date, kind and id.
@@ -413,7 +414,7 @@ def doc_event_rows(doc_id: str, events: Sequence[Any], sentences: Sequence[tuple
     Args:
         doc_id: the document.
         events: its :class:`helpers.tallies.Event` objects (``kind`` used when present).
-        sentences: ``(sentence_id, text)`` in order.
+        sentences: the document's sentences in order (:mod:`helpers.text`).
         dates: DATE mentions of stage 02, ``(sentence_id, text, canonical)``.
         meta: the document's row of documents.csv (``hrc_session``, ``event_date``,
             ``published``, ``outlet``, ``event_type``; missing keys read as "").
@@ -427,7 +428,7 @@ def doc_event_rows(doc_id: str, events: Sequence[Any], sentences: Sequence[tuple
     """
     meta = {k: (v if isinstance(v, str) else "") for k, v in meta.items()}
     m_sess, m_date = meta.get("hrc_session", ""), meta.get("event_date", "")
-    text = dict(sentences)
+    text = {sn.sentence_id: sn.text for sn in sentences}
     found = []
     for e in events:
         taken = frozenset(s for o in events if o is not e for s in o.sentence_ids)
@@ -501,13 +502,13 @@ def doc_event_rows(doc_id: str, events: Sequence[Any], sentences: Sequence[tuple
     return out
 
 
-def doc_main_event(doc_id: str, sentences: Sequence[tuple[int, str]],
+def doc_main_event(doc_id: str, sentences: Sequence[Sentence],
                    meta: Mapping[str, str], *, subject: str = "") -> dict[str, str]:
     """The event a document is about when it reports no tally (an official record, a
     report of statements): session and date from metadata, else the first stated in the
     text; kind from metadata ``event_type`` and the text."""
     meta = {k: (v if isinstance(v, str) else "") for k, v in meta.items()}
-    texts = [t for _, t in sentences]
+    texts = [sn.text for sn in sentences]
     kind = event_kind(texts[:6], hint=meta.get("event_type", ""))
     session = meta.get("hrc_session", "")
     date = meta.get("event_date", "")
@@ -758,7 +759,7 @@ def actor_record(stance_rows: Sequence[Mapping[str, Any]],
     return out
 
 
-def doc_record_parts(doc_id: str, sentences: Sequence[tuple[int, int, str]],
+def doc_record_parts(doc_id: str, sentences: Sequence[Sentence],
                      mentions: Sequence[Mapping[str, Any]], meta: Mapping[str, Any],
                      event_rows: Sequence[Mapping[str, Any]], *,
                      subject: str = "") -> dict[str, Any]:
@@ -767,7 +768,7 @@ def doc_record_parts(doc_id: str, sentences: Sequence[tuple[int, int, str]],
 
     Args:
         doc_id: the document.
-        sentences: ``(sentence_id, start, text)`` in order.
+        sentences: the document's sentences in order (:mod:`helpers.text`).
         mentions: its COUNTRY/BLOC/ORG mentions as dicts (sentence_id, start, end, label,
             canonical).
         meta: its documents.csv row.
@@ -781,9 +782,8 @@ def doc_record_parts(doc_id: str, sentences: Sequence[tuple[int, int, str]],
     from helpers.speakers import extract_speakers, is_official
 
     meta = {k: (v if isinstance(v, str) else "") for k, v in meta.items()}
-    main = doc_main_event(doc_id, [(sid, t) for sid, _st, t in sentences], meta,
-                          subject=subject)
-    official = bool(is_official(meta, [t for _sid, _st, t in sentences]))
+    main = doc_main_event(doc_id, sentences, meta, subject=subject)
+    official = bool(is_official(meta, [sn.text for sn in sentences]))
     speakers: list[dict[str, Any]] = []
     if official:
         speakers = extract_speakers(doc_id, sentences, mentions, event_id="")

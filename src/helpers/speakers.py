@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from helpers.refdata import rows
+from helpers.text import Sentence
 
 
 @lru_cache(maxsize=1)
@@ -128,15 +129,15 @@ def _clean(t: str) -> str:
     return _TRAIL.sub("", _LEAD.sub("", t.strip()))
 
 
-def extract_speakers(doc_id: str, sentences: Sequence[tuple[int, int, str]],
+def extract_speakers(doc_id: str, sentences: Sequence[Sentence],
                      mentions: Sequence[Mapping[str, Any]], *,
                      event_id: str = "") -> list[dict[str, Any]]:
     """speakers.csv rows of one document's speaker-list sentences.
 
     Args:
         doc_id: the document.
-        sentences: ``(sentence_id, start, text)``; ``start`` is the sentence's offset in the
-            document (mention offsets are document offsets).
+        sentences: the document's sentences (:mod:`helpers.text`); ``start`` is a sentence's
+            offset in the document (mention offsets are document offsets).
         mentions: the document's COUNTRY/BLOC/ORG mentions (``sentence_id``, ``start``,
             ``end``, ``label``, ``canonical``).
         event_id: the event the document records.
@@ -150,7 +151,8 @@ def extract_speakers(doc_id: str, sentences: Sequence[tuple[int, int, str]],
     for m in mentions:
         if m.get("label") in ("COUNTRY", "BLOC", "ORG"):
             by_sent.setdefault(int(m["sentence_id"]), []).append(m)
-    for sid, start, text in sentences:
+    for sn in sentences:
+        sid, start, text = sn.sentence_id, sn.start, sn.text
         found = speaker_list(text)
         if not found:
             continue

@@ -659,10 +659,9 @@ def tallies_doc(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str,
     tallies = extract_tallies(doc_id, sentences, subject_country=subject,
                               persons_roles=_doc_person_roles(sents, ents))
     tally_rows = [{c: getattr(t, c, "") for c in TALLY_COLUMNS} for t in tallies]
-    pairs = [(s.sentence_id, s.text) for s in sentences]
     dates = [(sid, tx, canonical) for sid, _s, _e, tx, label, canonical in ents
              if label == "DATE"]
-    event_rows = doc_event_rows(doc_id, summarise_events(tallies), pairs, dates, meta,
+    event_rows = doc_event_rows(doc_id, summarise_events(tallies), sentences, dates, meta,
                                 subject=subject)
     mentions = [Mention(doc_id, sid, s, e, tx, label, canonical)
                 for sid, s, e, tx, label, canonical in ents]
@@ -671,8 +670,7 @@ def tallies_doc(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str,
                                             subject_country=subject)]
     geo = [{"sentence_id": sid, "start": s, "end": e, "label": label, "canonical": canonical}
            for sid, s, e, _tx, label, canonical in ents if label in ("COUNTRY", "BLOC", "ORG")]
-    parts = doc_record_parts(doc_id, [(s.sentence_id, s.start, s.text) for s in sentences],
-                             geo, meta, event_rows, subject=subject)
+    parts = doc_record_parts(doc_id, sentences, geo, meta, event_rows, subject=subject)
     return {"tallies": tally_rows, "events": event_rows, "stances": stance_rows,
             "parts": parts}
 
