@@ -495,3 +495,11 @@ def test_in_its_favour_is_a_yes_vote():
          "against it."]), subject_country="BLR")
     assert [(t.stance, t.count, t.vote) for t in ts if t.subject == "delegations"] == [
         ("critical", 19, "yes"), ("favourable", 6, "no")]
+
+
+def test_a_part_out_of_a_whole_takes_the_vote():
+    ts = extract_tallies("d", sentences_from_texts(
+        ["The resolution on Myanmar was adopted after 29 members out of 47 voted in its "
+         "favour."]), subject_country="MMR")
+    assert [(t.stance, t.count, t.total, t.vote) for t in ts if t.subject == "delegations"] == [
+        ("critical", 29, 47, "yes"), ("all", 47, 47, "")]

@@ -475,7 +475,11 @@ def _of_whole_opening(lk: Sequence[str], i: int) -> bool:
 
 
 def _of_between(between: Sequence[str]) -> bool:
-    """Tokens between X and Y in "X of (the Council's) Y" / "X out of Y"."""
+    """Tokens between X and Y in "X of (the Council's) Y" / "X out of Y", the part's own
+    noun allowed before them ("22 members out of 47")."""
+    if between[:1] and noun_kinds().get(between[0]) == "delegations" and \
+            between[1:2] in (["of"], ["out"]):
+        between = between[1:]
     if between[:2] == ["out", "of"]:
         rest = between[2:]
     elif between[:1] == ["of"]:
@@ -501,6 +505,10 @@ def _apply_votes(toks: Sequence[str], lk: Sequence[str], cands: list[_Cand], *,
     extra: list[_Cand] = []
     for v in found:
         c = by_i.get(v.i)
+        if c is not None and c.whole_of_previous and any(
+                f.vote == v.vote and f.i < v.i and by_i.get(f.i) is not None
+                and by_i[f.i].total == c.num.value for f in found):
+            continue  # "22 out of 47 voted for it": the label is the part's, 47 the whole
         if c is None or c.vote:
             c = _Cand(Number(v.i, v.j, v.count, True), "delegations", "votes", [])
             extra.append(c)

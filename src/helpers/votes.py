@@ -68,7 +68,7 @@ GAP_WORDS = frozenset({"votes", "vote", "members", "member", "states", "state", 
                        "among", "including", "then", "later", "eventually", "in", "all",
                        "respectively", "member-states", "member-countries", "-", "–", "—",
                        "(", ")", "such", "as", "like", "namely", "e.g.", "cast", "their",
-                       "ballots", "ballot", "&"})
+                       "ballots", "ballot", "&", "out"})
 # Words between a label and its count that leave it the count: "won only 16", "secured just 9"
 LABEL_FILLERS = frozenset({"only", "just", "merely", "barely", "nearly", "almost", "some"})
 CLAUSE_STOP = frozenset({";", ":", "while", "whereas", "but", "although", ".", "?"})
@@ -252,6 +252,11 @@ def _label_after(toks: Sequence[str], lk: Sequence[str], first: tuple[int, int, 
     steps = since_num = 0
     while k < n and steps < 40:  # long enough for an appositive list of names
         if k in starts:
+            between = lk[group[-1][1]:k]
+            if len(group) == 1 and (between[-1:] == ["of"] or between[-2:] == ["of", "the"]):
+                k = starts[k][1]  # "22 members out of 47 voted for it": 47 is the whole
+                steps += 1
+                continue
             if lk[k - 1] in (",", "and") and since_num == 1:
                 group.append(starts[k])
                 k = starts[k][1]
