@@ -49,6 +49,7 @@ else
 	$(BIN)/python -m helpers.evaluate --name seeds --corpus seeds --gold data/gold --out "$(EVAL_OUT)/seeds" --errors "$(EVAL_OUT)/seeds/errors.csv"
 	$(BIN)/python -m helpers.evaluate --name devset --corpus data/devset/corpus --gold data/devset/gold --out "$(EVAL_OUT)/devset" --errors "$(EVAL_OUT)/devset/errors.csv"
 	$(BIN)/python -m helpers.evaluate --name heldout --corpus data/heldout/corpus --gold data/heldout/gold --out "$(EVAL_OUT)/heldout" --errors "$(EVAL_OUT)/heldout/errors.csv"
+	@$(BIN)/python -m helpers.evaluate --summary "$(EVAL_OUT)/seeds" "$(EVAL_OUT)/devset" "$(EVAL_OUT)/heldout"
 endif
 
 fuzz: $(STAMP) ## property-based fuzzing of stages 01-03: 10,000 generated articles

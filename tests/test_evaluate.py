@@ -102,3 +102,17 @@ def test_an_event_without_session_matches_gold_with_none():
                                   "count"])
     scores, _ = compare(gold, predicted_items(empty, empty, empty, events), ["a"])
     assert scores.set_index("field").loc["events"].tp == 1
+
+
+def test_summary_puts_sets_side_by_side(tmp_path: Path):
+    import io
+
+    from helpers.evaluate import print_summary
+
+    for name, f1 in (("a", 0.5), ("b", 0.25)):
+        (tmp_path / name).mkdir()
+        pd.DataFrame({"field": ["tallies"], "f1": [f1], "set": [name]}).to_csv(
+            tmp_path / name / "scores.csv", index=False)
+    buf = io.StringIO()
+    print_summary([tmp_path / "a", tmp_path / "b"], file=buf)
+    assert buf.getvalue().splitlines()[-1].split() == ["tallies", "0.500", "0.250"]

@@ -374,15 +374,35 @@ def print_report(name: str, scores: pd.DataFrame, errors: pd.DataFrame, *,
             print(f"   {r.error:<11} {r.doc_id:<24} {r.item}", file=file)
 
 
+def print_summary(out_dirs: Iterable[str | Path], *, file=sys.stdout) -> None:
+    """F1 per field of earlier evaluations (their ``scores.csv``), one column per set."""
+    frames = [pd.read_csv(Path(d) / "scores.csv") for d in out_dirs
+              if (Path(d) / "scores.csv").exists()]
+    if not frames:
+        return
+    table = pd.concat(frames).pivot_table(index="field", columns="set", values="f1",
+                                          sort=False)
+    table = table[[f["set"].iloc[0] for f in frames]]
+    print("\n== F1 per field and set (micro; see the reports above for every error)", file=file)
+    print(table.to_string(float_format=lambda v: f"{v:.3f}"), file=file)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run stages 01-03 on an annotated corpus and print scores and errors."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--corpus", required=True, help="folder of articles")
-    ap.add_argument("--gold", required=True, help="folder of <doc_id>.json gold files")
-    ap.add_argument("--out", required=True, help="run folder for the tables")
+    ap.add_argument("--summary", nargs="+", metavar="OUT",
+                    help="only print the F1 of earlier evaluations side by side")
+    ap.add_argument("--corpus", help="folder of articles")
+    ap.add_argument("--gold", help="folder of <doc_id>.json gold files")
+    ap.add_argument("--out", help="run folder for the tables")
     ap.add_argument("--name", default="", help="label for the report")
     ap.add_argument("--errors", type=Path, default=None, help="also write the errors as CSV")
     a = ap.parse_args(argv)
+    if a.summary:
+        print_summary(a.summary)
+        return 0
+    if not (a.corpus and a.gold and a.out):
+        ap.error("--corpus, --gold and --out are needed (or --summary)")
     from helpers.stages import run_clean, run_entities, run_tallies
 
     run_clean(a.corpus, a.out, progress=False)
@@ -390,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
     run_tallies(a.out, progress=False)
     scores, errors = evaluate_run(a.out, a.gold)
     print_report(a.name or str(a.corpus), scores, errors)
+    scores.assign(set=a.name or Path(a.corpus).name).to_csv(Path(a.out) / "scores.csv",
+                                                              index=False)
     if a.errors:
         a.errors.parent.mkdir(parents=True, exist_ok=True)
         errors.to_csv(a.errors, index=False)
