@@ -253,10 +253,12 @@ def write_table(out_dir: str | os.PathLike[str], table: str,
 def read_table(out_dir: str | os.PathLike[str], table: str) -> pd.DataFrame:
     """Read a table written by :func:`write_table`; empty cells are ``NA``, ids stay strings."""
     path = Path(out_dir) / "tables" / f"{table}.csv"
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    for col in ("start", "end", "n_chars", "n_sentences", "boilerplate_chars", "count", "total",
-                "favourable", "critical", "neutral", "sentence_id", "paragraph_id", "n_reports",
-                "official_speakers", "n_statements"):
-        if col in df.columns:
+    return typed(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]))
+
+
+def typed(df: pd.DataFrame) -> pd.DataFrame:
+    """A table read as text with its integer columns (:data:`INTEGER_COLUMNS`) as ``Int64``."""
+    for col in df.columns:
+        if col in INTEGER_COLUMNS:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
     return df

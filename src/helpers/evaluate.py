@@ -315,7 +315,7 @@ def evaluate_run(out_dir: str | Path, gold_dir: str | Path,
     Only the rows of documents that have gold are read (in chunks), so scoring the few
     annotated documents of a large run costs little time and memory.
     """
-    from helpers.contract import COLUMNS, read_table
+    from helpers.contract import COLUMNS, read_table, typed
 
     gold = load_gold(gold_dir)
 
@@ -325,13 +325,8 @@ def evaluate_run(out_dir: str | Path, gold_dir: str | Path,
             return pd.DataFrame(columns=COLUMNS[name])  # a stage not run yet scores nothing
         parts = [c[c["doc_id"].isin(gold)] if "doc_id" in c.columns else c for c in pd.read_csv(
             path, dtype=str, keep_default_na=False, na_values=[""], chunksize=200_000)]
-        df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-            columns=COLUMNS[name])
-        for col in ("start", "end", "count", "total", "favourable", "critical", "neutral",
-                    "sentence_id"):
-            if col in df.columns:
-                df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
-        return df
+        return typed(pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+            columns=COLUMNS[name]))
 
     fields = list(fields)
     docs = read_table(out_dir, "documents")

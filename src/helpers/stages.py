@@ -30,6 +30,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
+from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -588,23 +589,6 @@ def run_entities(out_dir: str | Path, *, subject_country: str = "", engine: str 
 # --------------------------------------------------------------------------- 03 tallies
 
 
-def person_roles(entities: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, dict[str, str]]:
-    """``{doc_id: {person: context}}``: the words around each person's mentions, so a figure
-    attributed to a person can be traced to the office they speak for. A person is keyed by
-    their canonical name and by each form the text writes ("Ney Samol" for "Ney Sam Ol")."""
-    ents = entities[entities["label"] == "PERSON"]
-    out: dict[str, dict[str, str]] = {}
-    for doc_id, g in sentences.groupby("doc_id", sort=False):
-        e = ents[ents["doc_id"] == doc_id]
-        out[str(doc_id)] = _doc_person_roles(
-            list(zip(g["sentence_id"].astype(int), g["start"].astype(int), g["text"],
-                     g["paragraph_id"].astype(int), strict=True)),
-            list(zip(e["sentence_id"].astype(int), e["start"].astype(int),
-                     e["end"].astype(int), e["text"], e["label"], e["canonical"],
-                     strict=True)))
-    return out
-
-
 def _doc_person_roles(sents: list[tuple[int, int, str, int]],
                       ents: list[tuple[int, int, int, str, str, str]]) -> dict[str, str]:
     """:func:`person_roles` for one document."""
@@ -622,7 +606,12 @@ def _doc_person_roles(sents: list[tuple[int, int, str, int]],
     return out
 
 
-_STANCE_FIELDS: tuple[str, ...] = ()
+@lru_cache(maxsize=1)
+def _stance_fields() -> tuple[str, ...]:
+    """The fields of a :class:`helpers.stances.Stance`: stances.csv's columns, in order."""
+    from helpers.stances import Stance
+
+    return tuple(f.name for f in fields(Stance))
 
 
 # What a Tally contributes to tallies.csv: the contract's columns and the cue.
@@ -645,14 +634,11 @@ def tallies_doc(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str,
     Returns:
         ``{"tallies": rows, "events": rows, "stances": rows, "parts": ...}``.
     """
-    global _STANCE_FIELDS
     from helpers.events import doc_event_rows, doc_record_parts
-    from helpers.stances import Stance, extract_stances
+    from helpers.stances import extract_stances
     from helpers.tallies import extract_tallies, summarise_events
     from helpers.text import Mention, Sentence
 
-    if not _STANCE_FIELDS:
-        _STANCE_FIELDS = tuple(f.name for f in fields(Stance))
     sents, ents, meta = payload["sentences"], payload["entities"], payload["meta"]
     subject = payload["subject"]
     sentences = [Sentence(sid, st, tx, p) for sid, st, tx, p in sents]
@@ -665,7 +651,7 @@ def tallies_doc(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str,
                                 subject=subject)
     mentions = [Mention(doc_id, sid, s, e, tx, label, canonical)
                 for sid, s, e, tx, label, canonical in ents]
-    stance_rows = [{f: getattr(s, f) for f in _STANCE_FIELDS}
+    stance_rows = [{f: getattr(s, f) for f in _stance_fields()}
                    for s in extract_stances(doc_id, sentences, mentions,
                                             subject_country=subject)]
     geo = [{"sentence_id": sid, "start": s, "end": e, "label": label, "canonical": canonical}
@@ -677,11 +663,9 @@ def tallies_doc(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str,
 
 def _tallies_csv(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str, Any]:
     """:func:`tallies_doc` with the streamed tables formatted as CSV lines in the worker."""
-    from helpers.stances import Stance
-
     res = tallies_doc(doc_id, payload, context)
     return {"tallies": format_rows(table_columns("tallies"), res["tallies"]),
-            "stances": format_rows(table_columns("stances", [f.name for f in fields(Stance)]),
+            "stances": format_rows(table_columns("stances", _stance_fields()),
                                    res["stances"]),
             "stance_keys": [{k: r[k] for k in _STANCE_KEYS} for r in res["stances"]],
             "events": res["events"], "parts": res["parts"]}
@@ -694,7 +678,6 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "", engine: str =
     reduction (:func:`helpers.events.corpus_tables`): events.csv with linked event ids,
     event_summary.csv, actor_record.csv and speakers.csv."""
     from helpers.events import corpus_tables
-    from helpers.stances import Stance
 
     out = Path(out_dir)
     docs = read_table(out, "documents")
@@ -725,7 +708,7 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "", engine: str =
 
     faults: list[dict[str, str]] = []
     tables = {"tallies": TableStream(out, "tallies"),
-              "stances": TableStream(out, "stances", extra=[f.name for f in fields(Stance)])}
+              "stances": TableStream(out, "stances", extra=_stance_fields())}
     event_rows: list[dict[str, Any]] = []
     stance_keys: list[dict[str, Any]] = []
     parts: dict[str, Any] = {}

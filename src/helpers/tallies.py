@@ -1103,17 +1103,3 @@ def summarise_events(tallies: Sequence[Tally]) -> list[Event]:
                             srcs.most_common(1)[0][0] if srcs else "",
                             sorted({t.sentence_id for t in ts}), "; ".join(notes), kind))
     return events
-
-
-_SESSION_TEXT = re.compile(
-    r"\b(?:HRC\s?(\d{1,2})\b|(\d{1,2})(?:st|nd|rd|th) (?:regular )?session of the "
-    r"(?:UN |United Nations )?Human Rights Council)")
-
-
-def session_from_text(texts: Iterable[str]) -> str:
-    """``HRC<n>`` when the text names the session ("HRC51", "51st session of the ...")."""
-    for t in texts:
-        m = _SESSION_TEXT.search(t)
-        if m:
-            return f"HRC{int(m.group(1) or m.group(2))}"
-    return ""
