@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers.contract import read_table
 from helpers.readers import (
     pdf_pages_to_text,
     read_columns,
@@ -252,11 +253,12 @@ def test_mixed_folder_runs_through_stage_01(tmp_path: Path):
         "doc_id,outlet,hrc_session\na_note.txt,Daily Note,HRC52\nc_statement.pdf,Mission,\n"
         "e_wire-102,Wire B (corrected),\n", encoding="utf-8")
     out = tmp_path / "out"
-    tables = run_clean(corpus, out, progress=False)
+    written = run_clean(corpus, out, progress=False)
     docs = pd.read_csv(out / "tables" / "documents.csv", dtype=str, keep_default_na=False)
     sents = pd.read_csv(out / "tables" / "sentences.csv", dtype=str, keep_default_na=False)
     assert list(docs["doc_id"]) == ["a_note", "b_page", "c_statement", "d_release",
                                     "e_wire-101", "e_wire-102", "e_wire-103"]
+    assert written["documents"] == len(docs) and written["sentences"] == len(sents)
     assert (docs["status"] == "ok").all()
     d = docs.set_index("doc_id")
     assert list(d["format"]) == ["text", "html", "pdf", "docx", "jsonl", "jsonl", "jsonl"]
@@ -289,7 +291,7 @@ def test_mixed_folder_runs_through_stage_01(tmp_path: Path):
                                 "The envoy said that sixteen states backed the resolution."]
     assert "Home" not in " ".join(sents["text"])
     # table rows are not expected in metadata.csv; files without a row are
-    msgs = list(tables["warnings"]["message"].fillna(""))
+    msgs = list(read_table(out, "warnings")["message"].fillna(""))
     assert "b_page: no row in metadata.csv" in msgs
     assert not [m for m in msgs if "e_wire-101: no row" in m]
 

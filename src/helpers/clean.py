@@ -169,7 +169,10 @@ def normalise_text(text: str) -> str:
     text = text.translate(_LINE_SEP)
     text = unicodedata.normalize("NFC", text)
     text = text.translate(_SPACES).translate(_INVISIBLE)
-    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
+    # other control characters: looked up once per distinct character, not per character
+    controls = [ch for ch in set(text) if ch != "\n" and unicodedata.category(ch) == "Cc"]
+    if controls:
+        text = text.translate(dict.fromkeys(map(ord, controls)))
     lines = [_MULTISPACE.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(lines)
 
@@ -652,7 +655,7 @@ class DuplicateFinder:
             return f"duplicate of {self.seen_hash[text_sha]}"
         self.seen_hash[text_sha] = doc_id
         m = MinHash(num_perm=self.num_perm, seed=MINHASH_SEED, hashvalues=signature,
-                    scheme=MINHASH_SCHEME)
+                    scheme=MINHASH_SCHEME, permutations=_minhash_permutations(self.num_perm))
         cands = sorted(self.lsh.query(m))
         if cands:
             sh = shingles(text if text is not None else self.text_of(doc_id))

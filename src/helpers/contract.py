@@ -111,13 +111,20 @@ class ContractError(ValueError):
     and the rule."""
 
 
-def validate(table: str, df: pd.DataFrame, *, offset: int = 0) -> None:
+def validate(table: str, df: pd.DataFrame, *, offset: int = 0,
+             as_text: bool = False) -> None:
     """Check a table against the contract before it is written.
 
     Rules: the contract's columns come first, in order; required cells are filled; integer
     columns hold non-negative integers; vocabulary columns hold a listed value;
     ``documents.status`` is ``ok`` or a reason; sentence and mention offsets span their text
     (``end - start == len(text)``).
+
+    Args:
+        table: contract table name (other names are not checked).
+        df: the rows.
+        offset: the row number of ``df``'s first row in the whole table (for messages).
+        as_text: every cell is already its CSV text (a table read back with ``dtype=str``).
 
     Raises:
         ContractError: naming the table, the first offending row (0-based, as written,
@@ -136,27 +143,33 @@ def validate(table: str, df: pd.DataFrame, *, offset: int = 0) -> None:
             rec = {k: df.iloc[i][k] for k in cols[:4]}
             raise ContractError(f"{table}.csv row {offset + i} {rec}: {rule}")
 
-    empty = df.map(lambda v: _cell(v) == "") if len(df) else df
+    texts: dict[str, pd.Series] = {}
+
+    def text(col: str) -> pd.Series:
+        """The column as written: every cell as its CSV text (read back: already text)."""
+        if col not in texts:
+            texts[col] = df[col] if as_text else df[col].map(_cell)
+        return texts[col]
+
     for col in REQUIRED.get(table, ()):
-        fail(empty[col], f"'{col}' must not be empty")
+        fail(text(col) == "", f"'{col}' must not be empty")
     for col in df.columns:
         if col in INTEGER_COLUMNS and col in cols:
-            text = df[col].map(_cell)
-            fail(~(text.str.fullmatch(r"\d+") | (text == "")),
+            fail(~text(col).str.fullmatch(r"\d*").astype(bool),
                  f"'{col}' must be a non-negative integer")
     for col, allowed in VOCABULARIES.get(table, {}).items():
-        text = df[col].map(_cell)
-        ok = text.isin([a for a in allowed if a is not None])
+        ok = text(col).isin([a for a in allowed if a is not None])
         if None in allowed:
-            ok |= text == ""
+            ok |= text(col) == ""
         fail(~ok, f"'{col}' must be one of {[a for a in allowed if a]}")
     if table == "documents" and len(df):
-        fail(~df["status"].map(_cell).str.match(_STATUS), "'status' must be ok or a reason")
+        fail(~text("status").str.match(_STATUS).astype(bool),
+             "'status' must be ok or a reason")
     if table in ("sentences", "entities") and len(df):
-        start = pd.to_numeric(df["start"].map(_cell), errors="coerce")
-        end = pd.to_numeric(df["end"].map(_cell), errors="coerce")
+        start = pd.to_numeric(text("start"), errors="coerce")
+        end = pd.to_numeric(text("end"), errors="coerce")
         fail(end < start, "'end' must not come before 'start'")
-        fail(end - start != df["text"].map(lambda v: len(_cell(v))),
+        fail(end - start != text("text").str.len(),
              "offsets must span the text ('end' - 'start' == len(text))")
 
 
@@ -164,7 +177,7 @@ def validate_csv(table: str, path: str | os.PathLike[str], *, chunk_rows: int = 
     """:func:`validate` a table file written row by row, in chunks (bounded memory)."""
     offset = 0
     for df in pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=chunk_rows):
-        validate(table, df, offset=offset)
+        validate(table, df, offset=offset, as_text=True)
         offset += len(df)
 
 
@@ -250,15 +263,34 @@ def write_table(out_dir: str | os.PathLike[str], table: str,
     return path
 
 
-def read_table(out_dir: str | os.PathLike[str], table: str) -> pd.DataFrame:
-    """Read a table written by :func:`write_table`; empty cells are ``NA``, ids stay strings."""
+def read_table(out_dir: str | os.PathLike[str], table: str, *,
+               columns: Iterable[str] | None = None, nrows: int | None = None,
+               categories: bool = False) -> pd.DataFrame:
+    """Read a table written by :func:`write_table`; empty cells are ``NA``, ids stay strings.
+
+    Args:
+        out_dir: the run folder.
+        table: the table's name (``OUT/tables/<table>.csv``).
+        columns: read only these columns, in this order; all when None.
+        nrows: read only the first ``nrows`` rows (a preview).
+        categories: text columns as ``category`` (a large table's repeated ids and labels
+            then take a fraction of the memory).
+    """
     path = Path(out_dir) / "tables" / f"{table}.csv"
-    return typed(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]))
+    wanted = None if columns is None else set(columns)
+    dtype: Any = "category" if categories else str
+    df = pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""], nrows=nrows,
+                     usecols=(lambda c: c in wanted) if wanted is not None else None)
+    if columns is not None:
+        df = df[[c for c in columns if c in df.columns]]
+    return typed(df)
 
 
 def typed(df: pd.DataFrame) -> pd.DataFrame:
     """A table read as text with its integer columns (:data:`INTEGER_COLUMNS`) as ``Int64``."""
     for col in df.columns:
         if col in INTEGER_COLUMNS:
-            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+            values = df[col].astype(str) if isinstance(df[col].dtype, pd.CategoricalDtype) \
+                else df[col]
+            df[col] = pd.to_numeric(values, errors="coerce").astype("Int64")
     return df

@@ -122,10 +122,10 @@ class Decoded:
 def _control_ratio(text: str) -> float:
     if not text:
         return 0.0
-    bad = sum(
-        1 for ch in text
-        if (unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\r\t\f\v")
-    )
+    # each distinct character is classified once, then counted
+    bad = sum(text.count(ch) for ch in set(text)
+              if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn")
+              and ch not in "\n\r\t\f\v")
     return bad / len(text)
 
 

@@ -97,15 +97,20 @@ class TableStream:
         self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
         self._w = csv.writer(self._fh, lineterminator="\n")
         self._w.writerow(self.columns)
+        self.rows = 0  # rows written so far
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
         """Append rows (dicts; missing columns are empty)."""
         cols = self.columns
+        rows = list(rows)
         self._w.writerows([_cell(r.get(c)) for c in cols] for r in rows)
+        self.rows += len(rows)
 
-    def write_text(self, lines: str) -> None:
-        """Append CSV lines made by :func:`format_rows` with this table's columns."""
+    def write_text(self, lines: str, n_rows: int) -> None:
+        """Append ``n_rows`` rows as CSV lines made by :func:`format_rows` with this table's
+        columns."""
         self._fh.write(lines)
+        self.rows += n_rows
 
     def close(self) -> Path:
         """Finish the file, check it against the contract (:func:`validate_csv`: a violation
@@ -159,19 +164,20 @@ def _entity_row(r: list[str], idx: dict[str, int]) -> tuple[int, int, int, str, 
 
 
 def _cached_map(eng: Engine, cache: DocCache, stage: str, fn, entries: Iterable[tuple],
-                *, context: Any, label: str, total: int,
-                progress: bool) -> Iterator[tuple[str, Any]]:
+                *, context: Any, label: str, total: int, progress: bool,
+                still_valid=None) -> Iterator[tuple[str, Any]]:
     """Map ``fn`` over ``(doc_id, key, payload_fn)`` entries, reusing cached results.
 
     Yields ``(doc_id, result or Fault)`` in entry order; stores new results; prints
-    ``<label>: N documents cached, M to process`` when done.
+    ``<label>: N documents cached, M to process`` when done. ``still_valid(value)``, if
+    given, must also hold for a cached value to be reused (for what the key cannot hold).
     """
     counts = {"hit": 0, "miss": 0}
 
     def items() -> Iterator[tuple[str, Any, Any]]:
         for doc_id, key, payload_fn in entries:
             got = cache.get(stage, doc_id, key)
-            if got is not None:
+            if got is not None and (still_valid is None or still_valid(got)):
                 counts["hit"] += 1
                 yield doc_id, None, got
             else:
@@ -311,11 +317,13 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
               max_file_bytes: int = 2_000_000, near_duplicate_jaccard: float = 0.9,
               engine: str = "local", workers: int = 0, scheduler: str = "",
               progress: bool = True, max_container_bytes: int = 50_000_000,
-              max_table_bytes: int = 2_000_000_000) -> dict[str, pd.DataFrame]:
+              max_table_bytes: int = 2_000_000_000) -> dict[str, int]:
     """Stage 01: documents.csv, sentences.csv, warnings.csv and ``OUT/texts/<doc_id>.txt``.
 
     The country under review (``documents.subject_country``) is, in order: the parameter,
     a ``subject_country`` column of metadata.csv, or the state the document names most.
+    Returns the rows written per table (the notebook reads what it shows: at 100,000
+    articles the tables do not fit in memory as one frame each).
 
     Args:
         corpus_dir: folder of articles — ``.txt``, ``.html``, ``.pdf``, ``.docx``, ``.csv`` or
@@ -467,7 +475,7 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
                 if doc_id in dup:
                     continue
                 _write_text(out / "texts" / f"{doc_id}.txt", cleaned(doc_id).text)
-                sent_table.write_text(res[1])
+                sent_table.write_text(res[1], res[0])
         except BaseException:
             sent_table.abort()
             raise
@@ -488,7 +496,38 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
                              "message": str(row["status"])})
     write_table(out, "documents", [docs[d] for d in sorted(docs)])
     write_table(out, "warnings", warnings)
-    return {t: read_table(out, t) for t in ("documents", "sentences", "warnings")}
+    return {"documents": len(docs), "sentences": sent_table.rows, "warnings": len(warnings)}
+
+
+def check_sentence_offsets(out_dir: str | Path, *, max_docs: int = 500) -> dict[str, Any]:
+    """Check that every sentence's ``start``/``end`` cut its ``text`` out of the document's
+    cleaned text (``OUT/texts/<doc_id>.txt``), one document at a time (bounded memory).
+
+    Args:
+        out_dir: the run folder.
+        max_docs: check at most this many documents, spread evenly over the corpus
+            (0: all); a corpus this size or smaller is checked whole.
+
+    Returns:
+        ``{"documents": documents checked, "of": documents with sentences, "sentences":
+        sentences checked, "mismatches": [(doc_id, sentence_id), ...]}``.
+    """
+    out = Path(out_dir)
+    docs = read_table(out, "documents", columns=["status", "n_sentences"])
+    total = _n_split(docs)
+    step = max(1, -(-total // max_docs)) if max_docs else 1
+    checked, n_sent, bad = 0, 0, []
+    path = out / "tables" / "sentences.csv"
+    for i, (doc_id, rows) in enumerate(_groups(path, _sentence_row)):
+        if i % step:
+            continue
+        text = (out / "texts" / f"{doc_id}.txt").read_text(encoding="utf-8")
+        checked += 1
+        for sid, start, stext, _p in rows:
+            n_sent += 1
+            if text[start:start + len(stext)] != stext:
+                bad.append((doc_id, sid))
+    return {"documents": checked, "of": total, "sentences": n_sent, "mismatches": bad}
 
 
 # --------------------------------------------------------------------------- 02 entities
@@ -515,10 +554,17 @@ def entities_doc(doc_id: str, payload: dict[str, Any], context: Any) -> list[tup
             for m in tagger.tag(doc_id, sentences, year=payload["year"])]
 
 
-def _entities_csv(doc_id: str, payload: dict[str, Any], context: Any) -> str:
-    return format_rows(COLUMNS["entities"],
-                       [dict(zip(COLUMNS["entities"], r, strict=True))
-                        for r in entities_doc(doc_id, payload, context)])
+def _entities_csv(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str, Any]:
+    """:func:`entities_doc` in a worker: ``context`` is the corpus's common words (sent once
+    per worker); the document gets those it contains. Returns the CSV lines, the document's
+    words and the common words it used (a cached result is reused only while the corpus's
+    common words among its words are the same)."""
+    words = _doc_words("\n".join(t for _, _, t in payload["sentences"]))
+    used = frozenset(context.intersection(words))
+    rows = entities_doc(doc_id, {**payload, "common": used}, None)
+    return {"csv": format_rows(COLUMNS["entities"],
+                               [dict(zip(COLUMNS["entities"], r, strict=True)) for r in rows]),
+            "n": len(rows), "words": frozenset(words), "used": used}
 
 
 def _doc_words(joined: str) -> set[str]:
@@ -530,13 +576,14 @@ def _doc_words(joined: str) -> set[str]:
 
 
 def run_entities(out_dir: str | Path, *, subject_country: str = "", engine: str = "local",
-                 workers: int = 0, scheduler: str = "", progress: bool = True) -> pd.DataFrame:
+                 workers: int = 0, scheduler: str = "", progress: bool = True) -> dict[str, int]:
     """Stage 02: entities.csv from sentences.csv (and documents.csv for subject and year).
 
     The corpus-level step — the words the corpus uses in lower case, which are never a
-    person's name alone — is a reduction over sentences.csv before the per-document map;
-    each document's cache key holds only the common words that occur in it, so a new word
-    redoes only the documents that contain it.
+    person's name alone — is a reduction over sentences.csv before the per-document map,
+    whose workers receive it once. A document's cached result records its words and the
+    common words among them; it is reused only while those common words are the same, so a
+    new common word redoes only the documents that contain it. Returns the rows written.
     """
     from helpers.entities import common_words
 
@@ -559,31 +606,33 @@ def run_entities(out_dir: str | Path, *, subject_country: str = "", engine: str 
             sents = [(sid, st, tx) for sid, st, tx, _ in rows]
             payload = {"sentences": sents,
                        "subject": subject_country or subjects.get(doc_id, ""),
-                       "year": years.get(doc_id),
-                       "common": frozenset(common.intersection(_doc_words(
-                           "\n".join(t for _, _, t in sents))))}
+                       "year": years.get(doc_id)}
             key = digest(base, STAGE_ENTITIES, doc_id, payload["subject"], payload["year"],
-                         sents, sorted(payload["common"]))
+                         sents)
             yield doc_id, key, (lambda p=payload: p)
+
+    def still_valid(cached: dict[str, Any]) -> bool:
+        return common.intersection(cached["words"]) == cached["used"]
 
     faults: list[dict[str, str]] = []
     table = TableStream(out, "entities")
     try:
         with DocCache(out) as cache, Engine(engine, workers, scheduler) as eng:
-            for doc_id, rows in _cached_map(eng, cache, STAGE_ENTITIES, _Keyed(_entities_csv),
-                                            entries(), context=None, label="02 entities",
-                                            total=n_docs, progress=progress):
-                if isinstance(rows, Fault):
+            for doc_id, res in _cached_map(eng, cache, STAGE_ENTITIES, _Keyed(_entities_csv),
+                                           entries(), context=common, label="02 entities",
+                                           total=n_docs, progress=progress,
+                                           still_valid=still_valid):
+                if isinstance(res, Fault):
                     faults.append(_fault_row(STAGE_ENTITIES, doc_id, source.get(doc_id, ""),
-                                             rows))
+                                             res))
                     continue
-                table.write_text(rows)
+                table.write_text(res["csv"], res["n"])
     except BaseException:
         table.abort()
         raise
     table.close()
     _append_warnings(out, STAGE_ENTITIES, faults)
-    return read_table(out, "entities")
+    return {"entities": table.rows, "warnings": len(faults)}
 
 
 # --------------------------------------------------------------------------- 03 tallies
@@ -665,6 +714,7 @@ def _tallies_csv(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str
     """:func:`tallies_doc` with the streamed tables formatted as CSV lines in the worker."""
     res = tallies_doc(doc_id, payload, context)
     return {"tallies": format_rows(table_columns("tallies"), res["tallies"]),
+            "n_tallies": len(res["tallies"]),
             "stances": format_rows(table_columns("stances", _stance_fields()),
                                    res["stances"]),
             "stance_keys": [{k: r[k] for k in _STANCE_KEYS} for r in res["stances"]],
@@ -673,10 +723,11 @@ def _tallies_csv(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str
 
 def run_tallies(out_dir: str | Path, *, subject_country: str = "", engine: str = "local",
                 workers: int = 0, scheduler: str = "",
-                progress: bool = True) -> dict[str, pd.DataFrame]:
+                progress: bool = True) -> dict[str, int]:
     """Stage 03: tallies.csv and stances.csv one document at a time, then the corpus-level
     reduction (:func:`helpers.events.corpus_tables`): events.csv with linked event ids,
-    event_summary.csv, actor_record.csv and speakers.csv."""
+    event_summary.csv, actor_record.csv and speakers.csv. Returns the rows written per
+    table."""
     from helpers.events import corpus_tables
 
     out = Path(out_dir)
@@ -721,8 +772,8 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "", engine: str =
                     faults.append(_fault_row(STAGE_TALLIES, doc_id,
                                              meta[doc_id].get("source_file", ""), res))
                     continue
-                tables["tallies"].write_text(res["tallies"])
-                tables["stances"].write_text(res["stances"])
+                tables["tallies"].write_text(res["tallies"], res["n_tallies"])
+                tables["stances"].write_text(res["stances"], len(res["stance_keys"]))
                 event_rows += res["events"]
                 stance_keys += res["stance_keys"]
                 parts[doc_id] = res["parts"]
@@ -738,7 +789,8 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "", engine: str =
                            {d: m.get("outlet", "") for d, m in meta.items()})
     for name, rows in corpus.items():
         write_table(out, name, rows)
-    return {t: read_table(out, t) for t in ("tallies", "stances", *corpus)}
+    return {"tallies": tables["tallies"].rows, "stances": tables["stances"].rows,
+            **{name: len(rows) for name, rows in corpus.items()}, "warnings": len(faults)}
 
 
 def engine_summary(engine: str = "local", workers: int = 0, scheduler: str = "") -> str:
