@@ -158,6 +158,15 @@ _LINE_SEP = {0x2028: "\n", 0x2029: "\n\n", 0x85: "\n"}
 _MULTISPACE = re.compile(r" {2,}")
 
 
+def _char_class(table: dict[int, object]) -> re.Pattern[str]:
+    """A regex matching any character a translation table maps (to test before translating:
+    ``str.translate`` looks every character up, a regex search runs in C)."""
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in table) + "]")
+
+
+_HAS_LINE_SEP, _HAS_SPACES, _HAS_INVISIBLE = map(_char_class, (_LINE_SEP, _SPACES, _INVISIBLE))
+
+
 def normalise_text(text: str) -> str:
     """Normalise line ends (CRLF, CR → LF), Unicode (NFC), spaces and invisible characters.
 
@@ -166,9 +175,13 @@ def normalise_text(text: str) -> str:
     control characters are dropped; runs of spaces collapse and lines are trimmed.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_LINE_SEP)
+    if _HAS_LINE_SEP.search(text):
+        text = text.translate(_LINE_SEP)
     text = unicodedata.normalize("NFC", text)
-    text = text.translate(_SPACES).translate(_INVISIBLE)
+    if _HAS_SPACES.search(text):
+        text = text.translate(_SPACES)
+    if _HAS_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE)
     # other control characters: looked up once per distinct character, not per character
     controls = [ch for ch in set(text) if ch != "\n" and unicodedata.category(ch) == "Cc"]
     if controls:
@@ -194,6 +207,8 @@ _TICKER_SEP = re.compile(r"\s*[|•»]\s*|\s+·\s+")
 def is_ticker(line: str) -> bool:
     """A line of unrelated headlines joined by ``|`` (or ``•``, ``·``, ``»``): two or more
     separators, or one at an end; or a short byline/menu ("Khmer Times | 7 October 2021")."""
+    if not any(c in line for c in "|•»·"):  # no separator at all (most lines): not a ticker
+        return False
     bars = len(_TICKER_SEP.findall(line))
     if bars == 0:
         return False
