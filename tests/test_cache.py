@@ -111,3 +111,30 @@ def test_changed_parameters_give_the_fresh_run_tables(tmp_path: Path, root: Path
         stages.run_entities(o, progress=False, workers=1)
         stages.run_tallies(o, progress=False, workers=1)
     _assert_same_tables(out, fresh)
+
+
+def test_sentence_splitter_is_trained_again_only_when_its_sample_changes(
+        tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch):
+    from helpers import clean
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(root / "seeds", corpus)
+    out = tmp_path / "out"
+    calls: list[int] = []
+    train = clean.train_sentence_splitter
+
+    def counted(texts, **kw):
+        calls.append(1)
+        return train(texts, **kw)
+
+    monkeypatch.setattr(clean, "train_sentence_splitter", counted)
+    _run(corpus, out)
+    _run(corpus, out)
+    assert len(calls) == 1  # unchanged: the cached splitter
+    first = sorted(corpus.glob("*.txt"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    _run(corpus, out)
+    assert len(calls) == 2  # a text of the sample changed: trained again
+    fresh = tmp_path / "fresh"
+    _run(corpus, fresh)
+    _assert_same_tables(out, fresh)

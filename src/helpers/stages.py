@@ -41,7 +41,7 @@ from helpers.cache import DocCache, base_version, digest
 from helpers.contract import COLUMNS, EXTRA_COLUMNS, _cell, read_table, write_table
 from helpers.engine import MISSING, Engine, Fault
 
-STAGE_CLEAN, STAGE_SPLIT = "01_clean", "01_split"
+STAGE_CLEAN, STAGE_SPLIT, STAGE_PUNKT = "01_clean", "01_split", "01_punkt"
 STAGE_ENTITIES, STAGE_TALLIES = "02_entities", "03_tallies"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # a canonical that is a full ISO date
 _YEAR = re.compile(r"^\d{4}")  # a year at the start of a date cell
@@ -452,7 +452,13 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
         del finder
         sample = punkt_sample((d, i["text_sha"], i["n_chars"]) for d, i in info.items()
                               if d not in dup)
-        splitter = train_sentence_splitter(cleaned(d).text for d in sample)
+        # the trained splitter is cached under its sample (ids and texts): a re-run whose
+        # sample did not change does not train again
+        punkt_key = digest(base, STAGE_PUNKT, [(d, info[d]["text_sha"]) for d in sample])
+        splitter = cache.get(STAGE_PUNKT, "", punkt_key)
+        if splitter is None:
+            splitter = train_sentence_splitter(cleaned(d).text for d in sample)
+            cache.put(STAGE_PUNKT, "", punkt_key, splitter)
         fingerprint = punkt_fingerprint(splitter)
 
         # -- map 2: sentences -------------------------------------------------------------
