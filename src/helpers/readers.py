@@ -385,6 +385,36 @@ class _TooLarge(Exception):
     pass
 
 
+@dataclass
+class PendingDocument:
+    """A one-document file listed but not read yet (:func:`plan_input`): its id, name and
+    format are known from the file name alone, so the corpus's ids can be checked before any
+    text is held in memory. :meth:`read` reads it."""
+
+    doc_id: str
+    source_file: str
+    fmt: str
+    path: Path
+
+    def read(self, **limits: Any) -> RawDocument:
+        """The document, read as :func:`read_input` reads it (keeping this ``doc_id``, which
+        :func:`unique_ids` may have changed)."""
+        doc = read_input(self.path, **limits)[0]
+        doc.doc_id = self.doc_id
+        return doc
+
+
+def plan_input(path: Path, **limits: Any) -> list[RawDocument | PendingDocument]:
+    """What :func:`read_input` would give, with one-document files left unread
+    (:class:`PendingDocument`); tables (``.csv``/``.jsonl``) are read now, since their rows'
+    ids are in them."""
+    fmt = FORMATS.get(path.suffix.lower(), "text")
+    if fmt in ("csv", "jsonl"):
+        return list(read_input(path, **limits))
+    return [PendingDocument(safe_id(display_name(path.stem)), display_name(path.name), fmt,
+                            path)]
+
+
 def read_input(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
                max_container_bytes: int = DEFAULT_MAX_CONTAINER_BYTES,
                max_table_bytes: int = DEFAULT_MAX_TABLE_BYTES,
@@ -884,7 +914,7 @@ def _json_value(v: object) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
-def unique_ids(docs: list[RawDocument]) -> list[tuple[str, str]]:
+def unique_ids(docs: Iterable[RawDocument | PendingDocument]) -> list[tuple[str, str]]:
     """Give repeated doc_ids a ``~2``, ``~3`` ... suffix in reading order (in place).
 
     Returns:

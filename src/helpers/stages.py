@@ -28,6 +28,7 @@ import io
 import os
 import re
 import tempfile
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from functools import lru_cache
@@ -348,10 +349,11 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
         train_sentence_splitter,
     )
     from helpers.readers import (
+        PendingDocument,
         config_file,
         list_inputs,
+        plan_input,
         read_columns,
-        read_input,
         read_metadata,
         unique_ids,
     )
@@ -363,13 +365,14 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
                 for name, msg in skipped]
     warnings += [{"stage": STAGE_CLEAN, "doc_id": "", "source_file": "columns.json",
                   "message": msg} for msg in column_warnings]
-    raws: list[Any] = []
-    from tqdm.auto import tqdm
-
-    for path in tqdm(files, desc="01 clean: reading", disable=not progress, unit="file"):
-        raws.extend(read_input(path, max_bytes=max_file_bytes,
-                               max_container_bytes=max_container_bytes,
-                               max_table_bytes=max_table_bytes, columns=columns))
+    # one-document files are listed here and read one at a time as the map asks for them
+    # (overlapping with the workers' cleaning; never every text in memory at once); tables
+    # are read now, since their rows' ids are in them
+    limits = {"max_bytes": max_file_bytes, "max_container_bytes": max_container_bytes,
+              "max_table_bytes": max_table_bytes, "columns": columns}
+    raws: deque[Any] = deque()
+    for path in files:
+        raws.extend(plan_input(path, **limits))
     warnings += [{"stage": STAGE_CLEAN, "doc_id": d, "source_file": "", "message": m}
                  for d, m in unique_ids(raws)]
     meta, meta_warnings = read_metadata(
@@ -380,43 +383,48 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
     base = base_version()
     docs: dict[str, dict[str, Any]] = {}
     info: dict[str, dict[str, Any]] = {}  # per usable document: key, text_sha, n_chars, ...
-    todo: list[tuple[str, str, Any, bool]] = []
-    for raw in raws:
-        doc_id = raw.doc_id
-        given = {**raw.metadata, **{k: v for k, v in meta.get(doc_id, {}).items() if v}}
-        row: dict[str, Any] = {"doc_id": doc_id, "source_file": raw.source_file,
-                               "sha256": raw.sha256, "encoding": raw.encoding,
-                               "status": raw.status, "dateline": "", "n_chars": 0,
-                               "n_sentences": 0, "boilerplate_chars": 0,
-                               "title": given.get("title", ""), "format": raw.fmt,
-                               "notes": "; ".join(raw.notes)}
-        for col in METADATA_FIELDS:
-            row[col] = given.get(col, "")
-        for col, val in given.items():
-            if col not in row:
-                row[col] = val
-        docs[doc_id] = row
-        warnings += [{"stage": STAGE_CLEAN, "doc_id": doc_id, "source_file": raw.source_file,
-                      "message": m} for m in raw.warnings]
-        if raw.text is None:
-            continue
-        need = not (subject_country or str(given.get("subject_country") or ""))
-        text_sha = hashlib.sha256(raw.text.encode("utf-8", "surrogatepass")).hexdigest()
-        todo.append((doc_id, text_sha, raw, need))
-    del raws
+    todo: deque[tuple[str, str, Any, bool]] = deque()  # read, waiting for their result
+    n_raws = len(raws)
+
+    def read_all() -> Iterator[tuple[str, str, Any]]:
+        """Read each document in turn, give it its documents.csv row and its warnings, and
+        yield the map's entry for it when it has text."""
+        while raws:
+            raw = raws.popleft()
+            if isinstance(raw, PendingDocument):
+                raw = raw.read(**limits)
+            doc_id = raw.doc_id
+            given = {**raw.metadata, **{k: v for k, v in meta.get(doc_id, {}).items() if v}}
+            row: dict[str, Any] = {"doc_id": doc_id, "source_file": raw.source_file,
+                                   "sha256": raw.sha256, "encoding": raw.encoding,
+                                   "status": raw.status, "dateline": "", "n_chars": 0,
+                                   "n_sentences": 0, "boilerplate_chars": 0,
+                                   "title": given.get("title", ""), "format": raw.fmt,
+                                   "notes": "; ".join(raw.notes)}
+            for col in METADATA_FIELDS:
+                row[col] = given.get(col, "")
+            for col, val in given.items():
+                if col not in row:
+                    row[col] = val
+            docs[doc_id] = row
+            warnings.extend({"stage": STAGE_CLEAN, "doc_id": doc_id,
+                             "source_file": raw.source_file, "message": m}
+                            for m in raw.warnings)
+            if raw.text is None:
+                continue
+            need = not (subject_country or str(given.get("subject_country") or ""))
+            text_sha = hashlib.sha256(raw.text.encode("utf-8", "surrogatepass")).hexdigest()
+            todo.append((doc_id, text_sha, raw, need))
+            payload = {"text": raw.text, "need_subject": need}
+            yield doc_id, digest(base, STAGE_CLEAN, text_sha, need), (lambda p=payload: p)
 
     with DocCache(out) as cache, Engine(engine, workers, scheduler) as eng:
         # -- map 1: read, decode, clean --------------------------------------------------
-        def payload(raw: Any, need: bool):
-            return lambda: {"text": raw.text, "need_subject": need}
-
-        entries = ((d, digest(base, STAGE_CLEAN, sha, need), payload(r, need))
-                   for d, sha, r, need in todo)
         keys: dict[str, str] = {}
-        for (doc_id, sha, raw, need), (_d, res) in zip(
-                todo, _cached_map(eng, cache, STAGE_CLEAN, _Keyed(clean_doc), entries,
-                                  context=None, label="01 clean", total=len(todo),
-                                  progress=progress), strict=True):
+        for _d, res in _cached_map(eng, cache, STAGE_CLEAN, _Keyed(clean_doc), read_all(),
+                                   context=None, label="01 clean", total=n_raws,
+                                   progress=progress):
+            doc_id, sha, raw, need = todo.popleft()
             row = docs[doc_id]
             if isinstance(res, Fault):
                 row["status"] = f"rejected: cleaning failed ({res.error_type}: {res.message})"
@@ -433,7 +441,6 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
                 fields_.pop("title", None)  # a title given by the input or metadata wins
             row.update(fields_)
             row["notes"] = "; ".join(notes)
-            raw.text = None  # the cleaned text is in the cache from here on
             if res["doc"] is not None:
                 keys[doc_id] = digest(base, STAGE_CLEAN, sha, need)
                 info[doc_id] = {"text_sha": res["text_sha"], "n_chars": len(res["doc"].text),
