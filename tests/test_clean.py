@@ -170,6 +170,68 @@ def test_duplicates_exact_and_near():
     assert "d" not in st_ and "a" not in st_
 
 
+def _sequential_lsh_statuses(texts: dict[str, str], threshold: float) -> dict[str, str]:
+    """The reference: datasketch's MinHashLSH index, queried and filled one document at a
+    time (originals only), each candidate checked by exact Jaccard."""
+    import hashlib
+
+    from datasketch import MinHash, MinHashLSH
+
+    from helpers.clean import (
+        MINHASH_PERMUTATIONS,
+        MINHASH_SCHEME,
+        MINHASH_SEED,
+        jaccard,
+        minhash_signature,
+        shingles,
+    )
+
+    lsh = MinHashLSH(threshold=max(0.3, min(threshold - 0.2, 0.95)),
+                     num_perm=MINHASH_PERMUTATIONS)
+    seen: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for d in sorted(texts):
+        sha = hashlib.sha256(texts[d].encode("utf-8")).hexdigest()
+        if sha in seen:
+            out[d] = f"duplicate of {seen[sha]}"
+            continue
+        seen[sha] = d
+        m = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=MINHASH_SEED, scheme=MINHASH_SCHEME,
+                    hashvalues=minhash_signature(texts[d]))
+        best, best_j = None, 0.0
+        for other in sorted(lsh.query(m)):
+            j = jaccard(shingles(texts[d]), shingles(texts[other]))
+            if j > best_j:
+                best, best_j = other, j
+        if best is not None and best_j >= threshold:
+            out[d] = f"near-duplicate of {best} (Jaccard {best_j:.2f})"
+            continue
+        lsh.insert(d, m)
+    return out
+
+
+def test_batch_duplicates_equal_a_sequential_lsh_index():
+    import random
+
+    rng = random.Random(7)
+    vocab = [f"w{i}" for i in range(400)]
+    texts: dict[str, str] = {}
+    for i in range(120):
+        words = [rng.choice(vocab) for _ in range(rng.randint(60, 200))]
+        texts[f"d{i:03d}"] = " ".join(words)
+    originals = sorted(texts)
+    for k in range(40):  # copies, light and heavy edits of earlier documents
+        src = texts[originals[rng.randrange(len(originals))]].split()
+        for _ in range(rng.choice([0, 1, 3, 8, 20])):
+            src[rng.randrange(len(src))] = rng.choice(vocab)
+        texts[f"e{k:03d}"] = " ".join(src)
+    for threshold in (0.9, 0.8):
+        got = find_duplicates(texts, threshold=threshold)
+        assert got == _sequential_lsh_statuses(texts, threshold)
+        assert any(s.startswith("near-duplicate") for s in got.values())
+        assert any(s.startswith("duplicate of") for s in got.values())
+
+
 def test_corpus_of_bad_files(tmp_path: Path, root: Path):
     seed = (root / "seeds" / "003_573078b1906a0fce.txt").read_text(encoding="utf-8")
     shutil.copy(root / "seeds" / "001_fe54ed32763119d5.txt", tmp_path / "a_ok.txt")

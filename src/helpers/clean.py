@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 
 from helpers.readers import (  # noqa: F401  (intake, re-exported for callers of clean)
@@ -629,84 +630,103 @@ def _minhash_permutations(num_perm: int):
     return MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
 
 
-class DuplicateFinder:
-    """Exact and near duplicates among documents added one at a time in ``doc_id`` order.
+def lsh_bands(threshold: float, num_perm: int = MINHASH_PERMUTATIONS) -> tuple[int, int]:
+    """``(bands, rows)`` of the MinHash LSH for near duplicates at ``threshold``: datasketch's
+    optimal banding for a threshold 0.2 below the real one, so that pairs at or above it are
+    all but certain to share a band."""
+    from datasketch import MinHashLSH
 
-    Memory is bounded by one MinHash signature per original document (never the texts):
-    candidates come from MinHash LSH (datasketch), banded for a threshold below the real one
-    so that pairs at or above it are all but certain to be candidates; each candidate is then
-    checked with the exact Jaccard of the two documents' shingle sets, so a reported
-    ``near-duplicate of X (Jaccard 0.93)`` is exact, as before.
+    lsh = MinHashLSH(threshold=max(0.3, min(threshold - 0.2, 0.95)), num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
+def lsh_candidates(signatures: np.ndarray, bands: int, rows: int) -> dict[int, list[int]]:
+    """For each document (row of ``signatures``), the earlier documents that share at least
+    one LSH band with it (equal hash values over the band's ``rows`` permutations) — what
+    a MinHash LSH index queried document by document would return, computed for the whole
+    corpus at once: each band is one sort of ``n`` fixed-size keys (numpy), so time is
+    ``n log n`` and memory a few bytes per document and band.
+
+    Returns:
+        ``{index: sorted earlier indices}`` for the documents that have any.
+    """
+    out: dict[int, set[int]] = {}
+    for b in range(bands):
+        band = np.ascontiguousarray(signatures[:, b * rows:(b + 1) * rows])
+        keys = band.view(np.dtype((np.void, band.dtype.itemsize * band.shape[1]))).ravel()
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        inverse = inverse.ravel()
+        shared = np.nonzero(counts[inverse] > 1)[0]
+        if not len(shared):
+            continue
+        order = shared[np.lexsort((shared, inverse[shared]))]
+        cuts = np.nonzero(np.diff(inverse[order]))[0] + 1
+        for group in np.split(order, cuts):
+            members = group.tolist()
+            for k in range(1, len(members)):
+                out.setdefault(members[k], set()).update(members[:k])
+    return {j: sorted(c) for j, c in out.items()}
+
+
+def find_near_duplicates(doc_ids: Sequence[str], text_shas: Sequence[str],
+                         signatures: np.ndarray, threshold: float, text_of, *,
+                         num_perm: int = MINHASH_PERMUTATIONS) -> dict[str, str]:
+    """Exact and near duplicates among documents in ``doc_id`` order.
+
+    The first document of a group is the original; a later one is ``duplicate of X`` (same
+    cleaned text) or ``near-duplicate of X (Jaccard 0.93)``: the original among its MinHash
+    LSH candidates (:func:`lsh_candidates`) with the highest *exact* Jaccard of word 5-gram
+    shingles, when that is at or above ``threshold``. Duplicates are compared with
+    originals only. Memory: the signatures (``num_perm`` 32-bit values per document), never
+    the texts — ``text_of(doc_id)`` is asked only for documents with candidates.
 
     Args:
+        doc_ids: the documents, sorted.
+        text_shas: sha256 of each one's cleaned text.
+        signatures: each one's :func:`minhash_signature`, one row per document.
         threshold: Jaccard at or above which a document is a near duplicate.
-        text_of: returns the cleaned text of a document added earlier (for the exact check;
-            called only for LSH candidates).
-        num_perm: MinHash permutations.
-    """
-
-    def __init__(self, threshold: float, text_of, *,
-                 num_perm: int = MINHASH_PERMUTATIONS) -> None:
-        from datasketch import MinHashLSH
-
-        self.threshold = threshold
-        self.text_of = text_of
-        self.num_perm = num_perm
-        self.lsh = MinHashLSH(threshold=max(0.3, min(threshold - 0.2, 0.95)), num_perm=num_perm)
-        self.seen_hash: dict[str, str] = {}
-
-    def add(self, doc_id: str, text_sha: str, signature, text: str | None = None) -> str | None:
-        """Add the next document; returns its duplicate status, or None for an original.
-
-        Args:
-            doc_id: the document (documents must come in ``doc_id`` order).
-            text_sha: sha256 of its cleaned text (exact duplicates).
-            signature: its :func:`minhash_signature`.
-            text: its cleaned text if at hand (else ``text_of`` is asked, when needed).
-        """
-        from datasketch import MinHash
-
-        if text_sha in self.seen_hash:
-            return f"duplicate of {self.seen_hash[text_sha]}"
-        self.seen_hash[text_sha] = doc_id
-        m = MinHash(num_perm=self.num_perm, seed=MINHASH_SEED, hashvalues=signature,
-                    scheme=MINHASH_SCHEME, permutations=_minhash_permutations(self.num_perm))
-        cands = sorted(self.lsh.query(m))
-        if cands:
-            sh = shingles(text if text is not None else self.text_of(doc_id))
-            best, best_j = None, 0.0
-            for other in cands:
-                j = jaccard(sh, shingles(self.text_of(other)))
-                if j > best_j:
-                    best, best_j = other, j
-            if best is not None and best_j >= self.threshold:
-                return f"near-duplicate of {best} (Jaccard {best_j:.2f})"
-        self.lsh.insert(doc_id, m, check_duplication=False)
-        return None
-
-
-def find_duplicates(texts: dict[str, str], *,
-                    threshold: float = NEAR_DUPLICATE_JACCARD) -> dict[str, str]:
-    """Find exact and near duplicates among cleaned texts, in ``doc_id`` order.
-
-    The first document of a group (by sorted ``doc_id``) is the original; later ones get a
-    status: ``duplicate of X`` (same cleaned text) or ``near-duplicate of X (Jaccard 0.93)``
-    (word 5-gram shingles, Jaccard ≥ ``threshold``, compared with the originals only).
-    Candidates come from MinHash LSH (:class:`DuplicateFinder`), so memory and time grow with
-    the corpus, not with its square.
+        text_of: the cleaned text of a document.
+        num_perm: MinHash permutations (the signatures' width).
 
     Returns:
         ``{doc_id: status}`` for the duplicates only.
     """
-    finder = DuplicateFinder(threshold, texts.__getitem__)
+    cands = lsh_candidates(signatures, *lsh_bands(threshold, num_perm)) if len(doc_ids) else {}
+    seen: dict[str, str] = {}
+    original = [False] * len(doc_ids)
     status: dict[str, str] = {}
-    for doc_id in sorted(texts):
-        text = texts[doc_id]
-        st = finder.add(doc_id, hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                        minhash_signature(text), text)
-        if st:
-            status[doc_id] = st
+    for j, (doc_id, sha) in enumerate(zip(doc_ids, text_shas, strict=True)):
+        if sha in seen:
+            status[doc_id] = f"duplicate of {seen[sha]}"
+            continue
+        seen[sha] = doc_id
+        earlier = [i for i in cands.get(j, ()) if original[i]]
+        if earlier:
+            sh = shingles(text_of(doc_id))
+            best, best_j = None, 0.0
+            for i in earlier:
+                jac = jaccard(sh, shingles(text_of(doc_ids[i])))
+                if jac > best_j:
+                    best, best_j = doc_ids[i], jac
+            if best is not None and best_j >= threshold:
+                status[doc_id] = f"near-duplicate of {best} (Jaccard {best_j:.2f})"
+                continue
+        original[j] = True
     return status
+
+
+def find_duplicates(texts: dict[str, str], *,
+                    threshold: float = NEAR_DUPLICATE_JACCARD) -> dict[str, str]:
+    """Find exact and near duplicates among cleaned texts, in ``doc_id`` order
+    (:func:`find_near_duplicates` on their signatures).
+
+    Returns:
+        ``{doc_id: status}`` for the duplicates only.
+    """
+    ids = sorted(texts)
+    sigs = np.array([minhash_signature(texts[d]) for d in ids]).reshape(len(ids), -1)
+    shas = [hashlib.sha256(texts[d].encode("utf-8")).hexdigest() for d in ids]
+    return find_near_duplicates(ids, shas, sigs, threshold, texts.__getitem__)
 
 
 # --------------------------------------------------------------------------- the corpus

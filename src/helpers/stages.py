@@ -36,6 +36,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from helpers.cache import DocCache, base_version, digest
@@ -343,7 +344,8 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
     """
     from helpers.clean import (
         METADATA_FIELDS,
-        DuplicateFinder,
+        MINHASH_PERMUTATIONS,
+        find_near_duplicates,
         punkt_fingerprint,
         punkt_sample,
         train_sentence_splitter,
@@ -450,13 +452,16 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
             return cache.get(STAGE_CLEAN, doc_id, keys[doc_id])["doc"]
 
         # -- reduce: duplicates, then Punkt on a bounded sample of the originals ----------
-        finder = DuplicateFinder(near_duplicate_jaccard, lambda d: cleaned(d).text)
-        dup: dict[str, str] = {}
-        for doc_id in sorted(info):
-            st = finder.add(doc_id, info[doc_id]["text_sha"], info[doc_id].pop("signature"))
-            if st:
-                dup[doc_id] = docs[doc_id]["status"] = st
-        del finder
+        ids = sorted(info)
+        signatures = np.empty((len(ids), MINHASH_PERMUTATIONS),
+                              dtype=info[ids[0]]["signature"].dtype if ids else np.uint32)
+        for i, doc_id in enumerate(ids):
+            signatures[i] = info[doc_id].pop("signature")
+        dup = find_near_duplicates(ids, [info[d]["text_sha"] for d in ids], signatures,
+                                   near_duplicate_jaccard, lambda d: cleaned(d).text)
+        del signatures
+        for doc_id, st in dup.items():
+            docs[doc_id]["status"] = st
         sample = punkt_sample((d, i["text_sha"], i["n_chars"]) for d, i in info.items()
                               if d not in dup)
         # the trained splitter is cached under its sample (ids and texts): a re-run whose
