@@ -27,9 +27,10 @@ import hashlib
 import io
 import os
 import re
+import sys
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
 from functools import lru_cache
 from itertools import groupby
@@ -687,6 +688,42 @@ TALLY_COLUMNS = (*COLUMNS["tallies"], *EXTRA_COLUMNS["tallies"])
 _STANCE_KEYS = ("doc_id", "sentence_id", "actor", "actor_label", "stance", "target")
 
 
+def _interned(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its text values interned: the corpus reduction holds every document's
+    event rows, whose ids, codes and empty cells repeat across thousands of rows."""
+    return {k: sys.intern(v) if isinstance(v, str) else v for k, v in row.items()}
+
+
+class RowTuples(Sequence[dict[str, Any]]):
+    """Many rows with the same keys, kept as tuples of interned values (a dict per row costs
+    three to four times as much: at 100,000 articles the stances' keys alone would take
+    hundreds of megabytes), read back one dict at a time.
+
+    Args:
+        keys: the rows' keys, in order.
+    """
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = tuple(keys)
+        self._rows: list[tuple[Any, ...]] = []
+
+    def add(self, values: Iterable[Any]) -> None:
+        """Append one row given as its values, in ``keys`` order."""
+        self._rows.append(tuple(sys.intern(v) if isinstance(v, str) else v for v in values))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [dict(zip(self.keys, r, strict=True)) for r in self._rows[i]]
+        return dict(zip(self.keys, self._rows[i], strict=True))
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        keys = self.keys
+        return (dict(zip(keys, r, strict=True)) for r in self._rows)
+
+
 def tallies_doc(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str, Any]:
     """Stage 03, one document: its tallies, events and stances rows, and what it gives the
     corpus tables (:func:`helpers.events.doc_record_parts`).
@@ -735,7 +772,7 @@ def _tallies_csv(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str
             "n_tallies": len(res["tallies"]),
             "stances": format_rows(table_columns("stances", _stance_fields()),
                                    res["stances"]),
-            "stance_keys": [{k: r[k] for k in _STANCE_KEYS} for r in res["stances"]],
+            "stance_keys": [tuple(r[k] for k in _STANCE_KEYS) for r in res["stances"]],
             "events": res["events"], "parts": res["parts"]}
 
 
@@ -779,7 +816,7 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "", engine: str =
     tables = {"tallies": TableStream(out, "tallies"),
               "stances": TableStream(out, "stances", extra=_stance_fields())}
     event_rows: list[dict[str, Any]] = []
-    stance_keys: list[dict[str, Any]] = []
+    stance_keys = RowTuples(_STANCE_KEYS)
     parts: dict[str, Any] = {}
     try:
         with DocCache(out) as cache, Engine(engine, workers, scheduler) as eng:
@@ -792,9 +829,10 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "", engine: str =
                     continue
                 tables["tallies"].write_text(res["tallies"], res["n_tallies"])
                 tables["stances"].write_text(res["stances"], len(res["stance_keys"]))
-                event_rows += res["events"]
-                stance_keys += res["stance_keys"]
-                parts[doc_id] = res["parts"]
+                event_rows += [_interned(r) for r in res["events"]]
+                for values in res["stance_keys"]:
+                    stance_keys.add(values)
+                parts[doc_id] = {**res["parts"], "main": _interned(res["parts"]["main"])}
         for t in tables.values():
             t.close()
     except BaseException:
