@@ -62,3 +62,15 @@ def test_read_table_columns_rows_and_categories(seed_run: Path):
     assert part["label"].astype(str).tolist() == full["label"].tolist()
     head = read_table(seed_run, "sentences", nrows=3)
     assert len(head) == 3 and head["sentence_id"].tolist() == [1, 2, 3]
+
+
+def test_row_tuples_read_back_as_the_dicts_given():
+    rows = stages.RowTuples(("doc_id", "n", "label"))
+    given = [{"doc_id": "a", "n": 1, "label": "x"}, {"doc_id": "b", "n": None, "label": ""}]
+    for r in given:
+        rows.add(r[k] for k in rows.keys)
+    assert len(rows) == 2 and list(rows) == given
+    assert rows[1] == given[1] and rows[-1] == given[1] and rows[:1] == given[:1]
+    # equal text values are one object (interned), whichever row they came from
+    rows.add(["".join(["a"]), 2, "x"])
+    assert rows[2]["doc_id"] is rows[0]["doc_id"]
