@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import helpers.nltk_import  # noqa: F401  (before nltk: NLTK without SciPy's statistics)
+
+# isort: split
 import numpy as np
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 

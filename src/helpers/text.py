@@ -16,6 +16,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import helpers.nltk_import  # noqa: F401  (before nltk: NLTK without SciPy's statistics)
+
+# isort: split
 from nltk.tokenize import RegexpTokenizer
 
 # A token is, in order of preference: a number with thousands separators ("2,000"); an

@@ -1,0 +1,31 @@
+"""Import NLTK without importing SciPy's statistics.
+
+NLTK's package ``__init__`` imports its collocation metrics, which import
+``scipy.stats.fisher_exact`` (about 1.2 s: most of the time a notebook kernel or worker needs
+to start) for one association measure tallybook never uses. The metrics module has its own
+fallback when SciPy is missing, so while NLTK is imported ``scipy.stats`` is made
+unimportable, and importable again straight after (seaborn and datasketch import SciPy
+normally). Import this module before anything from ``nltk``; importing it again, or after
+NLTK was imported elsewhere, does nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def import_nltk() -> None:
+    """Import ``nltk`` (once per process) with ``scipy.stats`` held back."""
+    if "nltk" in sys.modules:
+        return
+    hold = "scipy.stats" not in sys.modules
+    if hold:
+        sys.modules["scipy.stats"] = None  # type: ignore[assignment]  # import -> ImportError
+    try:
+        import nltk  # noqa: F401
+    finally:
+        if hold and sys.modules.get("scipy.stats", False) is None:
+            del sys.modules["scipy.stats"]
+
+
+import_nltk()
