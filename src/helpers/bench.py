@@ -316,10 +316,15 @@ def changed_corpus(corpus: Path, dest: Path, *, share: float = 0.01) -> dict[str
     return {"changed": len(touched), "added": k, "unchanged": len(files) - len(touched)}
 
 
+RUNS = ("fresh", "unchanged", "1pct")
+
+
 def run_scale(n: int, *, cache_dir: Path, engine: str = "local", workers: int = 0,
-              only: list[str] | None = None) -> dict[str, object]:
+              only: list[str] | None = None,
+              runs: tuple[str, ...] = RUNS) -> dict[str, object]:
     """Build (or reuse) ``n`` articles, run the pipeline fresh, again unchanged, and once
-    more with 1% of the articles changed or added (:func:`changed_corpus`)."""
+    more with 1% of the articles changed or added (:func:`changed_corpus`); ``runs`` picks
+    which of these (``fresh`` always comes first)."""
     import shutil
     import sys
 
@@ -332,8 +337,11 @@ def run_scale(n: int, *, cache_dir: Path, engine: str = "local", workers: int = 
     out = cache_dir / f"out-{n}"
     shutil.rmtree(out, ignore_errors=True)
     touched = cache_dir / f"corpus-{n}-1pct"
-    runs = (("fresh", corpus), ("unchanged re-run", corpus), ("1% changed re-run", touched))
-    for label, folder in runs:
+    plan = [(label, folder) for name, label, folder in
+            (("fresh", "fresh", corpus), ("unchanged", "unchanged re-run", corpus),
+             ("1pct", "1% changed re-run", touched))
+            if name == "fresh" or name in runs]
+    for label, folder in plan:
         if folder == touched:
             what = changed_corpus(corpus, touched)
             print(f"\n{what['changed']:,} articles changed and {what['added']:,} added "
@@ -375,6 +383,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--engine", default="local", help="--scale: local or dask")
     ap.add_argument("--workers", type=int, default=0, help="--scale: worker processes")
     ap.add_argument("--only", action="append", help="--scale: run only these notebooks")
+    ap.add_argument("--runs", default=",".join(RUNS),
+                    help="--scale: which runs after the fresh one: unchanged,1pct (or none)")
     ap.add_argument("--direct", action="store_true",
                     help="--scale: call stages 01-03 directly, without Jupyter")
     ap.add_argument("--corpus", default="seeds")
@@ -388,7 +398,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.scale:
         res = run_scale(args.scale, cache_dir=Path(args.cache_dir), engine=args.engine,
-                        workers=args.workers, only=args.only)
+                        workers=args.workers, only=args.only,
+                        runs=tuple(r.strip() for r in args.runs.split(",") if r.strip()))
         if args.json:
             from helpers.contract import atomic_write_text
 

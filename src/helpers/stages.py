@@ -171,9 +171,10 @@ def _cached_map(eng: Engine, cache: DocCache, stage: str, fn, entries: Iterable[
                 still_valid=None) -> Iterator[tuple[str, Any]]:
     """Map ``fn`` over ``(doc_id, key, payload_fn)`` entries, reusing cached results.
 
-    Yields ``(doc_id, result or Fault)`` in entry order; stores new results; prints
-    ``<label>: N documents cached, M to process`` when done. ``still_valid(value)``, if
-    given, must also hold for a cached value to be reused (for what the key cannot hold).
+    Yields ``(doc_id, result or Fault)`` in entry order; stores new results; when done,
+    records ``<label>: N documents cached, M to process`` for the runner (and prints it when
+    ``progress``). ``still_valid(value)``, if given, must also hold for a cached value to be
+    reused (for what the key cannot hold).
     """
     counts = {"hit": 0, "miss": 0}
 
@@ -197,7 +198,8 @@ def _cached_map(eng: Engine, cache: DocCache, stage: str, fn, entries: Iterable[
         yield doc_id, value
     cache.flush()
     line = f"{label}: {counts['hit']} documents cached, {counts['miss']} to process"
-    print(line)
+    if progress:
+        print(line)
     cache.note(label.split(":")[0][:2], line)
 
 
