@@ -517,29 +517,100 @@ def documents_for_terms(sentences: pd.DataFrame, terms: Sequence[str], *, n: int
     return sorted(per_doc.index, key=lambda d: (-per_doc[d], d))[:n]
 
 
-def load_run(out_dir: str | Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """Every table notebooks 04 and 05 use, with stand-ins for the cross-document tables.
+# What each notebook reads: table -> columns (None: every column). Tables and columns left out
+# are never read, so a run of 100,000 articles (sentences.csv ~210 MB, stances.csv ~300 MB)
+# does not have to fit in memory as text. events.csv and stances.csv stand in for
+# event_summary.csv and actor_record.csv when those are missing (see load_run).
+_DOCUMENT_COLUMNS = ["doc_id", "status", "outlet", "published", "hrc_session", "event_date",
+                     "subject_country"]
+_SENTENCE_COLUMNS = ["doc_id", "sentence_id", "start", "end", "text"]
+_STANCE_COLUMNS = ["doc_id", "sentence_id", "actor", "actor_label", "stance", "target", "cue"]
+NOTEBOOK_TABLES: dict[str, dict[str, list[str] | None]] = {
+    "04": {"documents": _DOCUMENT_COLUMNS, "sentences": _SENTENCE_COLUMNS,
+           "entities": ["doc_id", "label", "canonical"], "event_summary": None,
+           "actor_record": None},
+    "05": {"documents": _DOCUMENT_COLUMNS, "sentences": _SENTENCE_COLUMNS,
+           "tallies": ["doc_id", "sentence_id", "subject", "stance", "count", "total", "cue"],
+           "stances": _STANCE_COLUMNS, "event_summary": None, "actor_record": None},
+}
+# Columns with few distinct values, read as pandas categories (an int8/int16 code per row
+# instead of a Python string); the integer columns of the contract are read as Int32.
+CATEGORY_COLUMNS = frozenset({"label", "canonical", "subject", "stance", "actor", "actor_label",
+                              "target", "status", "outlet", "kind", "cue", "subject_country"})
+
+
+def read_columns(out_dir: str | Path, table: str, columns: Sequence[str] | None = None,
+                 ) -> tuple[pd.DataFrame, str | None]:
+    """Read only ``columns`` of ``OUT/tables/<table>.csv``, with compact dtypes.
+
+    Low-cardinality text columns (:data:`CATEGORY_COLUMNS`) become categories and integer
+    columns ``Int32``; the other columns stay text, empty cells ``NA`` (as
+    :func:`helpers.contract.read_table`). Columns the file lacks are added empty.
+
+    Returns:
+        ``(frame, message)`` as :func:`read_optional`.
+    """
+    from helpers.contract import INTEGER_COLUMNS
+
+    if columns is None:
+        return read_optional(out_dir, table)
+    path = Path(out_dir) / "tables" / f"{table}.csv"
+    if not path.is_file():
+        df, msg = read_optional(out_dir, table)
+        return df.reindex(columns=list(columns)), msg
+    want = set(columns)
+    dtype = {c: ("Int32" if c in INTEGER_COLUMNS else
+                 "category" if c in CATEGORY_COLUMNS else str) for c in columns}
+    df = pd.read_csv(path, usecols=lambda c: c in want, dtype=dtype, keep_default_na=False,
+                     na_values=[""])
+    for c in columns:
+        if c not in df:
+            df[c] = pd.Series(pd.NA, index=df.index, dtype=dtype[c] if dtype[c] is not str
+                              else object)
+    return df[list(columns)], None
+
+
+def load_run(out_dir: str | Path, notebook: str | None = None,
+             ) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The tables notebooks 04 and 05 use, with stand-ins for the cross-document tables.
 
     A run folder written before ``event_summary.csv`` / ``actor_record.csv`` / ``speakers.csv``
     existed still draws: events then stand for themselves (one per report) and states' records
     are grouped by each document's own session and date. Each stand-in is announced.
 
+    Args:
+        out_dir: the run folder.
+        notebook: ``"04"`` or ``"05"``: read only the tables and columns that notebook uses
+            (:data:`NOTEBOOK_TABLES`), with compact dtypes; the others are empty frames.
+            None: every table, every column (as :func:`helpers.contract.read_table`).
+
     Returns:
         ``(tables, messages)``.
     """
+    names = ("documents", "sentences", "entities", "tallies", "events", "stances",
+             "event_summary", "actor_record", "speakers")
+    wanted: dict[str, list[str] | None] = ({n: None for n in names} if notebook is None
+                                           else NOTEBOOK_TABLES[notebook])
     tables: dict[str, pd.DataFrame] = {}
     messages: list[str] = []
-    for name in ("documents", "sentences", "entities", "tallies", "events", "stances",
-                 "event_summary", "actor_record", "speakers"):
-        df, msg = read_optional(out_dir, name)
+    for name in names:
+        if name not in wanted:
+            tables[name] = empty_table(name)
+            continue
+        df, msg = read_columns(out_dir, name, wanted[name])
         tables[name] = df
         if msg:
             messages.append(msg)
-    if not len(tables["event_summary"]) and len(tables["events"]):
-        tables["event_summary"] = event_summary_from_events(tables["events"],
-                                                            tables["documents"])
-        messages.append("event_summary.csv is missing or empty: each report in events.csv is "
-                        "drawn as its own event (nothing merged across documents).")
+    if not len(tables["event_summary"]):
+        if notebook is not None and "events" not in wanted:  # the stand-in needs events.csv
+            tables["events"], _ = read_optional(out_dir, "events")
+        if len(tables["events"]):
+            tables["event_summary"] = event_summary_from_events(tables["events"],
+                                                                tables["documents"])
+            messages.append("event_summary.csv is missing or empty: each report in events.csv "
+                            "is drawn as its own event (nothing merged across documents).")
+    if not len(tables["actor_record"]) and notebook is not None and "stances" not in wanted:
+        tables["stances"], _ = read_columns(out_dir, "stances", _STANCE_COLUMNS)
     if not len(tables["actor_record"]) and len(tables["stances"]):
         rec, ev = actor_record_from_stances(tables["stances"], tables["documents"])
         tables["actor_record"] = rec
