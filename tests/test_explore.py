@@ -188,3 +188,40 @@ def test_notebook_loads_read_only_the_columns_they_use(tmp_path: Path):
     assert int(t5["tallies"]["count"].iloc[0]) == 30
     full, _ = explore.load_run(tmp_path)
     assert "evidence" in full["stances"] and len(full["entities"]) == 1
+
+
+def test_streamed_sentences_give_what_the_table_gives(seed_run: Path, monkeypatch):
+    """Above SENTENCES_IN_MEMORY_BYTES, load_run(out, notebook) streams sentences.csv; every
+    use (themes, KWIC, documents for terms, evidence, dispersion) answers as with the table."""
+    from helpers import charts
+
+    whole, _ = explore.load_run(seed_run, "05")
+    assert isinstance(whole["sentences"], pd.DataFrame)
+    monkeypatch.setattr(explore, "SENTENCES_IN_MEMORY_BYTES", 0)
+    lazy, _ = explore.load_run(seed_run, "05")
+    assert isinstance(lazy["sentences"], explore.SentenceFile)
+    lazy["sentences"].chunksize = 7  # documents split across chunks
+    a, b = whole["sentences"], lazy["sentences"]
+    pd.testing.assert_frame_equal(explore.theme_shares(a), explore.theme_shares(b))
+    assert (explore.theme_shares(a).groupby("theme")["sentences"].sum() == len(a)).all()
+    pd.testing.assert_frame_equal(explore.kwic(a, "deleg"), explore.kwic(b, "deleg"))
+    assert len(explore.kwic(b, "deleg", limit=3)) == 3
+    terms = ["delegations", "resolution"]
+    docs = explore.documents_for_terms(a, terms, n=3)
+    assert docs and explore.documents_for_terms(b, terms, n=3) == docs
+    pd.testing.assert_frame_equal(explore.sentences_of(a, docs[:1]).reset_index(drop=True),
+                                  explore.sentences_of(b, docs[:1]))
+    sel = explore.default_selection(whole)
+    ev = [explore.event_evidence(sel["event"], t["event_summary"], t["tallies"],
+                                 t["sentences"], t["stances"]) for t in (whole, lazy)]
+    assert len(ev[0]) and ev[0].equals(ev[1])
+    figs = [charts.dispersion(s, terms, docs, whole["documents"]) for s in (a, b)]
+    pd.testing.assert_frame_equal(figs[0].tallybook_data, figs[1].tallybook_data)
+    for f in figs:
+        plt_close(f)
+
+
+def plt_close(fig) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

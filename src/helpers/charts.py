@@ -704,7 +704,8 @@ def themes_by_country_year(themes: pd.DataFrame, documents: pd.DataFrame | None 
 
 # --------------------------------------------------------------------------- 6 dispersion
 
-def dispersion(sentences: pd.DataFrame, terms: Sequence[str], doc_ids: Sequence[str],
+def dispersion(sentences: pd.DataFrame | explore.SentenceFile, terms: Sequence[str],
+               doc_ids: Sequence[str],
                documents: pd.DataFrame | None = None) -> Figure:
     """Where each term occurs in each of a chosen handful of documents (at most 8), by position
     in the document; only terms that occur in them are drawn, the others are named."""
@@ -713,7 +714,7 @@ def dispersion(sentences: pd.DataFrame, terms: Sequence[str], doc_ids: Sequence[
     base = "Where the terms occur"
     terms = [t for t in dict.fromkeys(terms) if t]
     doc_ids = list(dict.fromkeys(doc_ids))[:8]
-    s = sentences[sentences["doc_id"].isin(set(doc_ids))] if len(sentences) else sentences
+    s = explore.sentences_of(sentences, doc_ids)
     hits = []
     for term in terms:
         pat = re.compile(rf"\b{re.escape(term)}", re.IGNORECASE)  # the term at a word start

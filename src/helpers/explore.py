@@ -61,6 +61,66 @@ def split_list(cell: object) -> list[str]:
     return [p for p in _LIST_SEP.split(str(cell).strip()) if p]
 
 
+class SentenceFile:
+    """``sentences.csv`` of a run, read in chunks instead of held in memory.
+
+    A run of 100,000 articles has about a million sentences (~210 MB of text); what notebooks
+    04 and 05 do with them is a pass over every sentence (themes, keyword in context, the
+    documents where terms occur) or the sentences of a few documents (evidence, dispersion),
+    so a streaming pass with only the needed columns does. Functions that take sentences
+    accept this or a DataFrame (see :func:`sentence_chunks`, :func:`sentences_of`).
+
+    Attributes:
+        path: the CSV file.
+        chunksize: rows per chunk.
+    """
+
+    def __init__(self, path: str | Path, chunksize: int = 100_000) -> None:
+        self.path = Path(path)
+        self.chunksize = chunksize
+
+    def __repr__(self) -> str:
+        return f"SentenceFile({str(self.path)!r})"
+
+    def chunks(self, columns: Sequence[str]) -> Iterable[pd.DataFrame]:
+        """The rows, ``chunksize`` at a time, with only ``columns`` (compact dtypes)."""
+        from helpers.contract import INTEGER_COLUMNS
+
+        want = set(columns)
+        dtype = {c: "Int32" if c in INTEGER_COLUMNS else str for c in columns}
+        with pd.read_csv(self.path, usecols=lambda c: c in want, dtype=dtype,
+                         keep_default_na=False, na_values=[""],
+                         chunksize=self.chunksize) as reader:
+            for chunk in reader:
+                yield chunk[list(columns)]
+
+
+def sentence_chunks(sentences: pd.DataFrame | SentenceFile | None,
+                    columns: Sequence[str]) -> Iterable[pd.DataFrame]:
+    """The sentences in chunks: a DataFrame as one chunk, a :class:`SentenceFile` streamed."""
+    if isinstance(sentences, SentenceFile):
+        yield from sentences.chunks(columns)
+    elif sentences is not None and len(sentences):
+        yield sentences
+
+
+def sentences_of(sentences: pd.DataFrame | SentenceFile | None,
+                 doc_ids: Iterable[str]) -> pd.DataFrame:
+    """The sentences of the given documents (in file order), every column the source has."""
+    docs = set(doc_ids)
+    if isinstance(sentences, SentenceFile):
+        parts = [c[c["doc_id"].isin(docs)] for c in sentences.chunks(_SENTENCE_COLUMNS)]
+        return (pd.concat(parts, ignore_index=True) if parts
+                else pd.DataFrame(columns=_SENTENCE_COLUMNS))
+    if sentences is None or not len(sentences):
+        return empty_table("sentences") if sentences is None else sentences
+    return sentences[sentences["doc_id"].isin(docs)]
+
+
+# sentences.csv larger than this is streamed (SentenceFile) by load_run(out, notebook)
+SENTENCES_IN_MEMORY_BYTES = 64 << 20
+
+
 # --------------------------------------------------------------------------- names
 
 def country_name(code: object) -> str:
@@ -334,22 +394,33 @@ def sentence_themes(text: str) -> list[str]:
     return [t for t, pat in theme_dictionary().items() if pat.search(text)]
 
 
-def theme_shares(sentences: pd.DataFrame, themes: Iterable[str] | None = None) -> pd.DataFrame:
+def theme_shares(sentences: pd.DataFrame | SentenceFile,
+                 themes: Iterable[str] | None = None) -> pd.DataFrame:
     """Share of each document's sentences that touch each theme (long format:
-    ``doc_id, theme, sentences, matched, share``)."""
+    ``doc_id, theme, sentences, matched, share``). A :class:`SentenceFile` is read in chunks."""
     cols = ["doc_id", "theme", "sentences", "matched", "share"]
     themes = list(themes or theme_dictionary())
-    if sentences is None or not len(sentences):
+    n: pd.Series | None = None
+    k: dict[str, pd.Series] = {}
+    for chunk in sentence_chunks(sentences, ["doc_id", "text"]):
+        chunk = chunk[chunk["doc_id"].notna()]
+        text = chunk["text"].fillna("").astype(str).tolist()
+        matrix = sentence_theme_matrix(text, themes)
+        doc = chunk["doc_id"].astype(str).to_numpy()
+        c_n = pd.Series(1, index=doc).groupby(level=0, sort=True).sum()
+        n = c_n if n is None else n.add(c_n, fill_value=0)
+        for th in themes:
+            c_k = pd.Series(matrix[th], index=doc).groupby(level=0, sort=True).sum()
+            k[th] = c_k if th not in k else k[th].add(c_k, fill_value=0)
+    if n is None or not len(n):
         return pd.DataFrame(columns=cols)
-    text = sentences["text"].fillna("").astype(str).tolist()
-    matrix = sentence_theme_matrix(text, themes)
-    n = sentences.groupby("doc_id", sort=True).size()
+    n = n.sort_index()
     parts = []
     for th in themes:
-        k = pd.Series(matrix[th], index=sentences.index).groupby(sentences["doc_id"]).sum()
-        k = k.reindex(n.index, fill_value=0)
-        parts.append(pd.DataFrame({"doc_id": n.index, "theme": th, "sentences": n.to_numpy(),
-                                   "matched": k.to_numpy().astype(int)}))
+        matched = k[th].reindex(n.index, fill_value=0)
+        parts.append(pd.DataFrame({"doc_id": n.index.to_numpy(), "theme": th,
+                                   "sentences": n.to_numpy().astype(int),
+                                   "matched": matched.to_numpy().astype(int)}))
     out = pd.concat(parts, ignore_index=True)
     out["share"] = (out["matched"] / out["sentences"]).round(4)
     return out.sort_values(["doc_id", "theme"], kind="mergesort").reset_index(drop=True)[cols]
@@ -370,7 +441,7 @@ def themes_by_group(shares: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFra
 
 # --------------------------------------------------------------------------- text
 
-def kwic(sentences: pd.DataFrame, term: str, *, width: int = 60,
+def kwic(sentences: pd.DataFrame | SentenceFile, term: str, *, width: int = 60,
          limit: int | None = None) -> pd.DataFrame:
     """Keyword in context: every occurrence of ``term`` (case-insensitive, word start).
 
@@ -379,12 +450,13 @@ def kwic(sentences: pd.DataFrame, term: str, *, width: int = 60,
     at most ``limit`` rows when given.
     """
     cols = ["doc_id", "sentence_id", "start", "left", "match", "right"]
-    if not term or sentences is None or not len(sentences):
+    if not term:
         return pd.DataFrame(columns=cols)
     pat = re.compile(rf"\b{re.escape(term)}\w*", re.IGNORECASE)  # the term as a word start
-    cand = sentences[sentences["text"].fillna("").str.contains(pat)]
     out = []
-    for r in cand.itertuples():
+    for r in (r for chunk in sentence_chunks(sentences, ["doc_id", "sentence_id", "start",
+                                                          "text"])
+              for r in chunk[chunk["text"].fillna("").str.contains(pat)].itertuples()):
         for m in pat.finditer(r.text):
             left = r.text[max(0, m.start() - width):m.start()]
             right = r.text[m.end():m.end() + width]
@@ -440,7 +512,8 @@ def highlight_html(text: str, numbers: Iterable[tuple[int, int]] = (),
 
 
 def event_evidence(event_id: str, summary: pd.DataFrame, tallies: pd.DataFrame,
-                   sentences: pd.DataFrame, stances: pd.DataFrame | None = None) -> pd.DataFrame:
+                   sentences: pd.DataFrame | SentenceFile,
+                   stances: pd.DataFrame | None = None) -> pd.DataFrame:
     """The sentences behind one event's figures and positions, with the marks to show.
 
     Returns:
@@ -452,7 +525,7 @@ def event_evidence(event_id: str, summary: pd.DataFrame, tallies: pd.DataFrame,
     if not len(row):
         return pd.DataFrame(columns=cols)
     docs = set(split_list(row["doc_ids"].iloc[0]))
-    sub = sentences[sentences["doc_id"].isin(docs)]
+    sub = sentences_of(sentences, docs)
     keys = zip(sub["doc_id"], sub["sentence_id"], strict=True)
     sent = dict(zip(keys, sub["text"], strict=True))
     out = []
@@ -503,16 +576,20 @@ def state_record(actor: str, actor_record: pd.DataFrame,
     })[cols]
 
 
-def documents_for_terms(sentences: pd.DataFrame, terms: Sequence[str], *, n: int = 5
+def documents_for_terms(sentences: pd.DataFrame | SentenceFile, terms: Sequence[str], *,
+                        n: int = 5
                         ) -> list[str]:
     """The ``n`` documents where the terms occur most (ties by doc_id), for a dispersion plot."""
     terms = [t for t in terms if t]
-    if not terms or sentences is None or not len(sentences):
+    if not terms:
         return []
     # any of the terms at a word start
     pat = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + ")", re.IGNORECASE)
-    hits = sentences["text"].fillna("").str.count(pat)
-    per_doc = hits.groupby(sentences["doc_id"]).sum()
+    per_doc = pd.Series(dtype="int64")
+    for chunk in sentence_chunks(sentences, ["doc_id", "text"]):
+        hits = chunk["text"].fillna("").str.count(pat)
+        hits.index = chunk["doc_id"].astype(str).to_numpy()
+        per_doc = per_doc.add(hits[hits > 0].groupby(level=0).sum(), fill_value=0)
     per_doc = per_doc[per_doc > 0]
     return sorted(per_doc.index, key=lambda d: (-per_doc[d], d))[:n]
 
@@ -596,6 +673,11 @@ def load_run(out_dir: str | Path, notebook: str | None = None,
     for name in names:
         if name not in wanted:
             tables[name] = empty_table(name)
+            continue
+        path = Path(out_dir) / "tables" / f"{name}.csv"
+        if (name == "sentences" and notebook is not None and path.is_file()
+                and path.stat().st_size > SENTENCES_IN_MEMORY_BYTES):
+            tables[name] = SentenceFile(path)  # type: ignore[assignment]
             continue
         df, msg = read_columns(out_dir, name, wanted[name])
         tables[name] = df
