@@ -434,3 +434,45 @@ def test_a_failure_stops_the_notebooks_after_it(tmp_path: Path, capsys):
     assert m["notebooks"][2]["error"] == "stopped: 02_bad.ipynb failed"
     assert not (out / "notebooks" / "03_side.ipynb").exists()
     assert not list((out / "notebooks").glob(".*"))
+
+
+def test_notebook_imports_are_read_from_the_code_cells(tmp_path: Path):
+    from helpers.pipeline import notebook_imports
+
+    nb = _notebook(tmp_path / "01_x.ipynb", 'out_dir = "out"',
+                   "import json, os.path as osp\nfrom helpers import charts, explore  # both\n"
+                   "def f():\n    import csv\n    from . import y",
+                   "from collections import (OrderedDict)\nx = 'import re'")
+    assert notebook_imports(nb) == ["json", "os.path", "helpers", "helpers.charts",
+                                    "helpers.explore", "collections",
+                                    "collections.OrderedDict"]
+
+
+@pytest.mark.slow
+def test_prestarted_kernel_leaves_no_trace_in_the_notebook(tmp_path: Path):
+    """A kernel started (and warmed up with the notebook's imports) before its turn runs the
+    notebook as a fresh kernel does: execution counts from 1, the same names bound; only the
+    modules were imported ahead."""
+    from helpers.pipeline import NotebookJob, run_notebook
+
+    src = _notebook(tmp_path / "nbs" / "01_x.ipynb", 'out_dir = "out"',
+                    "import sys\nprint('colorsys' in sys.modules)",
+                    "import colorsys",
+                    "print(sorted(k for k in globals() if not k.startswith('_')))")
+    cold = tmp_path / "cold" / "01_x.ipynb"
+    run_notebook(src, cold, {"out_dir": "out"}, cwd=src.parent)
+    warm = tmp_path / "warm" / "01_x.ipynb"
+    job = NotebookJob(src, warm, {"out_dir": "out"}, cwd=src.parent).prestart()
+    time.sleep(3)  # the kernel starts and imports meanwhile
+    job.start()
+    while not job.done():
+        time.sleep(0.05)
+    assert job.finish().status == "ok"
+    runs = [[c for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code"]
+            for p in (cold, warm)]
+    for code in runs:
+        assert [c.execution_count for c in code] == [1, 2, 3, 4, 5]
+    assert runs[0][2].outputs[0]["text"] == "False\n"
+    assert runs[1][2].outputs[0]["text"] == "True\n"  # imported ahead
+    assert runs[0][4].outputs[0]["text"] == runs[1][4].outputs[0]["text"]
+    assert "colorsys" in runs[1][4].outputs[0]["text"]

@@ -444,6 +444,63 @@ def _kernel_log_lines(path: Path) -> list[str]:
     return [ln for ln in text.splitlines() if ln.strip() and not KERNEL_NOISE.search(ln)]
 
 
+# A top-level import statement in a code cell: "import a, b.c as d" or "from a.b import c, d".
+_IMPORT_LINE = re.compile(r"^(?:import\s+([\w., ]+?)|from\s+([\w.]+)\s+import\s+\(?([\w, ]+?)\)?)"
+                          r"\s*(?:#.*)?$", re.MULTILINE)
+
+
+def notebook_imports(notebook: Path) -> list[str]:
+    """The modules a notebook's code cells import at top level (``from a import b`` gives
+    ``a`` and ``a.b``, which may or may not be a module), in order, each once."""
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return []
+    found: list[str] = []
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        src = "".join(cell.get("source", []))
+        for m in _IMPORT_LINE.finditer(src):
+            if m.group(1):
+                found += [p.split(" as ")[0].strip() for p in m.group(1).split(",")]
+            else:
+                names = [p.split(" as ")[0].strip() for p in m.group(3).split(",")]
+                found += [m.group(2), *(f"{m.group(2)}.{n}" for n in names if n)]
+    return list(dict.fromkeys(f for f in found if f and not f.startswith(".")))
+
+
+async def _awaited(awaitable: Any) -> Any:
+    """``await`` it (for jupyter_core's run_sync, which takes coroutine functions)."""
+    return await awaitable
+
+
+def _warm_up(km: Any, modules: list[str], timeout: float = 120) -> None:
+    """Import ``modules`` in the kernel, silently: no name is bound in its namespace, nothing
+    is recorded in its history, the execution count does not move; a module that fails to
+    import is skipped (the notebook's own import then says why)."""
+    if not modules:
+        return
+    from jupyter_core.utils import run_sync
+
+    code = ("exec(compile(" + repr(
+        "import importlib\n"
+        f"for _m in {modules!r}:\n"
+        "    try:\n"
+        "        importlib.import_module(_m)\n"
+        "    except Exception:\n"
+        "        pass\n") + ", '<tallybook warm-up>', 'exec'), {})")
+    kc = km.client()
+    kc.start_channels()
+    try:
+        run_sync(_awaited)(kc.wait_for_ready(timeout=timeout))
+        run_sync(_awaited)(kc.execute_interactive(code, silent=True, store_history=False,
+                                                  timeout=timeout,
+                                                  output_hook=lambda msg: None))
+    finally:
+        kc.stop_channels()
+
+
 class NotebookJob:
     """One notebook executing in a worker thread (papermill), started and collected apart.
 
@@ -466,9 +523,11 @@ class NotebookJob:
         self.tmp = ""
         self.kdir = Path()
         self.t0 = 0.0
+        self.prestarted = False
+        self.cancelled = False
+        self._go: Any = None
 
-    def start(self) -> NotebookJob:
-        """Start executing (returns at once)."""
+    def _launch(self) -> None:
         import threading
 
         self.dest.parent.mkdir(parents=True, exist_ok=True)
@@ -476,25 +535,62 @@ class NotebookJob:
                                         dir=self.dest.parent)
         os.close(fd)
         self.kdir = Path(tempfile.mkdtemp(prefix="tb-"))  # short: Unix socket paths are limited
-        self.t0 = time.perf_counter()
+        self._go = threading.Event()
         self.worker = threading.Thread(target=self._work, name=f"papermill {self.src.name}",
                                        daemon=True)
         self.worker.start()
+
+    def prestart(self) -> NotebookJob:
+        """Start the kernel now and import the modules the notebook imports, then wait:
+        :meth:`start` executes the notebook on this kernel (returns at once).
+
+        Used for the next notebook while the current one runs, so its kernel start-up and
+        imports overlap the work before it. The warm-up runs silently (no execution count,
+        no history) and binds no name in the kernel's namespace.
+        """
+        self.prestarted = True
+        self._launch()
+        return self
+
+    def start(self) -> NotebookJob:
+        """Start executing (returns at once)."""
+        self.t0 = time.perf_counter()
+        if self.worker is None:
+            self._launch()
+        self._go.set()
         return self
 
     def _work(self) -> None:
         import papermill as pm
 
+        km = None
         try:
+            km_class = _recording_kernel_manager(self.kernels, self.kdir / "kernel.log",
+                                                 self.cwd)
+            config = _kernel_config(self.kdir)
+            if self.prestarted:
+                from jupyter_core.utils import run_sync
+
+                km = km_class(kernel_name=self.kernel_name, config=config)
+                run_sync(_awaited)(km.start_kernel())
+                _warm_up(km, notebook_imports(self.src))
+            self._go.wait()
+            if self.cancelled:
+                return
             # no cwd= for papermill: it would chdir the whole process, which notebooks
             # running side by side must not do; the kernel manager starts the kernel there
             pm.execute_notebook(str(self.src), self.tmp, parameters=self.parameters,
                                 kernel_name=self.kernel_name, progress_bar=False,
-                                log_output=False, config=_kernel_config(self.kdir),
-                                kernel_manager_class=_recording_kernel_manager(
-                                    self.kernels, self.kdir / "kernel.log", self.cwd))
+                                log_output=False, config=config, kernel_manager_class=km_class,
+                                **({"km": km} if km is not None else {}))
         except BaseException as exc:
             self.outcome["error"] = exc
+        finally:
+            if km is not None and not self.cancelled:  # nbclient leaves a given kernel running
+                with contextlib.suppress(Exception):
+                    from jupyter_core.utils import run_sync
+
+                    run_sync(_awaited)(km.shutdown_kernel())
 
     def done(self) -> bool:
         """Whether the notebook has finished (ok or not)."""
@@ -507,6 +603,9 @@ class NotebookJob:
 
     def stop(self) -> None:
         """Stop the kernel, wait for the worker, and remove what it wrote (nothing is kept)."""
+        self.cancelled = True
+        if self._go is not None:
+            self._go.set()
         for km in self.kernels:
             _stop_kernel(km)
         if self.worker is not None:
@@ -592,11 +691,12 @@ MAX_PARALLEL = 2
 
 def _run_scheduled(names: list[str], needs: dict[str, list[str]], *, out: Path,
                    manifest: dict[str, Any], run_one: Any, parameters: dict[str, Any],
-                   collect: Any, html: bool, quiet: bool) -> None:
+                   collect: Any, html: bool, quiet: bool, prestart: bool = True) -> None:
     """Execute ``names``, each once the notebooks it needs have finished, and record them.
 
     The manifest lists the notebooks in their order, each ``running`` from its start; the
     progress lines come one per notebook, in notebook order, whatever order they finish in.
+    While notebooks run, the kernel of the next one is started (:meth:`NotebookJob.prestart`).
     The HTML copies are written in a background thread while the next notebooks run. When a
     notebook fails, nothing new starts, the notebooks after it that are running are stopped
     (``stopped``), those before it finish, and the first failure in notebook order is raised.
@@ -610,6 +710,7 @@ def _run_scheduled(names: list[str], needs: dict[str, list[str]], *, out: Path,
     order = {n: i for i, n in enumerate(names)}
     entries: dict[str, dict[str, Any]] = {}
     running: dict[str, NotebookJob] = {}
+    spares: dict[str, NotebookJob] = {}  # prestarted: kernel up, waiting for their turn
     done: set[str] = set()
     lines: dict[str, str] = {}
     failures: dict[str, NotebookFailed] = {}
@@ -639,7 +740,11 @@ def _run_scheduled(names: list[str], needs: dict[str, list[str]], *, out: Path,
                     entries[name] = {"name": name, "status": "running",
                                      "parameters": parameters[name]}
                     save()
-                    running[name] = run_one(name).start()
+                    running[name] = (spares.pop(name, None) or run_one(name)).start()
+                # the next notebook's kernel starts (and imports) while these run
+                upcoming = [n for n in names if n not in entries and n not in spares]
+                if upcoming and not spares and prestart:
+                    spares[upcoming[0]] = run_one(upcoming[0]).prestart()
             else:  # stop what a sequential run would not have started
                 later = [n for n in running if order[n] > order[first_failure]]
                 if later:  # papermill would log the stopped kernel's death as an error
@@ -680,10 +785,12 @@ def _run_scheduled(names: list[str], needs: dict[str, list[str]], *, out: Path,
         for f in exports:
             f.result()  # an HTML copy that could not be written fails the run
     except BaseException:
-        for job in running.values():
+        for job in [*running.values(), *spares.values()]:
             job.stop()
         exporter.shutdown(wait=True, cancel_futures=True)
         raise
+    for job in spares.values():  # a failure left them waiting
+        job.stop()
     exporter.shutdown(wait=True)
     if failures:
         first = min(failures, key=order.__getitem__)
