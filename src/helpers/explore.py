@@ -295,12 +295,22 @@ def mentions_by_group(entities: pd.DataFrame, documents: pd.DataFrame, *,
     if not len(e):
         return pd.DataFrame(columns=cols)
     grp = doc_group(documents)
-    e = e.assign(group=e["doc_id"].map(grp).fillna("country ? year ?"))
+    e = e.assign(group=map_values(e["doc_id"], grp, "country ? year ?"))
     out = (e.groupby(["canonical", "label", "group"], sort=True).size()
            .rename("mentions").reset_index().rename(columns={"canonical": "entity"}))
     out["entity"] = [country_name(c) if lab == "COUNTRY" else str(c)
                      for c, lab in zip(out["entity"], out["label"], strict=True)]
     return out[cols]
+
+
+def map_values(values: pd.Series, mapping: pd.Series, missing: str) -> np.ndarray:
+    """``values.map(mapping)`` with ``missing`` where there is no entry, as text; a category
+    column is mapped once per category (no string per row is made)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = pd.Series(values.cat.categories.astype(str)).map(mapping).fillna(missing)
+        out = np.append(cats.to_numpy(dtype=object), missing)  # code -1 (missing) -> last
+        return out[values.cat.codes.to_numpy()]
+    return values.map(mapping).fillna(missing).to_numpy(dtype=object)
 
 
 @lru_cache(maxsize=1)
@@ -605,15 +615,23 @@ _STANCE_COLUMNS = ["doc_id", "sentence_id", "actor", "actor_label", "stance", "t
 NOTEBOOK_TABLES: dict[str, dict[str, list[str] | None]] = {
     "04": {"documents": _DOCUMENT_COLUMNS, "sentences": _SENTENCE_COLUMNS,
            "entities": ["doc_id", "label", "canonical"], "event_summary": None,
-           "actor_record": None},
+           "actor_record": COLUMNS["actor_record"]},
     "05": {"documents": _DOCUMENT_COLUMNS, "sentences": _SENTENCE_COLUMNS,
            "tallies": ["doc_id", "sentence_id", "subject", "stance", "count", "total", "cue"],
-           "stances": _STANCE_COLUMNS, "event_summary": None, "actor_record": None},
+           "stances": _STANCE_COLUMNS, "event_summary": None,
+           "actor_record": COLUMNS["actor_record"]},
 }
 # Columns with few distinct values, read as pandas categories (an int8/int16 code per row
 # instead of a Python string); the integer columns of the contract are read as Int32.
 CATEGORY_COLUMNS = frozenset({"label", "canonical", "subject", "stance", "actor", "actor_label",
                               "target", "status", "outlet", "kind", "cue", "subject_country"})
+# Per table, more columns read as categories: the document of each of millions of rows, and
+# the event of each state's record.
+TABLE_CATEGORY_COLUMNS = {"entities": {"doc_id"}, "tallies": {"doc_id"},
+                          "stances": {"doc_id"}, "actor_record": {"event_id"}}
+# Columns kept as text even where CATEGORY_COLUMNS says otherwise: the charts fill their
+# missing cells with "" (which a category column would refuse).
+TABLE_TEXT_COLUMNS = {"actor_record": {"subject_country"}}
 
 
 def read_columns(out_dir: str | Path, table: str, columns: Sequence[str] | None = None,
@@ -636,8 +654,10 @@ def read_columns(out_dir: str | Path, table: str, columns: Sequence[str] | None 
         df, msg = read_optional(out_dir, table)
         return df.reindex(columns=list(columns)), msg
     want = set(columns)
-    dtype = {c: ("Int32" if c in INTEGER_COLUMNS else
-                 "category" if c in CATEGORY_COLUMNS else str) for c in columns}
+    cats = ((CATEGORY_COLUMNS | TABLE_CATEGORY_COLUMNS.get(table, set()))
+            - TABLE_TEXT_COLUMNS.get(table, set()))
+    dtype = {c: ("Int32" if c in INTEGER_COLUMNS else "category" if c in cats else str)
+             for c in columns}
     df = pd.read_csv(path, usecols=lambda c: c in want, dtype=dtype, keep_default_na=False,
                      na_values=[""])
     for c in columns:
