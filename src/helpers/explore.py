@@ -354,12 +354,25 @@ def _theme_index() -> dict[str, tuple[frozenset[str], tuple[str, ...], frozenset
     return {k: (frozenset(w), tuple(sorted(pr)), frozenset(f)) for k, (w, pr, f) in out.items()}
 
 
+@lru_cache(maxsize=1)
+def _phrase_regex() -> dict[str, re.Pattern[str]]:
+    """Per theme, one alternation of only its phrase (and hyphenated) patterns: what the
+    word lookup of :func:`sentence_theme_matrix` leaves to confirm by regex."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in rows("themes.csv"):
+        p = r["pattern"].lower().strip()
+        if not (_WORD_RUN.fullmatch(p) or (p.endswith("*") and _WORD_RUN.fullmatch(p[:-1]))):
+            out[r["theme"]].append(_pattern_regex(r["pattern"]))
+    return {k: re.compile(r"\b(?:" + "|".join(v) + r")\b", re.IGNORECASE)
+            for k, v in out.items()}
+
+
 def sentence_theme_matrix(texts: Sequence[str], themes: Sequence[str]) -> dict[str, np.ndarray]:
     """For each theme, whether each text touches it — the same answer as the theme's regex,
     found by looking the texts' words up once each in a vocabulary (fast on hundreds of
     thousands of sentences, where a regex scan per theme is not)."""
     index = _theme_index()
-    regex = theme_dictionary()
+    regex = _phrase_regex()  # words are looked up; only phrases need a regex
     bit = {t: 1 << i for i, t in enumerate(themes)}
     memo: dict[str, tuple[int, int]] = {}
 
