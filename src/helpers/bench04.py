@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -259,11 +260,22 @@ def _vm_hwm_mb(pid: int) -> float:
     return 0.0
 
 
-def run_measured(notebook: Path, out: Path) -> tuple[float, float]:
-    """Run one notebook on ``out`` as the runner does; its seconds and its kernel's peak RSS.
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, 0 if unknown (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def run_measured(notebook: Path, out: Path) -> tuple[float, float, float]:
+    """Run one notebook on ``out`` as the runner does: its wall seconds, its kernel's peak RSS
+    in MB and the kernel's CPU seconds (what a loaded machine does not inflate).
 
     The peak is the kernel's own high-water mark (``VmHWM``), read while it runs, so 04 and 05
-    are measured apart (``RUSAGE_CHILDREN`` would only give the larger of the two).
+    are measured apart (``RUSAGE_CHILDREN`` would only give the larger of the two); the CPU
+    time is read at the same polls (up to 0.1 s short).
     """
     from helpers.pipeline import NotebookJob
 
@@ -271,19 +283,20 @@ def run_measured(notebook: Path, out: Path) -> tuple[float, float]:
                       cwd=notebook.parent)
     t0 = time.perf_counter()
     job.start()
-    peak = 0.0
+    peak = cpu = 0.0
     try:
         while not job.done():
             for km in job.kernels:
                 proc = getattr(getattr(km, "provisioner", None), "process", None)
                 if proc is not None:
                     peak = max(peak, _vm_hwm_mb(proc.pid))
+                    cpu = max(cpu, _cpu_seconds(proc.pid))
             job.worker.join(0.1)
     except BaseException:
         job.stop()
         raise
     job.finish()
-    return time.perf_counter() - t0, peak
+    return time.perf_counter() - t0, peak, cpu
 
 
 def run(n_articles: int, *, seed: int, inprocess: bool, keep: Path | None) -> dict:
@@ -308,8 +321,9 @@ def run(n_articles: int, *, seed: int, inprocess: bool, keep: Path | None) -> di
         from helpers import repo_root
 
         for name in ("04_compare", "05_explore"):
-            secs, peak = run_measured(repo_root() / "notebooks" / f"{name}.ipynb", out)
-            notebooks[name[:2]] = {"seconds": round(secs, 1), "peak_rss_mb": round(peak, 0)}
+            secs, peak, cpu = run_measured(repo_root() / "notebooks" / f"{name}.ipynb", out)
+            notebooks[name[:2]] = {"seconds": round(secs, 1), "peak_rss_mb": round(peak, 0),
+                                   "cpu_seconds": round(cpu, 1)}
     seconds = time.perf_counter() - t0
     result = {
         "articles": n_articles, "seed": seed, "rows": sizes,
@@ -318,6 +332,8 @@ def run(n_articles: int, *, seed: int, inprocess: bool, keep: Path | None) -> di
         "generate_seconds": round(gen, 1),
         "notebook_04_seconds": notebooks.get("04", {}).get("seconds", round(seconds, 1)),
         "notebook_05_seconds": notebooks.get("05", {}).get("seconds"),
+        "kernel_cpu_seconds_04": notebooks.get("04", {}).get("cpu_seconds"),
+        "kernel_cpu_seconds_05": notebooks.get("05", {}).get("cpu_seconds"),
         "mode": "in process" if inprocess else "runner's kernels (one child process each)",
         "peak_rss_mb_kernel_04": notebooks.get("04", {}).get("peak_rss_mb"),
         "peak_rss_mb_kernel_05": notebooks.get("05", {}).get("peak_rss_mb"),
