@@ -70,8 +70,9 @@ bench: $(STAMP) ## tokens per second of each stage on the seeds repeated to BENC
 
 N ?= 10000
 # make bench-04 N=10000: synthetic run tables for N articles (fixed seed), then notebook 04 on
-# them through papermill; prints seconds and peak memory as JSON, fails beyond 30 s or 1 GB.
-bench-04: $(STAMP) ## time and peak memory of notebook 04 on synthetic tables of N articles
+# them as the runner does, then notebook 05; prints seconds and peak memory of each as JSON,
+# fails beyond 30 s (04) or 1 GB (either kernel).
+bench-04: $(STAMP) ## time and peak memory of notebooks 04 and 05 on synthetic tables of N articles
 	$(BIN)/python -m helpers.bench04 --articles $(N)
 
 # make bench-scale N=10000: N generated articles (kept in reports/bench-scale), the pipeline

@@ -150,3 +150,78 @@ def test_explorer_widgets_redraw_on_selection():
     word = box.children[6]
     word.value = "nothingatall"
     assert "does not occur" in box.children[7].value
+
+
+def test_notebook_loads_read_only_the_columns_they_use(tmp_path: Path):
+    """load_run(out, "04"/"05"): only that notebook's tables and columns, text columns with few
+    values as categories and integers as Int32; the tables it does not read are empty."""
+    from helpers.contract import write_table
+
+    write_table(tmp_path, "documents", [{"doc_id": f"d{i}", "source_file": f"d{i}.txt",
+                                         "status": "ok", "outlet": "Post",
+                                         "subject_country": "KHM", "title": "x" * 50}
+                                        for i in range(3)])
+    write_table(tmp_path, "sentences", [{"doc_id": "d1", "sentence_id": 1, "paragraph_id": 1,
+                                         "start": 0, "end": 19, "text": "Thirty delegations."}])
+    write_table(tmp_path, "entities", [{"doc_id": "d1", "sentence_id": 1, "start": 0,
+                                        "end": 6, "text": "Thirty", "label": "COUNTRY",
+                                        "canonical": "KHM"}])
+    write_table(tmp_path, "stances", [{"doc_id": "d1", "sentence_id": 1, "actor": "CHN",
+                                       "actor_label": "COUNTRY", "stance": "supportive",
+                                       "target": "KHM", "cue": "backed",
+                                       "evidence": "China backed it."}])
+    write_table(tmp_path, "tallies", [{"doc_id": "d1", "sentence_id": 1,
+                                       "subject": "delegations", "stance": "all", "count": 30,
+                                       "kind": "dialogue", "evidence": "Thirty delegations."}])
+    t4, _ = explore.load_run(tmp_path, "04")
+    assert list(t4["sentences"].columns) == ["doc_id", "sentence_id", "start", "end", "text"]
+    assert str(t4["sentences"]["sentence_id"].dtype) == "Int32"
+    assert list(t4["entities"].columns) == ["doc_id", "label", "canonical"]
+    assert isinstance(t4["entities"]["label"].dtype, pd.CategoricalDtype)
+    assert "title" not in t4["documents"] and len(t4["documents"]) == 3
+    assert not len(t4["tallies"])  # 04 draws nothing from tallies
+    # actor_record.csv is missing: 04 still reads stances for the stand-in
+    assert t4["actor_record"]["actor"].tolist() == ["CHN"]
+    t5, _ = explore.load_run(tmp_path, "05")
+    assert not len(t5["entities"])
+    assert "evidence" not in t5["stances"] and "evidence" not in t5["tallies"]
+    assert int(t5["tallies"]["count"].iloc[0]) == 30
+    full, _ = explore.load_run(tmp_path)
+    assert "evidence" in full["stances"] and len(full["entities"]) == 1
+
+
+def test_streamed_sentences_give_what_the_table_gives(seed_run: Path, monkeypatch):
+    """Above SENTENCES_IN_MEMORY_BYTES, load_run(out, notebook) streams sentences.csv; every
+    use (themes, KWIC, documents for terms, evidence, dispersion) answers as with the table."""
+    from helpers import charts
+
+    whole, _ = explore.load_run(seed_run, "05")
+    assert isinstance(whole["sentences"], pd.DataFrame)
+    monkeypatch.setattr(explore, "SENTENCES_IN_MEMORY_BYTES", 0)
+    lazy, _ = explore.load_run(seed_run, "05")
+    assert isinstance(lazy["sentences"], explore.SentenceFile)
+    lazy["sentences"].chunksize = 7  # documents split across chunks
+    a, b = whole["sentences"], lazy["sentences"]
+    pd.testing.assert_frame_equal(explore.theme_shares(a), explore.theme_shares(b))
+    assert (explore.theme_shares(a).groupby("theme")["sentences"].sum() == len(a)).all()
+    pd.testing.assert_frame_equal(explore.kwic(a, "deleg"), explore.kwic(b, "deleg"))
+    assert len(explore.kwic(b, "deleg", limit=3)) == 3
+    terms = ["delegations", "resolution"]
+    docs = explore.documents_for_terms(a, terms, n=3)
+    assert docs and explore.documents_for_terms(b, terms, n=3) == docs
+    pd.testing.assert_frame_equal(explore.sentences_of(a, docs[:1]).reset_index(drop=True),
+                                  explore.sentences_of(b, docs[:1]))
+    sel = explore.default_selection(whole)
+    ev = [explore.event_evidence(sel["event"], t["event_summary"], t["tallies"],
+                                 t["sentences"], t["stances"]) for t in (whole, lazy)]
+    assert len(ev[0]) and ev[0].equals(ev[1])
+    figs = [charts.dispersion(s, terms, docs, whole["documents"]) for s in (a, b)]
+    pd.testing.assert_frame_equal(figs[0].tallybook_data, figs[1].tallybook_data)
+    for f in figs:
+        plt_close(f)
+
+
+def plt_close(fig) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

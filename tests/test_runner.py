@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -343,3 +344,135 @@ def test_readme_commands_run_from_anywhere(tmp_path: Path):
         assert res.returncode == 1, res.stderr
         assert res.stderr.strip() == f"tallybook: corpus folder not found: {tmp_path / 'missing'}"
         assert not (tmp_path / "o").exists()
+
+
+# --- notebooks side by side --------------------------------------------------------------
+
+# Waits (up to 60 s) for another notebook's file, so the run only ends if both ran at once.
+MEET_CELL = (
+    "import time\n"
+    "from pathlib import Path\n"
+    "Path(out_dir).mkdir(parents=True, exist_ok=True)\n"
+    "(Path(out_dir) / mine).write_text('here')\n"
+    "deadline = time.monotonic() + 60\n"
+    "while not (Path(out_dir) / theirs).exists():\n"
+    "    assert time.monotonic() < deadline, f'{theirs} never appeared'\n"
+    "    time.sleep(0.05)\n")
+
+
+def _needs(path: Path, *prefixes: str) -> None:
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["tallybook"] = {"needs": list(prefixes)}
+    nbformat.write(nb, path)
+
+
+def test_notebook_needs_default_to_every_earlier_one(tmp_path: Path):
+    from helpers.pipeline import notebook_needs
+
+    plain = _notebook(tmp_path / "04_a.ipynb", 'out_dir = "out"', "x = 1")
+    assert notebook_needs(plain, ["01_x", "02_y", "03_z"]) == ["01_x", "02_y", "03_z"]
+    side = _notebook(tmp_path / "05_b.ipynb", 'out_dir = "out"', "x = 1")
+    _needs(side, "01", "03")
+    assert notebook_needs(side, ["01_x", "02_y", "03_z", "04_a"]) == ["01_x", "03_z"]
+    # the repository's explorer runs beside 04_compare, after the stages
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    assert notebook_needs(root / "05_explore.ipynb", discover_notebooks(root)[:4]) == [
+        "01_clean.ipynb", "02_entities.ipynb", "03_tallies.ipynb"]
+
+
+@pytest.mark.slow
+def test_independent_notebooks_run_side_by_side_and_report_in_order(tmp_path: Path, capsys):
+    nbs = tmp_path / "nbs"
+    _notebook(nbs / "01_first.ipynb", 'out_dir = "out"', "x = 1")
+    # 02 cannot finish before 03 has started, and 03 ends first: lines still come 1, 2, 3
+    _notebook(nbs / "02_slow.ipynb", 'out_dir = "out"\nmine = "a"\ntheirs = "b"', MEET_CELL,
+              "time.sleep(1.5)")
+    _needs(_notebook(nbs / "03_side.ipynb", 'out_dir = "out"\nmine = "b"\ntheirs = "a"',
+                     MEET_CELL), "01")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    out = tmp_path / "out"
+    code = main(["--corpus", str(corpus), "--out", str(out), "--notebooks", str(nbs)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    lines = [ln for ln in err.splitlines() if "] 0" in ln]
+    assert [ln.split("] ")[1].split()[0] for ln in lines] == [
+        "01_first.ipynb", "02_slow.ipynb", "03_side.ipynb"]
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["status"] == "ok"
+    assert [(n["name"], n["status"]) for n in m["notebooks"]] == [
+        ("01_first.ipynb", "ok"), ("02_slow.ipynb", "ok"), ("03_side.ipynb", "ok")]
+    for name in ("01_first", "02_slow", "03_side"):
+        assert (out / "notebooks" / f"{name}.html").stat().st_size > 1000
+    assert not list((out / "notebooks").glob(".*"))
+
+
+@pytest.mark.slow
+def test_a_failure_stops_the_notebooks_after_it(tmp_path: Path, capsys):
+    nbs = tmp_path / "nbs"
+    _notebook(nbs / "01_first.ipynb", 'out_dir = "out"', "x = 1")
+    _notebook(nbs / "02_bad.ipynb", 'out_dir = "out"\nmine = "a"\ntheirs = "b"', MEET_CELL,
+              "raise ValueError('no tables')")
+    _needs(_notebook(nbs / "03_side.ipynb", 'out_dir = "out"',
+                     "import time\nfrom pathlib import Path\n"
+                     "(Path(out_dir) / 'b').write_text('here')\ntime.sleep(60)"), "01")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    out = tmp_path / "out"
+    t0 = time.monotonic()
+    code = main(["--corpus", str(corpus), "--out", str(out), "--notebooks", str(nbs),
+                 "--no-html"])
+    err = capsys.readouterr().err
+    assert code == 1 and time.monotonic() - t0 < 50  # 03 was stopped, not waited for
+    assert "02_bad.ipynb failed in cell 4 (In [4]): raise ValueError('no tables')" in err
+    assert re.search(r"\[2/3\] 02_bad\.ipynb +FAILED", err) and "03_side.ipynb " not in err
+    assert "Kernel died" not in err  # stopping 03 is no news to the user
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["status"] == "failed at 02_bad.ipynb"
+    assert [(n["name"], n["status"]) for n in m["notebooks"]] == [
+        ("01_first.ipynb", "ok"), ("02_bad.ipynb", "failed"), ("03_side.ipynb", "stopped")]
+    assert m["notebooks"][2]["error"] == "stopped: 02_bad.ipynb failed"
+    assert not (out / "notebooks" / "03_side.ipynb").exists()
+    assert not list((out / "notebooks").glob(".*"))
+
+
+def test_notebook_imports_are_read_from_the_code_cells(tmp_path: Path):
+    from helpers.pipeline import notebook_imports
+
+    nb = _notebook(tmp_path / "01_x.ipynb", 'out_dir = "out"',
+                   "import json, os.path as osp\nfrom helpers import charts, explore  # both\n"
+                   "def f():\n    import csv\n    from . import y",
+                   "from collections import (OrderedDict)\nx = 'import re'")
+    assert notebook_imports(nb) == ["json", "os.path", "helpers", "helpers.charts",
+                                    "helpers.explore", "collections",
+                                    "collections.OrderedDict"]
+
+
+@pytest.mark.slow
+def test_prestarted_kernel_leaves_no_trace_in_the_notebook(tmp_path: Path):
+    """A kernel started (and warmed up with the notebook's imports) before its turn runs the
+    notebook as a fresh kernel does: execution counts from 1, the same names bound; only the
+    modules were imported ahead."""
+    from helpers.pipeline import NotebookJob, run_notebook
+
+    src = _notebook(tmp_path / "nbs" / "01_x.ipynb", 'out_dir = "out"',
+                    "import sys\nprint('colorsys' in sys.modules)",
+                    "import colorsys",
+                    "print(sorted(k for k in globals() if not k.startswith('_')))")
+    cold = tmp_path / "cold" / "01_x.ipynb"
+    run_notebook(src, cold, {"out_dir": "out"}, cwd=src.parent)
+    warm = tmp_path / "warm" / "01_x.ipynb"
+    job = NotebookJob(src, warm, {"out_dir": "out"}, cwd=src.parent).prestart()
+    time.sleep(3)  # the kernel starts and imports meanwhile
+    job.start()
+    while not job.done():
+        time.sleep(0.05)
+    assert job.finish().status == "ok"
+    runs = [[c for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code"]
+            for p in (cold, warm)]
+    for code in runs:
+        assert [c.execution_count for c in code] == [1, 2, 3, 4, 5]
+    assert runs[0][2].outputs[0]["text"] == "False\n"
+    assert runs[1][2].outputs[0]["text"] == "True\n"  # imported ahead
+    assert runs[0][4].outputs[0]["text"] == runs[1][4].outputs[0]["text"]
+    assert "colorsys" in runs[1][4].outputs[0]["text"]

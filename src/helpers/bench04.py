@@ -1,18 +1,20 @@
-"""Benchmark of notebook 04 at scale: synthetic run tables for N articles, then the notebook.
+"""Benchmark of notebooks 04 and 05 at scale: synthetic run tables for N articles, then both.
 
 ``python -m helpers.bench04 --articles 10000`` (what ``make bench-04 N=10000`` calls) writes
 the tables a run of N articles would hold — documents, sentences, entities, tallies, events,
-stances, event_summary, actor_record, speakers — reproducibly (fixed seed, realistic sizes:
-about 25 sentences, 30 entity mentions and 4 stated positions per article, about five reports
-per event), then runs notebook 04 on them with papermill and reports wall seconds and the peak
-resident memory of the kernel (``resource.getrusage(RUSAGE_CHILDREN)``) as JSON. ``--inprocess``
-times the chart functions in this process instead (no Jupyter), for profiling.
+stances, event_summary, actor_record, speakers — reproducibly (fixed seed, sizes of a real run:
+about 10.5 sentences, 30 entity mentions, 9 stated positions and 6.6 tallies per article, the
+positions and tallies with their sentence as evidence, about five reports per event), then
+runs notebooks 04 and 05 on them as the runner does and reports, as JSON, the wall seconds of
+each and the peak resident memory of each one's kernel (its ``VmHWM``). ``--inprocess`` times
+04's chart functions in this process instead (no Jupyter), for profiling.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -89,8 +91,9 @@ def synthetic_tables(n_articles: int, *, seed: int = 20221005) -> dict[str, pd.D
         "n_chars": 0, "n_sentences": 0, "boilerplate_chars": 0, "title": "", "format": "text",
         "notes": "", "subject_country": [ev_country[e] for e in doc_event]})
 
-    # sentences: ~25 per article, ~25 words each
-    n_sent = rng.integers(12, 40, n_articles)
+    # sentences: ~10.5 per article, ~195 characters each (a real run of 10,000 articles has
+    # 107,000 sentences in 21 MB)
+    n_sent = rng.integers(5, 17, n_articles)
     sent_doc = np.repeat(np.arange(n_articles), n_sent)
     n_total = int(n_sent.sum())
     words = np.array(WORDS + FILLER * 3)  # theme words in about one word of ten
@@ -151,10 +154,23 @@ def synthetic_tables(n_articles: int, *, seed: int = 20221005) -> dict[str, pd.D
                                  "evidence": f"{k} delegations spoke.",
                                  "kind": ev_kind[e], "vote": "", "cue": "spoke"})
     events = pd.DataFrame(ev_rows)
-    tallies = pd.DataFrame(tal_rows)
+    # the other counts a document states (meetings, resolutions, votes, speakers), each with
+    # its sentence as evidence: ~6.6 tallies per article in all, ~260 bytes a row, as in a
+    # real run (66,000 rows and 17 MB for 10,000 articles)
+    n_other = int(n_articles * 5.5)
+    pick = rng.integers(0, n_total, n_other)
+    text_arr = np.array(texts, dtype=object)
+    other = pd.DataFrame({
+        "doc_id": sentences["doc_id"].to_numpy()[pick], "sentence_id": sid[pick],
+        "subject": rng.choice(["meetings", "resolutions", "votes", "speakers"], n_other),
+        "stance": "unspecified", "count": rng.integers(2, 60, n_other), "total": None,
+        "source": "", "evidence": text_arr[pick],
+        "kind": rng.choice(["dialogue", "vote", "review"], n_other), "vote": "", "cue": ""})
+    tallies = pd.concat([pd.DataFrame(tal_rows), other], ignore_index=True)
 
-    # stated positions: ~4 per article
-    n_st = n_articles * 4
+    # stated positions: ~9 per article, each with its sentence as evidence (a real run of
+    # 10,000 articles has 89,000 in 29 MB)
+    n_st = n_articles * 9
     st_doc = rng.integers(0, n_articles, n_st)
     is_bloc = rng.random(n_st) < 0.15
     actor = np.where(is_bloc, rng.choice(BLOCS, n_st), rng.choice(STATES, n_st, p=_zipf(
@@ -164,7 +180,8 @@ def synthetic_tables(n_articles: int, *, seed: int = 20221005) -> dict[str, pd.D
         "doc_id": np.array(doc_ids)[st_doc], "sentence_id": rng.integers(1, 12, n_st),
         "actor": actor, "actor_label": np.where(is_bloc, "BLOC", "COUNTRY"), "stance": stance,
         "target": np.array([ev_country[doc_event[i]] for i in st_doc]),
-        "cue": "said", "evidence": "The delegation said so.", "bloc_members": ""})
+        "cue": "said", "evidence": text_arr[rng.integers(0, n_total, n_st)],
+        "bloc_members": ""})
 
     # event_summary: one row per event with at least one document
     docs_by_event = documents.assign(e=doc_event).groupby("e")
@@ -232,8 +249,59 @@ def _peak_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def _vm_hwm_mb(pid: int) -> float:
+    """A process's peak resident memory so far (Linux ``VmHWM``), 0 if unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, 0 if unknown (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def run_measured(notebook: Path, out: Path) -> tuple[float, float, float]:
+    """Run one notebook on ``out`` as the runner does: its wall seconds, its kernel's peak RSS
+    in MB and the kernel's CPU seconds (what a loaded machine does not inflate).
+
+    The peak is the kernel's own high-water mark (``VmHWM``), read while it runs, so 04 and 05
+    are measured apart (``RUSAGE_CHILDREN`` would only give the larger of the two); the CPU
+    time is read at the same polls (up to 0.1 s short).
+    """
+    from helpers.pipeline import NotebookJob
+
+    job = NotebookJob(notebook, out / "notebooks" / notebook.name, {"out_dir": str(out)},
+                      cwd=notebook.parent)
+    t0 = time.perf_counter()
+    job.start()
+    peak = cpu = 0.0
+    try:
+        while not job.done():
+            for km in job.kernels:
+                proc = getattr(getattr(km, "provisioner", None), "process", None)
+                if proc is not None:
+                    peak = max(peak, _vm_hwm_mb(proc.pid))
+                    cpu = max(cpu, _cpu_seconds(proc.pid))
+            job.worker.join(0.1)
+    except BaseException:
+        job.stop()
+        raise
+    job.finish()
+    return time.perf_counter() - t0, peak, cpu
+
+
 def run(n_articles: int, *, seed: int, inprocess: bool, keep: Path | None) -> dict:
-    """Build the tables, run notebook 04 (or its chart calls), measure seconds and peak RSS."""
+    """Build the tables, run notebooks 04 and 05 (or 04's chart calls), measure seconds and
+    peak RSS."""
     tmp = tempfile.TemporaryDirectory(prefix="tallybook-bench04-")
     out = keep or Path(tmp.name)
     t0 = time.perf_counter()
@@ -242,28 +310,34 @@ def run(n_articles: int, *, seed: int, inprocess: bool, keep: Path | None) -> di
     sizes = {p.stem: sum(1 for _ in p.open(encoding="utf-8")) - 1
              for p in sorted((out / "tables").glob("*.csv"))}
     t0 = time.perf_counter()
+    notebooks: dict[str, dict[str, float]] = {}
     if inprocess:
         from helpers import charts, explore
 
-        tables, _ = explore.load_run(out)
+        tables, _ = explore.load_run(out, "04")
         for name, fig in charts.draw_all(tables, terms=["delegations", "election"]):
             charts.save_figure(fig, out / "figures", name)
     else:
-        import papermill as pm
-
         from helpers import repo_root
 
-        nb = repo_root() / "notebooks" / "04_compare.ipynb"
-        (out / "notebooks").mkdir(exist_ok=True)
-        pm.execute_notebook(str(nb), str(out / "notebooks" / nb.name),
-                            parameters={"out_dir": str(out)}, kernel_name="python3",
-                            cwd=str(nb.parent), progress_bar=False, log_output=False)
+        for name in ("04_compare", "05_explore"):
+            secs, peak, cpu = run_measured(repo_root() / "notebooks" / f"{name}.ipynb", out)
+            notebooks[name[:2]] = {"seconds": round(secs, 1), "peak_rss_mb": round(peak, 0),
+                                   "cpu_seconds": round(cpu, 1)}
     seconds = time.perf_counter() - t0
     result = {
         "articles": n_articles, "seed": seed, "rows": sizes,
-        "generate_seconds": round(gen, 1), "notebook_04_seconds": round(seconds, 1),
-        "mode": "in process" if inprocess else "papermill (kernel in a child process)",
-        "peak_rss_mb_kernel": round(_peak_mb(resource.RUSAGE_CHILDREN), 0),
+        "table_mb": {p.stem: round(p.stat().st_size / 1e6, 1)
+                     for p in sorted((out / "tables").glob("*.csv"))},
+        "generate_seconds": round(gen, 1),
+        "notebook_04_seconds": notebooks.get("04", {}).get("seconds", round(seconds, 1)),
+        "notebook_05_seconds": notebooks.get("05", {}).get("seconds"),
+        "kernel_cpu_seconds_04": notebooks.get("04", {}).get("cpu_seconds"),
+        "kernel_cpu_seconds_05": notebooks.get("05", {}).get("cpu_seconds"),
+        "mode": "in process" if inprocess else "runner's kernels (one child process each)",
+        "peak_rss_mb_kernel_04": notebooks.get("04", {}).get("peak_rss_mb"),
+        "peak_rss_mb_kernel_05": notebooks.get("05", {}).get("peak_rss_mb"),
+        "peak_rss_mb_kernel": max([v["peak_rss_mb"] for v in notebooks.values()], default=0),
         "peak_rss_mb_this_process": round(_peak_mb(resource.RUSAGE_SELF), 0),
         "figures": sorted(p.name for p in (out / "figures").glob("*.png")),
     }

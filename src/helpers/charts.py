@@ -19,6 +19,7 @@ Rules every chart keeps:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import textwrap
 from collections.abc import Sequence
@@ -49,20 +50,43 @@ FOOT_SIZE = 7.5
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 
-def apply_style() -> None:
-    """Seaborn theme, fixed fonts and reproducible SVG/PDF output for every chart."""
-    import seaborn as sns
+# What seaborn 0.13.2's ``set_theme(context="paper", style="whitegrid", font="DejaVu Sans",
+# palette=OKABE_ITO)`` sets, written out: importing seaborn costs 1.5 s (it imports scipy.stats)
+# and the charts use nothing else from it. tests/test_charts.py checks these against seaborn.
+# (seaborn's "image.cmap": "rocket" is left out: every chart names its colour map.)
+SEABORN_THEME = {
+    "axes.axisbelow": True, "axes.edgecolor": ".8", "axes.grid": True, "axes.labelcolor": ".15",
+    "axes.linewidth": 1.0, "font.family": ["DejaVu Sans"],
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans",
+                        "sans-serif"],
+    "grid.color": ".8", "legend.title_fontsize": 9.600000000000001,
+    "lines.linewidth": 1.2000000000000002, "lines.markersize": 4.800000000000001,
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True,
+    "patch.linewidth": 0.8, "text.color": ".15", "xtick.bottom": False, "xtick.color": ".15",
+    "xtick.major.size": 4.800000000000001, "xtick.major.width": 1.0, "xtick.minor.size": 3.2,
+    "xtick.minor.width": 0.8, "ytick.color": ".15", "ytick.left": False,
+    "ytick.major.size": 4.800000000000001, "ytick.major.width": 1.0, "ytick.minor.size": 3.2,
+    "ytick.minor.width": 0.8,
+}
+# tallybook's own settings on top of the theme (font sizes, fixed dpi, reproducible SVG/PDF)
+STYLE = {
+    "figure.dpi": 100, "savefig.dpi": 300, "font.size": 9, "axes.titlesize": 10,
+    "axes.titleweight": "bold", "axes.labelsize": 9, "legend.fontsize": 8,
+    "xtick.labelsize": 8, "ytick.labelsize": 8,
+    "svg.hashsalt": "tallybook", "svg.fonttype": "path", "pdf.fonttype": 42,
+    "hatch.linewidth": 0.8, "hatch.color": "white", "axes.spines.top": False,
+    "axes.spines.right": False,
+}
 
-    sns.set_theme(context="paper", style="whitegrid", font="DejaVu Sans",
-                  palette=list(OKABE_ITO.values()))
-    plt.rcParams.update({
-        "figure.dpi": 100, "savefig.dpi": 300, "font.size": 9, "axes.titlesize": 10,
-        "axes.titleweight": "bold", "axes.labelsize": 9, "legend.fontsize": 8,
-        "xtick.labelsize": 8, "ytick.labelsize": 8,
-        "svg.hashsalt": "tallybook", "svg.fonttype": "path", "pdf.fonttype": 42,
-        "hatch.linewidth": 0.8, "hatch.color": "white", "axes.spines.top": False,
-        "axes.spines.right": False,
-    })
+
+def apply_style() -> None:
+    """Seaborn's paper/whitegrid theme, fixed fonts and reproducible SVG/PDF output."""
+    from cycler import cycler
+    from matplotlib.colors import to_rgb
+
+    plt.rcParams.update(SEABORN_THEME)
+    plt.rcParams["axes.prop_cycle"] = cycler(color=[to_rgb(c) for c in OKABE_ITO.values()])
+    plt.rcParams.update(STYLE)
 
 
 # --------------------------------------------------------------------------- layout
@@ -680,7 +704,8 @@ def themes_by_country_year(themes: pd.DataFrame, documents: pd.DataFrame | None 
 
 # --------------------------------------------------------------------------- 6 dispersion
 
-def dispersion(sentences: pd.DataFrame, terms: Sequence[str], doc_ids: Sequence[str],
+def dispersion(sentences: pd.DataFrame | explore.SentenceFile, terms: Sequence[str],
+               doc_ids: Sequence[str],
                documents: pd.DataFrame | None = None) -> Figure:
     """Where each term occurs in each of a chosen handful of documents (at most 8), by position
     in the document; only terms that occur in them are drawn, the others are named."""
@@ -689,7 +714,7 @@ def dispersion(sentences: pd.DataFrame, terms: Sequence[str], doc_ids: Sequence[
     base = "Where the terms occur"
     terms = [t for t in dict.fromkeys(terms) if t]
     doc_ids = list(dict.fromkeys(doc_ids))[:8]
-    s = sentences[sentences["doc_id"].isin(set(doc_ids))] if len(sentences) else sentences
+    s = explore.sentences_of(sentences, doc_ids)
     hits = []
     for term in terms:
         pat = re.compile(rf"\b{re.escape(term)}", re.IGNORECASE)  # the term at a word start
@@ -810,28 +835,88 @@ def claimed_vs_official_table(summary: pd.DataFrame | None) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- saving
 
+# Tables of a TrueType font that a PDF never reads: an embedded font (FontFile2) is drawn by
+# glyph id, so the layout tables (substitution, positioning, glyph classes, maths layout) only
+# add bytes. Subsetting DejaVu Sans's GSUB/GPOS costs fontTools 0.1-0.2 s per font per figure.
+PDF_UNUSED_FONT_TABLES = ("GSUB", "GPOS", "GDEF", "MATH", "BASE", "JSTF", "kern")
+# what matplotlib 3.11 leaves out of every subset (_backend_pdf_ps.get_glyphs_subset)
+_MPL_DROPPED_FONT_TABLES = ("FFTM", "PfEd", "BDF", "meta", "MERG", "TSIV", "Zapf", "bdat",
+                            "bloc", "cidg", "fdsc", "feat", "fmtx", "fond", "just", "kerx",
+                            "ltag", "morx", "trak", "xref")
+
+
+def pdf_glyph_subset(fontfile, glyphs):
+    """matplotlib's font subsetting for PDF (Type 42) without the layout tables.
+
+    The same as ``matplotlib.backends._backend_pdf_ps.get_glyphs_subset`` (same options, same
+    glyphs, same order), except that :data:`PDF_UNUSED_FONT_TABLES` are dropped before
+    subsetting instead of being subset glyph by glyph; the embedded font draws the same glyphs.
+
+    Args:
+        fontfile: the font (matplotlib's ``FontPath``: a path with a ``face_index``).
+        glyphs: glyph indices to keep.
+
+    Returns:
+        A context manager yielding matplotlib's ``SubsetResults``.
+    """
+    from fontTools import subset
+    from matplotlib.backends import _backend_pdf_ps
+
+    options = subset.Options(glyph_names=True, recommended_glyphs=True)
+    options.drop_tables += [*_MPL_DROPPED_FONT_TABLES, *PDF_UNUSED_FONT_TABLES]
+    options.font_number = getattr(fontfile, "face_index", 0)
+    font = subset.load_font(fontfile, options)
+    subsetter = subset.Subsetter(options=options)
+    subsetter.populate(gids=glyphs)
+    subsetter.subset(font)
+    return _backend_pdf_ps.SubsetResults(font, subsetter.glyph_index_map)._as_cm()
+
+
+@contextlib.contextmanager
+def _lean_pdf_fonts():
+    """Use :func:`pdf_glyph_subset` while a PDF is written (matplotlib looks the function up
+    on its module at each call); anything else than matplotlib 3.11's layout is left alone."""
+    from matplotlib.backends import _backend_pdf_ps
+
+    original = getattr(_backend_pdf_ps, "get_glyphs_subset", None)
+    if original is None or not hasattr(_backend_pdf_ps, "SubsetResults"):
+        yield
+        return
+    _backend_pdf_ps.get_glyphs_subset = pdf_glyph_subset
+    try:
+        yield
+    finally:
+        _backend_pdf_ps.get_glyphs_subset = original
+
+
 def save_figure(fig: Figure, out_dir: str | Path, name: str) -> list[Path]:
     """Save as ``<name>.png`` (300 dpi), ``.svg`` and ``.pdf``, byte-for-byte reproducible,
     and the figure's data as ``<name>.csv`` beside them.
 
-    Files are written atomically; SVG and PDF carry no dates and a fixed id salt.
+    Files are written atomically; SVG and PDF carry no dates and a fixed id salt; PDF fonts
+    are embedded as Type 42 (TrueType) subsets.
     """
     from helpers.contract import atomic_write_bytes, atomic_write_text
 
     out = Path(out_dir)
     paths = []
-    # lay the figure out once, then keep that layout: three formats (and the notebook's own
-    # display) do not each re-run the constrained layout
+    # Lay the figure out once (constrained layout, at the figure's own dpi), then take the
+    # layout engine away: savefig draws a figure that has any layout engine (even matplotlib's
+    # "none" placeholder) once more before drawing it for real, so three formats cost six
+    # draws instead of three.
     if fig.get_layout_engine() is not None:
         fig.draw_without_rendering()
-        fig.set_layout_engine("none")
+        with plt.rc_context({"figure.autolayout": False,
+                             "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
     meta = {"png": {"Software": None},
             "svg": {"Date": None, "Creator": None},
             "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}
     for fmt in FORMATS:
         buf = io.BytesIO()
         plt.rcParams["svg.hashsalt"] = "tallybook"
-        fig.savefig(buf, format=fmt, dpi=300, metadata=meta[fmt])
+        with _lean_pdf_fonts() if fmt == "pdf" else contextlib.nullcontext():
+            fig.savefig(buf, format=fmt, dpi=300, metadata=meta[fmt])
         path = out / f"{name}.{fmt}"
         atomic_write_bytes(path, buf.getvalue())
         paths.append(path)

@@ -61,6 +61,66 @@ def split_list(cell: object) -> list[str]:
     return [p for p in _LIST_SEP.split(str(cell).strip()) if p]
 
 
+class SentenceFile:
+    """``sentences.csv`` of a run, read in chunks instead of held in memory.
+
+    A run of 100,000 articles has about a million sentences (~210 MB of text); what notebooks
+    04 and 05 do with them is a pass over every sentence (themes, keyword in context, the
+    documents where terms occur) or the sentences of a few documents (evidence, dispersion),
+    so a streaming pass with only the needed columns does. Functions that take sentences
+    accept this or a DataFrame (see :func:`sentence_chunks`, :func:`sentences_of`).
+
+    Attributes:
+        path: the CSV file.
+        chunksize: rows per chunk.
+    """
+
+    def __init__(self, path: str | Path, chunksize: int = 100_000) -> None:
+        self.path = Path(path)
+        self.chunksize = chunksize
+
+    def __repr__(self) -> str:
+        return f"SentenceFile({str(self.path)!r})"
+
+    def chunks(self, columns: Sequence[str]) -> Iterable[pd.DataFrame]:
+        """The rows, ``chunksize`` at a time, with only ``columns`` (compact dtypes)."""
+        from helpers.contract import INTEGER_COLUMNS
+
+        want = set(columns)
+        dtype = {c: "Int32" if c in INTEGER_COLUMNS else str for c in columns}
+        with pd.read_csv(self.path, usecols=lambda c: c in want, dtype=dtype,
+                         keep_default_na=False, na_values=[""],
+                         chunksize=self.chunksize) as reader:
+            for chunk in reader:
+                yield chunk[list(columns)]
+
+
+def sentence_chunks(sentences: pd.DataFrame | SentenceFile | None,
+                    columns: Sequence[str]) -> Iterable[pd.DataFrame]:
+    """The sentences in chunks: a DataFrame as one chunk, a :class:`SentenceFile` streamed."""
+    if isinstance(sentences, SentenceFile):
+        yield from sentences.chunks(columns)
+    elif sentences is not None and len(sentences):
+        yield sentences
+
+
+def sentences_of(sentences: pd.DataFrame | SentenceFile | None,
+                 doc_ids: Iterable[str]) -> pd.DataFrame:
+    """The sentences of the given documents (in file order), every column the source has."""
+    docs = set(doc_ids)
+    if isinstance(sentences, SentenceFile):
+        parts = [c[c["doc_id"].isin(docs)] for c in sentences.chunks(_SENTENCE_COLUMNS)]
+        return (pd.concat(parts, ignore_index=True) if parts
+                else pd.DataFrame(columns=_SENTENCE_COLUMNS))
+    if sentences is None or not len(sentences):
+        return empty_table("sentences") if sentences is None else sentences
+    return sentences[sentences["doc_id"].isin(docs)]
+
+
+# sentences.csv larger than this is streamed (SentenceFile) by load_run(out, notebook)
+SENTENCES_IN_MEMORY_BYTES = 64 << 20
+
+
 # --------------------------------------------------------------------------- names
 
 def country_name(code: object) -> str:
@@ -235,12 +295,22 @@ def mentions_by_group(entities: pd.DataFrame, documents: pd.DataFrame, *,
     if not len(e):
         return pd.DataFrame(columns=cols)
     grp = doc_group(documents)
-    e = e.assign(group=e["doc_id"].map(grp).fillna("country ? year ?"))
+    e = e.assign(group=map_values(e["doc_id"], grp, "country ? year ?"))
     out = (e.groupby(["canonical", "label", "group"], sort=True).size()
            .rename("mentions").reset_index().rename(columns={"canonical": "entity"}))
     out["entity"] = [country_name(c) if lab == "COUNTRY" else str(c)
                      for c, lab in zip(out["entity"], out["label"], strict=True)]
     return out[cols]
+
+
+def map_values(values: pd.Series, mapping: pd.Series, missing: str) -> np.ndarray:
+    """``values.map(mapping)`` with ``missing`` where there is no entry, as text; a category
+    column is mapped once per category (no string per row is made)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = pd.Series(values.cat.categories.astype(str)).map(mapping).fillna(missing)
+        out = np.append(cats.to_numpy(dtype=object), missing)  # code -1 (missing) -> last
+        return out[values.cat.codes.to_numpy()]
+    return values.map(mapping).fillna(missing).to_numpy(dtype=object)
 
 
 @lru_cache(maxsize=1)
@@ -284,12 +354,25 @@ def _theme_index() -> dict[str, tuple[frozenset[str], tuple[str, ...], frozenset
     return {k: (frozenset(w), tuple(sorted(pr)), frozenset(f)) for k, (w, pr, f) in out.items()}
 
 
+@lru_cache(maxsize=1)
+def _phrase_regex() -> dict[str, re.Pattern[str]]:
+    """Per theme, one alternation of only its phrase (and hyphenated) patterns: what the
+    word lookup of :func:`sentence_theme_matrix` leaves to confirm by regex."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in rows("themes.csv"):
+        p = r["pattern"].lower().strip()
+        if not (_WORD_RUN.fullmatch(p) or (p.endswith("*") and _WORD_RUN.fullmatch(p[:-1]))):
+            out[r["theme"]].append(_pattern_regex(r["pattern"]))
+    return {k: re.compile(r"\b(?:" + "|".join(v) + r")\b", re.IGNORECASE)
+            for k, v in out.items()}
+
+
 def sentence_theme_matrix(texts: Sequence[str], themes: Sequence[str]) -> dict[str, np.ndarray]:
     """For each theme, whether each text touches it — the same answer as the theme's regex,
     found by looking the texts' words up once each in a vocabulary (fast on hundreds of
     thousands of sentences, where a regex scan per theme is not)."""
     index = _theme_index()
-    regex = theme_dictionary()
+    regex = _phrase_regex()  # words are looked up; only phrases need a regex
     bit = {t: 1 << i for i, t in enumerate(themes)}
     memo: dict[str, tuple[int, int]] = {}
 
@@ -334,22 +417,33 @@ def sentence_themes(text: str) -> list[str]:
     return [t for t, pat in theme_dictionary().items() if pat.search(text)]
 
 
-def theme_shares(sentences: pd.DataFrame, themes: Iterable[str] | None = None) -> pd.DataFrame:
+def theme_shares(sentences: pd.DataFrame | SentenceFile,
+                 themes: Iterable[str] | None = None) -> pd.DataFrame:
     """Share of each document's sentences that touch each theme (long format:
-    ``doc_id, theme, sentences, matched, share``)."""
+    ``doc_id, theme, sentences, matched, share``). A :class:`SentenceFile` is read in chunks."""
     cols = ["doc_id", "theme", "sentences", "matched", "share"]
     themes = list(themes or theme_dictionary())
-    if sentences is None or not len(sentences):
+    n: pd.Series | None = None
+    k: dict[str, pd.Series] = {}
+    for chunk in sentence_chunks(sentences, ["doc_id", "text"]):
+        chunk = chunk[chunk["doc_id"].notna()]
+        text = chunk["text"].fillna("").astype(str).tolist()
+        matrix = sentence_theme_matrix(text, themes)
+        doc = chunk["doc_id"].astype(str).to_numpy()
+        c_n = pd.Series(1, index=doc).groupby(level=0, sort=True).sum()
+        n = c_n if n is None else n.add(c_n, fill_value=0)
+        for th in themes:
+            c_k = pd.Series(matrix[th], index=doc).groupby(level=0, sort=True).sum()
+            k[th] = c_k if th not in k else k[th].add(c_k, fill_value=0)
+    if n is None or not len(n):
         return pd.DataFrame(columns=cols)
-    text = sentences["text"].fillna("").astype(str).tolist()
-    matrix = sentence_theme_matrix(text, themes)
-    n = sentences.groupby("doc_id", sort=True).size()
+    n = n.sort_index()
     parts = []
     for th in themes:
-        k = pd.Series(matrix[th], index=sentences.index).groupby(sentences["doc_id"]).sum()
-        k = k.reindex(n.index, fill_value=0)
-        parts.append(pd.DataFrame({"doc_id": n.index, "theme": th, "sentences": n.to_numpy(),
-                                   "matched": k.to_numpy().astype(int)}))
+        matched = k[th].reindex(n.index, fill_value=0)
+        parts.append(pd.DataFrame({"doc_id": n.index.to_numpy(), "theme": th,
+                                   "sentences": n.to_numpy().astype(int),
+                                   "matched": matched.to_numpy().astype(int)}))
     out = pd.concat(parts, ignore_index=True)
     out["share"] = (out["matched"] / out["sentences"]).round(4)
     return out.sort_values(["doc_id", "theme"], kind="mergesort").reset_index(drop=True)[cols]
@@ -370,7 +464,7 @@ def themes_by_group(shares: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFra
 
 # --------------------------------------------------------------------------- text
 
-def kwic(sentences: pd.DataFrame, term: str, *, width: int = 60,
+def kwic(sentences: pd.DataFrame | SentenceFile, term: str, *, width: int = 60,
          limit: int | None = None) -> pd.DataFrame:
     """Keyword in context: every occurrence of ``term`` (case-insensitive, word start).
 
@@ -379,12 +473,13 @@ def kwic(sentences: pd.DataFrame, term: str, *, width: int = 60,
     at most ``limit`` rows when given.
     """
     cols = ["doc_id", "sentence_id", "start", "left", "match", "right"]
-    if not term or sentences is None or not len(sentences):
+    if not term:
         return pd.DataFrame(columns=cols)
     pat = re.compile(rf"\b{re.escape(term)}\w*", re.IGNORECASE)  # the term as a word start
-    cand = sentences[sentences["text"].fillna("").str.contains(pat)]
     out = []
-    for r in cand.itertuples():
+    for r in (r for chunk in sentence_chunks(sentences, ["doc_id", "sentence_id", "start",
+                                                          "text"])
+              for r in chunk[chunk["text"].fillna("").str.contains(pat)].itertuples()):
         for m in pat.finditer(r.text):
             left = r.text[max(0, m.start() - width):m.start()]
             right = r.text[m.end():m.end() + width]
@@ -440,7 +535,8 @@ def highlight_html(text: str, numbers: Iterable[tuple[int, int]] = (),
 
 
 def event_evidence(event_id: str, summary: pd.DataFrame, tallies: pd.DataFrame,
-                   sentences: pd.DataFrame, stances: pd.DataFrame | None = None) -> pd.DataFrame:
+                   sentences: pd.DataFrame | SentenceFile,
+                   stances: pd.DataFrame | None = None) -> pd.DataFrame:
     """The sentences behind one event's figures and positions, with the marks to show.
 
     Returns:
@@ -452,7 +548,7 @@ def event_evidence(event_id: str, summary: pd.DataFrame, tallies: pd.DataFrame,
     if not len(row):
         return pd.DataFrame(columns=cols)
     docs = set(split_list(row["doc_ids"].iloc[0]))
-    sub = sentences[sentences["doc_id"].isin(docs)]
+    sub = sentences_of(sentences, docs)
     keys = zip(sub["doc_id"], sub["sentence_id"], strict=True)
     sent = dict(zip(keys, sub["text"], strict=True))
     out = []
@@ -503,43 +599,133 @@ def state_record(actor: str, actor_record: pd.DataFrame,
     })[cols]
 
 
-def documents_for_terms(sentences: pd.DataFrame, terms: Sequence[str], *, n: int = 5
+def documents_for_terms(sentences: pd.DataFrame | SentenceFile, terms: Sequence[str], *,
+                        n: int = 5
                         ) -> list[str]:
     """The ``n`` documents where the terms occur most (ties by doc_id), for a dispersion plot."""
     terms = [t for t in terms if t]
-    if not terms or sentences is None or not len(sentences):
+    if not terms:
         return []
     # any of the terms at a word start
     pat = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + ")", re.IGNORECASE)
-    hits = sentences["text"].fillna("").str.count(pat)
-    per_doc = hits.groupby(sentences["doc_id"]).sum()
+    per_doc = pd.Series(dtype="int64")
+    for chunk in sentence_chunks(sentences, ["doc_id", "text"]):
+        hits = chunk["text"].fillna("").str.count(pat)
+        hits.index = chunk["doc_id"].astype(str).to_numpy()
+        per_doc = per_doc.add(hits[hits > 0].groupby(level=0).sum(), fill_value=0)
     per_doc = per_doc[per_doc > 0]
     return sorted(per_doc.index, key=lambda d: (-per_doc[d], d))[:n]
 
 
-def load_run(out_dir: str | Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """Every table notebooks 04 and 05 use, with stand-ins for the cross-document tables.
+# What each notebook reads: table -> columns (None: every column). Tables and columns left out
+# are never read, so a run of 100,000 articles (sentences.csv ~210 MB, stances.csv ~300 MB)
+# does not have to fit in memory as text. events.csv and stances.csv stand in for
+# event_summary.csv and actor_record.csv when those are missing (see load_run).
+_DOCUMENT_COLUMNS = ["doc_id", "status", "outlet", "published", "hrc_session", "event_date",
+                     "subject_country"]
+_SENTENCE_COLUMNS = ["doc_id", "sentence_id", "start", "end", "text"]
+_STANCE_COLUMNS = ["doc_id", "sentence_id", "actor", "actor_label", "stance", "target", "cue"]
+NOTEBOOK_TABLES: dict[str, dict[str, list[str] | None]] = {
+    "04": {"documents": _DOCUMENT_COLUMNS, "sentences": _SENTENCE_COLUMNS,
+           "entities": ["doc_id", "label", "canonical"], "event_summary": None,
+           "actor_record": COLUMNS["actor_record"]},
+    "05": {"documents": _DOCUMENT_COLUMNS, "sentences": _SENTENCE_COLUMNS,
+           "tallies": ["doc_id", "sentence_id", "subject", "stance", "count", "total", "cue"],
+           "stances": _STANCE_COLUMNS, "event_summary": None,
+           "actor_record": COLUMNS["actor_record"]},
+}
+# Columns with few distinct values, read as pandas categories (an int8/int16 code per row
+# instead of a Python string); the integer columns of the contract are read as Int32.
+CATEGORY_COLUMNS = frozenset({"label", "canonical", "subject", "stance", "actor", "actor_label",
+                              "target", "status", "outlet", "kind", "cue", "subject_country"})
+# Per table, more columns read as categories: the document of each of millions of rows, and
+# the event of each state's record.
+TABLE_CATEGORY_COLUMNS = {"entities": {"doc_id"}, "tallies": {"doc_id"},
+                          "stances": {"doc_id"}, "actor_record": {"event_id"}}
+# Columns kept as text even where CATEGORY_COLUMNS says otherwise: the charts fill their
+# missing cells with "" (which a category column would refuse).
+TABLE_TEXT_COLUMNS = {"actor_record": {"subject_country"}}
+
+
+def read_columns(out_dir: str | Path, table: str, columns: Sequence[str] | None = None,
+                 ) -> tuple[pd.DataFrame, str | None]:
+    """Read only ``columns`` of ``OUT/tables/<table>.csv``, with compact dtypes.
+
+    Low-cardinality text columns (:data:`CATEGORY_COLUMNS`) become categories and integer
+    columns ``Int32``; the other columns stay text, empty cells ``NA`` (as
+    :func:`helpers.contract.read_table`). Columns the file lacks are added empty.
+
+    Returns:
+        ``(frame, message)`` as :func:`read_optional`.
+    """
+    from helpers.contract import INTEGER_COLUMNS
+
+    if columns is None:
+        return read_optional(out_dir, table)
+    path = Path(out_dir) / "tables" / f"{table}.csv"
+    if not path.is_file():
+        df, msg = read_optional(out_dir, table)
+        return df.reindex(columns=list(columns)), msg
+    want = set(columns)
+    cats = ((CATEGORY_COLUMNS | TABLE_CATEGORY_COLUMNS.get(table, set()))
+            - TABLE_TEXT_COLUMNS.get(table, set()))
+    dtype = {c: ("Int32" if c in INTEGER_COLUMNS else "category" if c in cats else str)
+             for c in columns}
+    df = pd.read_csv(path, usecols=lambda c: c in want, dtype=dtype, keep_default_na=False,
+                     na_values=[""])
+    for c in columns:
+        if c not in df:
+            df[c] = pd.Series(pd.NA, index=df.index, dtype=dtype[c] if dtype[c] is not str
+                              else object)
+    return df[list(columns)], None
+
+
+def load_run(out_dir: str | Path, notebook: str | None = None,
+             ) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The tables notebooks 04 and 05 use, with stand-ins for the cross-document tables.
 
     A run folder written before ``event_summary.csv`` / ``actor_record.csv`` / ``speakers.csv``
     existed still draws: events then stand for themselves (one per report) and states' records
     are grouped by each document's own session and date. Each stand-in is announced.
 
+    Args:
+        out_dir: the run folder.
+        notebook: ``"04"`` or ``"05"``: read only the tables and columns that notebook uses
+            (:data:`NOTEBOOK_TABLES`), with compact dtypes; the others are empty frames.
+            None: every table, every column (as :func:`helpers.contract.read_table`).
+
     Returns:
         ``(tables, messages)``.
     """
+    names = ("documents", "sentences", "entities", "tallies", "events", "stances",
+             "event_summary", "actor_record", "speakers")
+    wanted: dict[str, list[str] | None] = ({n: None for n in names} if notebook is None
+                                           else NOTEBOOK_TABLES[notebook])
     tables: dict[str, pd.DataFrame] = {}
     messages: list[str] = []
-    for name in ("documents", "sentences", "entities", "tallies", "events", "stances",
-                 "event_summary", "actor_record", "speakers"):
-        df, msg = read_optional(out_dir, name)
+    for name in names:
+        if name not in wanted:
+            tables[name] = empty_table(name)
+            continue
+        path = Path(out_dir) / "tables" / f"{name}.csv"
+        if (name == "sentences" and notebook is not None and path.is_file()
+                and path.stat().st_size > SENTENCES_IN_MEMORY_BYTES):
+            tables[name] = SentenceFile(path)  # type: ignore[assignment]
+            continue
+        df, msg = read_columns(out_dir, name, wanted[name])
         tables[name] = df
         if msg:
             messages.append(msg)
-    if not len(tables["event_summary"]) and len(tables["events"]):
-        tables["event_summary"] = event_summary_from_events(tables["events"],
-                                                            tables["documents"])
-        messages.append("event_summary.csv is missing or empty: each report in events.csv is "
-                        "drawn as its own event (nothing merged across documents).")
+    if not len(tables["event_summary"]):
+        if notebook is not None and "events" not in wanted:  # the stand-in needs events.csv
+            tables["events"], _ = read_optional(out_dir, "events")
+        if len(tables["events"]):
+            tables["event_summary"] = event_summary_from_events(tables["events"],
+                                                                tables["documents"])
+            messages.append("event_summary.csv is missing or empty: each report in events.csv "
+                            "is drawn as its own event (nothing merged across documents).")
+    if not len(tables["actor_record"]) and notebook is not None and "stances" not in wanted:
+        tables["stances"], _ = read_columns(out_dir, "stances", _STANCE_COLUMNS)
     if not len(tables["actor_record"]) and len(tables["stances"]):
         rec, ev = actor_record_from_stances(tables["stances"], tables["documents"])
         tables["actor_record"] = rec

@@ -25,8 +25,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import functools
 import hashlib
 import json
+import logging
 import os
 import platform
 import re
@@ -327,13 +329,20 @@ def relativise_notebook(path: Path, replacements: dict[str, str], *, input_path:
     atomic_write_text(path, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
+@functools.lru_cache(maxsize=1)
+def _html_exporter() -> Any:
+    """One nbconvert exporter per process: its templates and filters are set up once."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="lab")
+
+
 def export_html(nb_path: Path, html_path: Path) -> None:
     """Write an HTML copy of an executed notebook (nbconvert's lab template)."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(nb_path, as_version=4)
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    body, _ = _html_exporter().from_notebook_node(nb)
     atomic_write_text(html_path, body)
 
 
@@ -391,7 +400,8 @@ def _stop_kernel(km: Any) -> None:
             proc.wait(timeout=5)
 
 
-def _recording_kernel_manager(started: list[Any], stderr_path: Path) -> type:
+def _recording_kernel_manager(started: list[Any], stderr_path: Path,
+                              cwd: Path | None = None) -> type:
     """A kernel manager class that records its instances and sends kernel stderr to a file.
 
     nbclient still creates, owns and shuts down the kernel as usual; the list (of managers and
@@ -411,6 +421,8 @@ def _recording_kernel_manager(started: list[Any], stderr_path: Path) -> type:
             sink = stderr_path.open("ab")  # the kernel keeps its own copy of the descriptor
             started.append(sink)
             kw.setdefault("stderr", sink)
+            if cwd is not None:  # the kernel's own working folder; the runner's is untouched
+                kw["cwd"] = str(cwd)
             return super().start_kernel(**kw)
 
     return RecordingKernelManager
@@ -432,77 +444,358 @@ def _kernel_log_lines(path: Path) -> list[str]:
     return [ln for ln in text.splitlines() if ln.strip() and not KERNEL_NOISE.search(ln)]
 
 
+# A top-level import statement in a code cell: "import a, b.c as d" or "from a.b import c, d".
+_IMPORT_LINE = re.compile(r"^(?:import\s+([\w., ]+?)|from\s+([\w.]+)\s+import\s+\(?([\w, ]+?)\)?)"
+                          r"\s*(?:#.*)?$", re.MULTILINE)
+
+
+def notebook_imports(notebook: Path) -> list[str]:
+    """The modules a notebook's code cells import at top level (``from a import b`` gives
+    ``a`` and ``a.b``, which may or may not be a module), in order, each once."""
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return []
+    found: list[str] = []
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        src = "".join(cell.get("source", []))
+        for m in _IMPORT_LINE.finditer(src):
+            if m.group(1):
+                found += [p.split(" as ")[0].strip() for p in m.group(1).split(",")]
+            else:
+                names = [p.split(" as ")[0].strip() for p in m.group(3).split(",")]
+                found += [m.group(2), *(f"{m.group(2)}.{n}" for n in names if n)]
+    return list(dict.fromkeys(f for f in found if f and not f.startswith(".")))
+
+
+async def _awaited(awaitable: Any) -> Any:
+    """``await`` it (for jupyter_core's run_sync, which takes coroutine functions)."""
+    return await awaitable
+
+
+def _warm_up(km: Any, modules: list[str], timeout: float = 120) -> None:
+    """Import ``modules`` in the kernel, silently: no name is bound in its namespace, nothing
+    is recorded in its history, the execution count does not move; a module that fails to
+    import is skipped (the notebook's own import then says why)."""
+    if not modules:
+        return
+    from jupyter_core.utils import run_sync
+
+    code = ("exec(compile(" + repr(
+        "import importlib\n"
+        f"for _m in {modules!r}:\n"
+        "    try:\n"
+        "        importlib.import_module(_m)\n"
+        "    except Exception:\n"
+        "        pass\n") + ", '<tallybook warm-up>', 'exec'), {})")
+    kc = km.client()
+    kc.start_channels()
+    try:
+        run_sync(_awaited)(kc.wait_for_ready(timeout=timeout))
+        run_sync(_awaited)(kc.execute_interactive(code, silent=True, store_history=False,
+                                                  timeout=timeout,
+                                                  output_hook=lambda msg: None))
+    finally:
+        kc.stop_channels()
+
+
+class NotebookJob:
+    """One notebook executing in a worker thread (papermill), started and collected apart.
+
+    papermill runs in a worker thread, so the main thread keeps its own SIGINT/SIGTERM
+    handlers (nbclient installs its own only in the main thread, and resets them to the
+    defaults afterwards), and several notebooks can run at once (see :func:`run_pipeline`).
+    The executed notebook is written to a hidden file beside ``dest`` and moved into place
+    only when :meth:`finish` collects it.
+    """
+
+    def __init__(self, src: Path, dest: Path, parameters: dict[str, Any], *, cwd: Path,
+                 kernel_name: str = "python3", input_names: list[str] | None = None,
+                 corpus_rel: str = "") -> None:
+        self.src, self.dest, self.parameters, self.cwd = src, dest, parameters, cwd
+        self.kernel_name, self.input_names, self.corpus_rel = (kernel_name, input_names or [],
+                                                               corpus_rel)
+        self.kernels: list[Any] = []  # kernel managers and the log files they opened
+        self.outcome: dict[str, BaseException] = {}
+        self.worker: Any = None
+        self.tmp = ""
+        self.kdir = Path()
+        self.t0 = 0.0
+        self.prestarted = False
+        self.cancelled = False
+        self._go: Any = None
+
+    def _launch(self) -> None:
+        import threading
+
+        self.dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.dest.stem}.", suffix=".ipynb",
+                                        dir=self.dest.parent)
+        os.close(fd)
+        self.kdir = Path(tempfile.mkdtemp(prefix="tb-"))  # short: Unix socket paths are limited
+        self._go = threading.Event()
+        self.worker = threading.Thread(target=self._work, name=f"papermill {self.src.name}",
+                                       daemon=True)
+        self.worker.start()
+
+    def prestart(self) -> NotebookJob:
+        """Start the kernel now and import the modules the notebook imports, then wait:
+        :meth:`start` executes the notebook on this kernel (returns at once).
+
+        Used for the next notebook while the current one runs, so its kernel start-up and
+        imports overlap the work before it. The warm-up runs silently (no execution count,
+        no history) and binds no name in the kernel's namespace.
+        """
+        self.prestarted = True
+        self._launch()
+        return self
+
+    def start(self) -> NotebookJob:
+        """Start executing (returns at once)."""
+        self.t0 = time.perf_counter()
+        if self.worker is None:
+            self._launch()
+        self._go.set()
+        return self
+
+    def _work(self) -> None:
+        import papermill as pm
+
+        km = None
+        try:
+            km_class = _recording_kernel_manager(self.kernels, self.kdir / "kernel.log",
+                                                 self.cwd)
+            config = _kernel_config(self.kdir)
+            if self.prestarted:
+                from jupyter_core.utils import run_sync
+
+                km = km_class(kernel_name=self.kernel_name, config=config)
+                run_sync(_awaited)(km.start_kernel())
+                _warm_up(km, notebook_imports(self.src))
+            self._go.wait()
+            if self.cancelled:
+                return
+            # no cwd= for papermill: it would chdir the whole process, which notebooks
+            # running side by side must not do; the kernel manager starts the kernel there
+            pm.execute_notebook(str(self.src), self.tmp, parameters=self.parameters,
+                                kernel_name=self.kernel_name, progress_bar=False,
+                                log_output=False, config=config, kernel_manager_class=km_class,
+                                **({"km": km} if km is not None else {}))
+        except BaseException as exc:
+            self.outcome["error"] = exc
+        finally:
+            if km is not None and not self.cancelled:  # nbclient leaves a given kernel running
+                with contextlib.suppress(Exception):
+                    from jupyter_core.utils import run_sync
+
+                    run_sync(_awaited)(km.shutdown_kernel())
+
+    def done(self) -> bool:
+        """Whether the notebook has finished (ok or not)."""
+        return self.worker is not None and not self.worker.is_alive()
+
+    def _close_logs(self) -> None:
+        for fh in self.kernels:
+            if hasattr(fh, "close"):
+                fh.close()
+
+    def stop(self) -> None:
+        """Stop the kernel, wait for the worker, and remove what it wrote (nothing is kept)."""
+        self.cancelled = True
+        if self._go is not None:
+            self._go.set()
+        for km in self.kernels:
+            _stop_kernel(km)
+        if self.worker is not None:
+            self.worker.join(10)
+        self._close_logs()
+        if self.tmp:
+            Path(self.tmp).unlink(missing_ok=True)
+        shutil.rmtree(self.kdir, ignore_errors=True)
+
+    def finish(self) -> NotebookRun:
+        """Collect a finished notebook: move it into place, show what its kernel logged.
+
+        Raises:
+            NotebookFailed: the notebook raised; the partly executed copy is still written.
+        """
+        from papermill.exceptions import PapermillExecutionError
+
+        self.worker.join()
+        seconds = round(time.perf_counter() - self.t0, 2)
+        self._close_logs()
+        for line in _kernel_log_lines(self.kdir / "kernel.log"):
+            print(f"tallybook: {self.src.name} kernel: {line}", file=sys.stderr)
+        shutil.rmtree(self.kdir, ignore_errors=True)
+        exc = self.outcome.get("error")
+        if isinstance(exc, PapermillExecutionError):
+            os.replace(self.tmp, self.dest)
+            raise NotebookFailed(_describe_failure(self.src, exc, self.input_names,
+                                                   self.corpus_rel)) from exc
+        if exc is not None:
+            Path(self.tmp).unlink(missing_ok=True)
+            raise NotebookFailed(f"{self.src.name} could not run: {type(exc).__name__}: "
+                                 f"{exc}") from exc
+        os.replace(self.tmp, self.dest)
+        return NotebookRun(self.src.name, "ok", seconds)
+
+
 def run_notebook(src: Path, dest: Path, parameters: dict[str, Any], *, cwd: Path,
                  kernel_name: str = "python3", input_names: list[str] | None = None,
                  corpus_rel: str = "") -> NotebookRun:
     """Execute one notebook into ``dest`` (written atomically; the source is not touched).
 
-    papermill runs in a worker thread, so the main thread keeps its own SIGINT/SIGTERM
-    handlers (nbclient installs its own only in the main thread, and resets them to the
-    defaults afterwards).
-
     Raises:
         NotebookFailed: the notebook raised; the partly executed copy is still written.
         RunInterrupted: SIGINT/SIGTERM arrived; the kernel is stopped, nothing is written.
     """
-    import threading
-
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.stem}.", suffix=".ipynb", dir=dest.parent)
-    os.close(fd)
-    kdir = Path(tempfile.mkdtemp(prefix="tb-"))  # short: Unix socket paths are limited
-    kernels: list[Any] = []
-    outcome: dict[str, BaseException] = {}
-
-    def work() -> None:
-        try:
-            pm.execute_notebook(str(src), tmp, parameters=parameters, kernel_name=kernel_name,
-                                cwd=str(cwd), progress_bar=False, log_output=False,
-                                config=_kernel_config(kdir),
-                                kernel_manager_class=_recording_kernel_manager(
-                                    kernels, kdir / "kernel.log"))
-        except BaseException as exc:
-            outcome["error"] = exc
-
-    t0 = time.perf_counter()
-    worker = threading.Thread(target=work, name=f"papermill {src.name}", daemon=True)
+    job = NotebookJob(src, dest, parameters, cwd=cwd, kernel_name=kernel_name,
+                      input_names=input_names, corpus_rel=corpus_rel)
     try:
-        worker.start()
-        while worker.is_alive():
-            worker.join(0.2)
+        job.start()
+        while not job.done():
+            job.worker.join(0.2)
     except BaseException:  # RunInterrupted from the signal handler, or KeyboardInterrupt
-        for km in kernels:
-            _stop_kernel(km)
-        worker.join(10)
-        for fh in kernels:
-            if hasattr(fh, "close"):
-                fh.close()
-        Path(tmp).unlink(missing_ok=True)
-        shutil.rmtree(kdir, ignore_errors=True)
+        job.stop()
         raise
-    for fh in kernels:
-        if hasattr(fh, "close"):
-            fh.close()
-    for line in _kernel_log_lines(kdir / "kernel.log"):
-        print(f"tallybook: {src.name} kernel: {line}", file=sys.stderr)
-    shutil.rmtree(kdir, ignore_errors=True)
-    exc = outcome.get("error")
-    if isinstance(exc, PapermillExecutionError):
-        os.replace(tmp, dest)
-        raise NotebookFailed(_describe_failure(src, exc, input_names or [], corpus_rel)) \
-            from exc
-    if exc is not None:
-        Path(tmp).unlink(missing_ok=True)
-        raise NotebookFailed(f"{src.name} could not run: {type(exc).__name__}: {exc}") from exc
-    os.replace(tmp, dest)
-    return NotebookRun(src.name, "ok", round(time.perf_counter() - t0, 2))
+    return job.finish()
 
 
 # ---------------------------------------------------------------------------------------------
 # The run
+
+
+def notebook_needs(notebook: Path, earlier: list[str]) -> list[str]:
+    """The notebooks of this run that must finish before ``notebook`` starts.
+
+    By default every earlier one. A notebook whose metadata says
+    ``"tallybook": {"needs": ["01", "02", "03"]}`` waits only for the earlier notebooks whose
+    names start with one of those prefixes, so it may run beside the others (05_explore reads
+    the tables of 01-03 and nothing 04_compare writes).
+    """
+    try:
+        meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError):
+        return list(earlier)
+    wanted = meta.get("tallybook", {}).get("needs") if isinstance(meta, dict) else None
+    if not isinstance(wanted, list):
+        return list(earlier)
+    return [n for n in earlier if any(n.startswith(str(w)) for w in wanted)]
+
+
+# At most this many notebooks execute at once (each has its own kernel process).
+MAX_PARALLEL = 2
+
+
+def _run_scheduled(names: list[str], needs: dict[str, list[str]], *, out: Path,
+                   manifest: dict[str, Any], run_one: Any, parameters: dict[str, Any],
+                   collect: Any, html: bool, quiet: bool, prestart: bool = True) -> None:
+    """Execute ``names``, each once the notebooks it needs have finished, and record them.
+
+    The manifest lists the notebooks in their order, each ``running`` from its start; the
+    progress lines come one per notebook, in notebook order, whatever order they finish in.
+    While notebooks run, the kernel of the next one is started (:meth:`NotebookJob.prestart`).
+    The HTML copies are written in a background thread while the next notebooks run. When a
+    notebook fails, nothing new starts, the notebooks after it that are running are stopped
+    (``stopped``), those before it finish, and the first failure in notebook order is raised.
+
+    Args:
+        run_one: name -> a :class:`NotebookJob` (not started).
+        collect: called on each executed notebook's path before its HTML copy is made.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    order = {n: i for i, n in enumerate(names)}
+    entries: dict[str, dict[str, Any]] = {}
+    running: dict[str, NotebookJob] = {}
+    spares: dict[str, NotebookJob] = {}  # prestarted: kernel up, waiting for their turn
+    done: set[str] = set()
+    lines: dict[str, str] = {}
+    failures: dict[str, NotebookFailed] = {}
+    shown = 0
+    exporter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="html")
+    exports = []
+
+    def save() -> None:
+        manifest["notebooks"] = [entries[n] for n in sorted(entries, key=order.__getitem__)]
+        _write_manifest(out, manifest)
+
+    def show() -> None:
+        nonlocal shown
+        while shown < len(names) and names[shown] in lines:
+            if lines[names[shown]]:  # a stopped notebook has no line, as if never started
+                _say(lines[names[shown]], quiet)
+            shown += 1
+
+    try:
+        while True:
+            first_failure = min(failures, key=order.__getitem__) if failures else None
+            if first_failure is None:
+                for name in names:
+                    if (name in entries or len(running) >= MAX_PARALLEL
+                            or not all(d in done for d in needs[name])):
+                        continue
+                    entries[name] = {"name": name, "status": "running",
+                                     "parameters": parameters[name]}
+                    save()
+                    running[name] = (spares.pop(name, None) or run_one(name)).start()
+                # the next notebook's kernel starts (and imports) while these run
+                upcoming = [n for n in names if n not in entries and n not in spares]
+                if upcoming and not spares and prestart:
+                    spares[upcoming[0]] = run_one(upcoming[0]).prestart()
+            else:  # stop what a sequential run would not have started
+                later = [n for n in running if order[n] > order[first_failure]]
+                if later:  # papermill would log the stopped kernel's death as an error
+                    logging.getLogger("papermill").setLevel(logging.CRITICAL)
+                for name in later:
+                    running.pop(name).stop()
+                    entries[name].update(status="stopped",
+                                         error=f"stopped: {first_failure} failed")
+                    lines[name] = ""
+                save()
+            if not running:
+                break
+            finished = [n for n, job in running.items() if job.done()]
+            if not finished:
+                next(iter(running.values())).worker.join(0.1)
+                continue
+            for name in sorted(finished, key=order.__getitem__):
+                job = running.pop(name)
+                i = order[name] + 1
+                try:
+                    run = job.finish()
+                except NotebookFailed as exc:
+                    entries[name].update(status="failed", error=str(exc))
+                    if job.dest.exists():
+                        collect(job.dest)
+                    failures[name] = exc
+                    lines[name] = f"[{i}/{len(names)}] {name:<20} FAILED"
+                    continue
+                collect(job.dest)
+                if html:
+                    exports.append(exporter.submit(export_html, job.dest,
+                                                   job.dest.with_suffix(".html")))
+                entries[name].update(status=run.status, seconds=run.seconds)
+                done.add(name)
+                lines[name] = f"[{i}/{len(names)}] {name:<20} ok  {run.seconds:5.1f} s"
+            save()
+            show()
+        for f in exports:
+            f.result()  # an HTML copy that could not be written fails the run
+    except BaseException:
+        for job in [*running.values(), *spares.values()]:
+            job.stop()
+        exporter.shutdown(wait=True, cancel_futures=True)
+        raise
+    for job in spares.values():  # a failure left them waiting
+        job.stop()
+    exporter.shutdown(wait=True)
+    if failures:
+        first = min(failures, key=order.__getitem__)
+        manifest["status"] = f"failed at {first}"
+        raise failures[first]
 
 
 @contextlib.contextmanager
@@ -601,6 +894,7 @@ def run_pipeline(corpus: Path, out: Path, *, notebooks_dir: Path | None = None,
             _say(f"warning: no notebook declares parameter {name!r}; ignored "
                  f"(declared: {', '.join(sorted({k for d in declared.values() for k in d}))})",
                  quiet=False)
+    needs = {n: notebook_needs(notebooks_dir / n, names[:i]) for i, n in enumerate(names)}
     ensure_kernel()
     os.environ["JUPYTER_PATH"] = kernel_env()["JUPYTER_PATH"]
 
@@ -638,31 +932,18 @@ def run_pipeline(corpus: Path, out: Path, *, notebooks_dir: Path | None = None,
                                 str(repo_root()): relative_to(repo_root(), notebooks_dir)}
                 _say(f"{len(names)} notebooks on {corpus_rel} -> {out_rel} "
                      f"(paths from {relative_to(notebooks_dir, Path.cwd())}/)", quiet)
-                for i, name in enumerate(names, 1):
-                    params = parameters_for(declared[name], offered)
-                    entry: dict[str, Any] = {"name": name, "status": "running",
-                                             "parameters": params}
-                    manifest["notebooks"].append(entry)
-                    _write_manifest(out, manifest)
-                    dest = out / "notebooks" / name
-                    try:
-                        run = run_notebook(notebooks_dir / name, dest, params,
-                                           cwd=notebooks_dir, kernel_name=KERNEL_NAME,
-                                           input_names=input_names, corpus_rel=corpus_rel)
-                    except NotebookFailed as exc:
-                        entry.update(status="failed", error=str(exc))
-                        if dest.exists():
-                            relativise_notebook(dest, replacements, input_path=name,
-                                                output_path=relative_to(dest, notebooks_dir))
-                        manifest["status"] = f"failed at {name}"
-                        _say(f"[{i}/{len(names)}] {name:<20} FAILED", quiet)
-                        raise
-                    relativise_notebook(dest, replacements, input_path=name,
-                                        output_path=relative_to(dest, notebooks_dir))
-                    if html:
-                        export_html(dest, dest.with_suffix(".html"))
-                    entry.update(status=run.status, seconds=run.seconds)
-                    _say(f"[{i}/{len(names)}] {name:<20} ok  {run.seconds:5.1f} s", quiet)
+                _run_scheduled(names, needs, out=out, manifest=manifest,
+                               run_one=lambda name: NotebookJob(
+                                   notebooks_dir / name, out / "notebooks" / name,
+                                   parameters_for(declared[name], offered), cwd=notebooks_dir,
+                                   kernel_name=KERNEL_NAME, input_names=input_names,
+                                   corpus_rel=corpus_rel),
+                               parameters={n: parameters_for(declared[n], offered)
+                                           for n in names},
+                               collect=lambda dest: relativise_notebook(
+                                   dest, replacements, input_path=dest.name,
+                                   output_path=relative_to(dest, notebooks_dir)),
+                               html=html, quiet=quiet)
                 manifest["status"] = "ok"
             except (RunInterrupted, KeyboardInterrupt) as exc:
                 manifest["status"] = "interrupted"
@@ -699,6 +980,18 @@ def _existing(*paths: Path) -> list[Path]:
     return [p for p in paths if p.exists()]
 
 
+def _skip_unused_imports() -> None:
+    """Keep the command line from importing what the run never uses.
+
+    nbformat validates notebooks with jsonschema, whose format checkers import
+    ``rfc3987_syntax`` when it is installed; that module builds a parser at import (1.4 s).
+    nbformat's schemas check no IRI format, so the checker is left out of this process (the
+    kernels never import it). A process that already imported jsonschema is unaffected.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point (``tallybook`` and ``python -m helpers.pipeline``).
 
@@ -727,6 +1020,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scheduler", help="dask scheduler address, e.g. tcp://host:8786 "
                                         "(default: a LocalCluster on this machine)")
     args = ap.parse_args(argv)
+    _skip_unused_imports()
     pairs = list(args.parameter)
     for s in args.sets:
         name, eq, value = s.partition("=")
