@@ -356,4 +356,61 @@ def test_pdf_embeds_truetype_subsets_without_layout_tables(seed_run: Path, tmp_p
         tt = TTFont(io.BytesIO(desc["/FontFile2"].get_object().get_data()))
         assert {"glyf", "loca", "head", "hmtx", "cmap"} <= set(tt.keys())
         assert not {"GSUB", "GPOS", "GDEF"} & set(tt.keys())
-        assert 2 < tt["maxp"].numGlyphs < 200  # a subset, not the 6,000 glyphs of DejaVu Sans
+        assert 2 < tt["maxp"].numGlyphs < 400  # a subset, not the 6,000 glyphs of DejaVu Sans
+
+
+def _pdf_of(fig, shared: bool, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    import io
+
+    original = charts.pdf_glyph_subset
+    monkeypatch.setattr(charts, "pdf_glyph_subset",
+                        lambda f, g, shared=shared: original(f, g, shared=shared))
+    buf = io.BytesIO()
+    with charts._lean_pdf_fonts(), plt.rc_context({"pdf.fonttype": 42}):
+        fig.savefig(buf, format="pdf", metadata={"CreationDate": None, "ModDate": None,
+                                                 "Creator": None, "Producer": None})
+    monkeypatch.setattr(charts, "pdf_glyph_subset", original)
+    return buf.getvalue()
+
+
+def test_shared_pdf_font_subset_gives_the_same_text(monkeypatch: pytest.MonkeyPatch):
+    """One font subset per process for figures whose characters are all common ones: the
+    text reads back the same as with the figure's own subset, and the same figure gives the
+    same bytes however often it is saved."""
+    import io
+    import time
+
+    import pypdf
+
+    label = "Côte d'Ivoire – 12 delegations (HRC51)"
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.set_title(label)
+    ax.bar(["a", "b"], [3, 5])
+    charts._shared_subset.cache_clear()
+    own = _pdf_of(fig, False, monkeypatch)
+    shared = _pdf_of(fig, True, monkeypatch)
+    time.sleep(1.1)  # a font saved with a fresh timestamp would differ a second later
+    assert shared != own and _pdf_of(fig, True, monkeypatch) == shared
+
+    def text(data: bytes) -> str:
+        return pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+    assert text(shared) == text(own) and label in text(own)
+    plt.close(fig)
+
+
+def test_a_glyph_outside_the_shared_subset_gets_a_subset_of_its_own():
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+
+    path = font_manager.findfont("DejaVu Sans")
+    cmap = TTFont(path).getBestCmap()
+    gid = {c: TTFont(path).getGlyphID(cmap[ord(c)]) for c in "aŞ"}
+    assert "a" in charts.PDF_SUBSET_CHARS and "Ş" not in charts.PDF_SUBSET_CHARS
+    fp = font_manager.FontPath(path, 0)
+    with charts.pdf_glyph_subset(fp, {gid["a"]}) as common, \
+            charts.pdf_glyph_subset(fp, {gid["a"], gid["Ş"]}) as own:
+        n_common, n_own = len(common.font.getGlyphOrder()), len(own.font.getGlyphOrder())
+        assert set(own.glyph_index_map) >= {gid["a"], gid["Ş"]}
+        assert set(common.glyph_index_map) == {gid["a"]}
+    assert n_common > len(set(charts.PDF_SUBSET_CHARS)) // 2 > n_own

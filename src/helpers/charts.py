@@ -20,6 +20,7 @@ Rules every chart keeps:
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import textwrap
 from collections.abc import Sequence
@@ -845,22 +846,37 @@ _MPL_DROPPED_FONT_TABLES = ("FFTM", "PfEd", "BDF", "meta", "MERG", "TSIV", "Zapf
                             "ltag", "morx", "trak", "xref")
 
 
-def pdf_glyph_subset(fontfile, glyphs):
+def pdf_glyph_subset(fontfile, glyphs, *, shared: bool = True):
     """matplotlib's font subsetting for PDF (Type 42) without the layout tables.
 
     The same as ``matplotlib.backends._backend_pdf_ps.get_glyphs_subset`` (same options, same
     glyphs, same order), except that :data:`PDF_UNUSED_FONT_TABLES` are dropped before
     subsetting instead of being subset glyph by glyph; the embedded font draws the same glyphs.
+    With ``shared``, a figure whose glyphs are all among :data:`PDF_SUBSET_CHARS`' gets the
+    font's one subset of those (made once per process): the same bytes for every such figure,
+    whatever else was drawn before, and no subsetting per figure.
 
     Args:
         fontfile: the font (matplotlib's ``FontPath``: a path with a ``face_index``).
         glyphs: glyph indices to keep.
+        shared: use the font's shared subset when it holds every glyph.
 
     Returns:
         A context manager yielding matplotlib's ``SubsetResults``.
     """
     from fontTools import subset
+    from fontTools.ttLib import TTFont
     from matplotlib.backends import _backend_pdf_ps
+
+    glyphs = set(glyphs)
+    if shared:
+        common = _shared_subset(str(fontfile), getattr(fontfile, "face_index", 0))
+        if common is not None and glyphs <= common[1].keys():
+            data, gmap = common
+            return _backend_pdf_ps.SubsetResults(
+                # as fontTools' subsetter loads a font: no new timestamp or bounds on saving
+                TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False),
+                {g: gmap[g] for g in glyphs})._as_cm()
 
     options = subset.Options(glyph_names=True, recommended_glyphs=True)
     options.drop_tables += [*_MPL_DROPPED_FONT_TABLES, *PDF_UNUSED_FONT_TABLES]
@@ -870,6 +886,32 @@ def pdf_glyph_subset(fontfile, glyphs):
     subsetter.populate(gids=glyphs)
     subsetter.subset(font)
     return _backend_pdf_ps.SubsetResults(font, subsetter.glyph_index_map)._as_cm()
+
+
+# Characters every PDF subset of a font holds, so that one subset per font serves most
+# figures: printable ASCII, the letters of Latin-1, and typographic punctuation.
+PDF_SUBSET_CHARS = "".join(map(chr, [*range(0x20, 0x7F), *range(0xC0, 0x100), 0xA0, 0xB7,
+                                     0xB0, 0xA9, 0xAB, 0xBB, *range(0x2010, 0x2027),
+                                     0x2212]))
+
+
+@functools.lru_cache(maxsize=16)
+def _shared_subset(path: str, face_index: int) -> tuple[bytes, dict[int, int]] | None:
+    """One subset of a font holding :data:`PDF_SUBSET_CHARS` (serialised), and its glyph map;
+    None when the font has none of them."""
+    from fontTools.ttLib import TTFont
+    from matplotlib.font_manager import FontPath
+
+    with TTFont(path, fontNumber=face_index, lazy=True) as font:
+        cmap = font.getBestCmap() or {}
+        gids = sorted({font.getGlyphID(cmap[ord(c)]) for c in PDF_SUBSET_CHARS
+                       if ord(c) in cmap})
+    if not gids:
+        return None
+    with pdf_glyph_subset(FontPath(path, face_index), set(gids), shared=False) as res:
+        buf = io.BytesIO()
+        res.font.save(buf, reorderTables=False)
+        return buf.getvalue(), dict(res.glyph_index_map)
 
 
 @contextlib.contextmanager
