@@ -76,11 +76,14 @@ bench-04: $(STAMP) ## time and peak memory of notebooks 04 and 05 on synthetic t
 	$(BIN)/python -m helpers.bench04 --articles $(N)
 
 # make bench-scale N=10000: N generated articles (kept in reports/bench-scale), the pipeline
-# run fresh and then unchanged; seconds, words per second and peak RSS per stage and in all.
+# run fresh, then unchanged, then with 1% of the articles changed or added (RUNS= picks the
+# re-runs: "unchanged,1pct", "1pct" or "none"); seconds, words per second and peak memory
+# (PSS, all processes) per notebook and end to end.
 ENGINE ?= local
 STAGES ?=
-bench-scale: $(STAMP) ## the whole pipeline on N generated articles (N=10000 ENGINE=local|dask STAGES="01 02 03")
-	$(BIN)/python -m helpers.bench --scale $(N) --engine $(ENGINE) $(foreach s,$(STAGES),--only $(s))
+RUNS ?= unchanged,1pct
+bench-scale: $(STAMP) ## the whole pipeline on N generated articles (N=10000 ENGINE=local|dask STAGES="01 02 03" RUNS=none)
+	$(BIN)/python -m helpers.bench --scale $(N) --engine $(ENGINE) --runs "$(RUNS)" $(foreach s,$(STAGES),--only $(s))
 
 docs-figure: ## copy the headline chart from OUT into docs/ for the README
 	@test -f "$(OUT)/figures/delegations_by_event.png" || $(MAKE) run

@@ -337,6 +337,14 @@ def _html_exporter() -> Any:
     return HTMLExporter(template_name="lab")
 
 
+def _warm_html() -> None:
+    """Set up the exporter and compile its templates (about 2 s) on an empty notebook, so
+    the first real copy does not wait for it."""
+    import nbformat
+
+    _html_exporter().from_notebook_node(nbformat.v4.new_notebook())
+
+
 def export_html(nb_path: Path, html_path: Path) -> None:
     """Write an HTML copy of an executed notebook (nbconvert's lab template)."""
     import nbformat
@@ -717,6 +725,8 @@ def _run_scheduled(names: list[str], needs: dict[str, list[str]], *, out: Path,
     shown = 0
     exporter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="html")
     exports = []
+    if html:  # while the first notebook runs in its kernel, this process is mostly idle
+        exports.append(exporter.submit(_warm_html))
 
     def save() -> None:
         manifest["notebooks"] = [entries[n] for n in sorted(entries, key=order.__getitem__)]
