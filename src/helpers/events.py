@@ -103,13 +103,29 @@ def _kind_cues() -> list[tuple[str, int, re.Pattern[str]]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _any_kind_cue() -> re.Pattern[str]:
+    """All cue patterns in one alternation (each keeping its own case rule): a text it does
+    not match matches none of them."""
+    parts = [f"(?:{p.pattern})" if p.flags & re.IGNORECASE else f"(?-i:{p.pattern})"
+             for _k, _w, p in _kind_cues()]
+    return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def _text_kind_weights(text: str) -> tuple[tuple[str, int], ...]:
+    """``(kind, weight)`` of every cue pattern ``text`` matches, in the file's order."""
+    if not _any_kind_cue().search(text):
+        return ()
+    return tuple((kind, weight) for kind, weight, pat in _kind_cues() if pat.search(text))
+
+
 def kind_scores(texts: Iterable[str]) -> Counter[str]:
     """Summed cue weights per kind over ``texts``."""
     score: Counter[str] = Counter()
     for t in texts:
-        for kind, weight, pat in _kind_cues():
-            if pat.search(t):
-                score[kind] += weight
+        for kind, weight in _text_kind_weights(t):
+            score[kind] += weight
     return score
 
 
@@ -134,8 +150,20 @@ def event_kind(texts: Iterable[str], *, hint: str = "", default: str = "dialogue
 # --------------------------------------------------------------------------- sessions
 
 
+# Words one of the session patterns below needs (the same case rules): a text without any
+# names no session
+_SESSION_WORDS = re.compile(r"hrc|upr|session|resolution|decision", re.IGNORECASE)
+
+
 def sessions_in(text: str) -> list[str]:
     """Sessions a text names, in order: ``HRC51``, ``HRC S-35``, ``UPR32``."""
+    if not _SESSION_WORDS.search(text):
+        return []
+    return list(_sessions_in(text))
+
+
+@lru_cache(maxsize=8192)
+def _sessions_in(text: str) -> tuple[str, ...]:
     from text_to_num import alpha2digit
 
     if re.search(r"session|cycle", text, re.IGNORECASE):
@@ -154,7 +182,7 @@ def sessions_in(text: str) -> list[str]:
         for m in pat.finditer(text):
             num = next(g for g in m.groups() if g)
             add(m.start(), m.end(), fmt.format(int(num)))
-    return [s for _, s in sorted(found)]
+    return tuple(s for _, s in sorted(found))
 
 
 def hrc_session_for_date(date: str) -> str:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from helpers.text import tokens_of
+from helpers.text import Sentence, tokens_of
 
 
 class Match(NamedTuple):
@@ -72,14 +72,29 @@ class PhraseIndex:
 
     def find(self, keys: Sequence[str], a: int = 0, b: int | None = None) -> list[Match]:
         """All non-overlapping longest matches inside tokens ``[a, b)``, left to right."""
-        b = len(keys) if b is None else b
+        n = len(keys)
+        b = n if b is None else b
+        index = self.index
+        # most token ranges hold no entry's first token: one set test rejects them
+        if index.keys().isdisjoint(keys if a == 0 and b == n else keys[a:b]):
+            return []
         out: list[Match] = []
-        k = a
-        while k < b:
-            m = self.match(keys, k) if keys[k] in self.index else None
+        nxt = a  # a match covers tokens up to here: the next one starts at or after it
+        for k in [x for x in range(a, b) if keys[x] in index]:
+            if k < nxt:
+                continue
+            m = self.match(keys, k)
             if m and k + m[0] <= b:
                 out.append(Match(k, k + m[0], m[1], m[2]))
-                k += m[0]
-            else:
-                k += 1
+                nxt = k + m[0]
         return out
+
+    def find_in(self, sentence: Sentence) -> tuple[Match, ...]:
+        """:meth:`find` over a whole sentence (``lkeys`` when the index ignores case, else
+        ``keys``), computed once per sentence and index and kept on the sentence."""
+        memo = sentence.memo
+        got = memo.get(self)
+        if got is None:
+            got = memo[self] = tuple(self.find(sentence.lkeys if self.ignore_case
+                                               else sentence.keys))
+        return got

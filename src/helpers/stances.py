@@ -1136,13 +1136,18 @@ def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found
     st.polarity = text_polarity(c, st)
     found = c.found
     found += vote_heading(c, st)
-    found += sponsor_compound(c, st)
-    found += sponsor_active(c, st)
+    if c.slots:  # (these two place only the sentence's own actors)
+        found += sponsor_compound(c, st)
+        found += sponsor_active(c, st)
     side: str | None = None
     if any(k == "group" for *_x, k in c.cues) or any(
             k in ("marker", "reply") for k in statement_kinds(c.lk)):
         side = statement_side(cs, idx, st)
         st.statement = side
+    if not c.slots:
+        # every rule below places the sentence's own actors and changes nothing else: a
+        # sentence that names none gets nothing from them
+        return found
     for ci, (_a, _b, _label, kind) in enumerate(c.cues):
         if kind in ("active", "vote"):
             found += active_clause(c, st, ci)

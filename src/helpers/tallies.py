@@ -702,7 +702,8 @@ KIND_PRIORITY = ("joint_statement", "review", "dialogue")
 
 def _kind_in(sentences: Iterable[Sentence]) -> str:
     """The event kind named in some sentences (joint statement > review > dialogue)."""
-    found = {m.label for s in sentences for m in kind_index().find(s.lkeys)}
+    index = kind_index()
+    found = {m.label for s in sentences for m in index.find_in(s)}
     return next((k for k in KIND_PRIORITY if k in found), "")
 
 

@@ -1,0 +1,101 @@
+"""The phrase index and the shared Sentence layer: fast paths give what a plain scan gives."""
+
+import pickle
+import random
+
+from helpers.events import kind_scores, sessions_in
+from helpers.phrases import Match, PhraseIndex
+from helpers.text import Sentence
+
+
+def _plain_find(index: PhraseIndex, keys, a=0, b=None):
+    """Token-by-token scan, written independently of PhraseIndex.find."""
+    b = len(keys) if b is None else b
+    out, k = [], a
+    while k < b:
+        best = None
+        for toks, label, payload in index.index.get(keys[k], []):
+            if k + len(toks) <= len(keys) and tuple(keys[k:k + len(toks)]) == toks:
+                best = (len(toks), label, payload)
+                break
+        if best and k + best[0] <= b:
+            out.append(Match(k, k + best[0], best[1], best[2]))
+            k += best[0]
+        else:
+            k += 1
+    return out
+
+
+def test_find_matches_plain_scan_on_random_token_ranges():
+    index = PhraseIndex([("united states", "S", "USA"), ("united", "W", "u"),
+                         ("states", "W", "s"), ("united states of america", "S", "USA"),
+                         ("of", "W", "of")], ignore_case=True)
+    vocab = ["united", "states", "of", "america", "the", "and", ","]
+    rnd = random.Random(7)
+    for _ in range(500):
+        keys = [rnd.choice(vocab) for _ in range(rnd.randint(0, 12))]
+        a = rnd.randint(0, len(keys))
+        b = rnd.randint(a, len(keys))
+        assert index.find(keys, a, b) == _plain_find(index, keys, a, b)
+        assert index.find(keys) == _plain_find(index, keys)
+
+
+def test_find_longest_match_crossing_the_range_end_is_not_shortened():
+    index = PhraseIndex([("human rights council", "B", "HRC"), ("human", "W", "h")],
+                        ignore_case=True)
+    keys = ["the", "human", "rights", "council"]
+    # the longest entry at "human" runs past b: nothing is found there
+    assert index.find(keys, 0, 3) == []
+    assert index.find(keys) == [Match(1, 4, "B", "HRC")]
+
+
+def test_find_without_any_first_token_is_empty():
+    index = PhraseIndex([("joint statement", "J", "")], ignore_case=True)
+    assert index.find(["a", "vote", "was", "held"]) == []
+
+
+def test_find_in_is_computed_once_per_sentence_and_index():
+    index = PhraseIndex([("joint statement", "J", "x")], ignore_case=True)
+    cased = PhraseIndex([("Joint Statement", "J", "y")])
+    s = Sentence(1, 0, "A Joint Statement and a joint statement.")
+    got = index.find_in(s)
+    assert got == (Match(1, 3, "J", "x"), Match(5, 7, "J", "x"))
+    assert index.find_in(s) is got
+    assert cased.find_in(s) == (Match(1, 3, "J", "y"),)
+
+
+def test_token_at_gives_first_token_at_or_after_offset():
+    s = Sentence(3, 100, "Cuba, Chad voted.")
+    # tokens: Cuba(0-4) ,(4-5) Chad(6-10) voted(11-16) .(16-17)
+    assert s.token_at(100) == 0
+    assert s.token_at(104) == 1
+    assert s.token_at(105) == 2
+    assert s.token_at(106) == 2
+    assert s.token_at(116) == 4
+    assert s.token_at(117) is None
+    assert s.token_at(50) == 0
+
+
+def test_sentence_pickles_without_its_memo():
+    s = Sentence(2, 40, "Its ‘draft’ won’t pass.", 5)
+    PhraseIndex([("pass", "P", "")], ignore_case=True).find_in(s)
+    t = pickle.loads(pickle.dumps(s))
+    assert (t.sentence_id, t.start, t.text, t.paragraph_id) == (2, 40, s.text, 5)
+    assert t.keys == s.keys and t.lkeys == s.lkeys and t.memo == {}
+
+
+def test_sessions_in_reads_sessions_and_skips_texts_without_session_words():
+    assert sessions_in("At the forty-eighth session, HRC S-35 and UPR 32 met.") == \
+        ["HRC48", "HRC S-35", "UPR32"]
+    assert sessions_in("resolution 19/2 was adopted") == ["HRC19"]
+    assert sessions_in("Cambodia spoke on Tuesday.") == []
+    got = sessions_in("the 51st session")
+    got.append("changed")  # callers get their own list
+    assert sessions_in("the 51st session") == ["HRC51"]
+
+
+def test_kind_scores_sum_cue_weights_and_keep_case_rules():
+    # "recorded vote" 3 + "vote" 2 (data/event_kind_patterns.csv)
+    assert kind_scores(["A recorded vote was held."]) == {"vote": 5}
+    assert kind_scores(["the upr met"]) == {}  # UPR is matched in capitals only
+    assert kind_scores(["The UPR met", "No cue here."]) == {"review": 3}
