@@ -99,3 +99,30 @@ def test_kind_scores_sum_cue_weights_and_keep_case_rules():
     assert kind_scores(["A recorded vote was held."]) == {"vote": 5}
     assert kind_scores(["the upr met"]) == {}  # UPR is matched in capitals only
     assert kind_scores(["The UPR met", "No cue here."]) == {"review": 3}
+
+
+def test_states_named_reads_names_capitals_and_demonyms_in_order():
+    from helpers.sources import states_named
+
+    got = states_named("Cuban and Chinese envoys met in Geneva; Sri Lanka and Phnom Penh")
+    assert got == ["CUB", "CHN", "LKA", "KHM"]
+    got.clear()  # callers get their own list
+    assert states_named("Cuban and Chinese envoys met in Geneva; Sri Lanka and Phnom Penh") == \
+        ["CUB", "CHN", "LKA", "KHM"]
+
+
+def test_link_line_needs_a_heading_at_the_start():
+    from helpers.tallies import link_line
+
+    assert link_line(["related", "links", ":", "x"])
+    assert link_line(["see", "also", "the", "vote"])
+    assert not link_line(["we", "see", "also", "x"])
+    assert not link_line([])
+
+
+def test_vote_context_needs_a_vote_word_or_a_text_and_its_outcome():
+    from helpers.votes import vote_context
+
+    assert vote_context(["they", "abstained"])
+    assert vote_context(["the", "resolution", "was", "adopted"])
+    assert not vote_context(["the", "resolution", "was", "debated"])

@@ -157,8 +157,6 @@ _SESSION_WORDS = re.compile(r"hrc|upr|session|resolution|decision", re.IGNORECAS
 
 def sessions_in(text: str) -> list[str]:
     """Sessions a text names, in order: ``HRC51``, ``HRC S-35``, ``UPR32``."""
-    if not _SESSION_WORDS.search(text):
-        return []
     return list(_sessions_in(text))
 
 
@@ -166,6 +164,8 @@ def sessions_in(text: str) -> list[str]:
 def _sessions_in(text: str) -> tuple[str, ...]:
     from text_to_num import alpha2digit
 
+    if not _SESSION_WORDS.search(text):
+        return ()
     if re.search(r"session|cycle", text, re.IGNORECASE):
         text = alpha2digit(text, "en")  # "forty-eighth session" → "48th session"
     found: list[tuple[int, str]] = []

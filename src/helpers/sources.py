@@ -114,8 +114,16 @@ def _state_index() -> PhraseIndex:
 
 def states_named(text: str) -> list[str]:
     """ISO3 of the states a text names (names, short forms, capitals, demonyms), in order."""
-    keys = list(tokens_of(text))
-    return [m.payload for m in _state_index().find(keys)]
+    return list(_states_named(text))
+
+
+@lru_cache(maxsize=4096)
+def _states_named(text: str) -> tuple[str, ...]:
+    return _states_in_keys(tokens_of(text))
+
+
+def _states_in_keys(keys: Sequence[str]) -> tuple[str, ...]:
+    return tuple(m.payload for m in _state_index().find(keys))
 
 
 @lru_cache(maxsize=256)
@@ -313,7 +321,9 @@ def document_sources(sentences: Sequence[Sentence], persons_roles: dict[str, str
                      ) -> tuple[list[str], str]:
     """Canonical source of each sentence ("" when it attributes nothing) and the document's
     issuer (its heading), for figures the text does not attribute sentence by sentence."""
-    counts = Counter(states_named(" ".join(s.text for s in sentences)))
+    # the sentences' tokens in a row are the tokens of their texts joined by spaces (no
+    # token holds a space), so a name may run on from one sentence to the next as there
+    counts = Counter(_states_in_keys([k for s in sentences for k in s.keys]))
     doc_country = counts.most_common(1)[0][0] if counts else ""
     memory: dict[str, str] = {}
     kingdoms = [iso for iso, _n in counts.most_common() if _is_kingdom(iso)]

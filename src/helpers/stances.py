@@ -848,11 +848,15 @@ def on_behalf_of(c: Clause, st: DocState, ci: int, side: str | None) -> list[Fou
     return [Found(s, side, cue, a) for s in speaker + group]
 
 
+_SIGNING = frozenset({"signed", "list", "lists"})
+
+
 def signatories(c: Clause, st: DocState) -> list[Found]:
     """Listed signatories of the statement in focus: "Signatories included A, B", "The list
     ... included A", "signed by A and B"."""
     lk = c.lk
-    if not any(w.startswith("signator") or w in ("signed", "list", "lists") for w in lk):
+    if (_SIGNING.isdisjoint(lk) and "signator" not in c.sent.text.lower()) or \
+            not any(w.startswith("signator") or w in _SIGNING for w in lk):
         return []
     side = st.statement or st.last_stance
     if side is None:
@@ -978,8 +982,9 @@ def side_noun_list(c: Clause, st: DocState) -> list[Found]:
     "Critics of the government included C"."""
     lk = c.lk
     out: list[Found] = []
-    for k in range(len(lk)):
-        m = side_nouns().match(lk, k)
+    nouns = side_nouns()
+    for k in [k for k, w in enumerate(lk) if w in nouns.index]:  # where a side noun may start
+        m = nouns.match(lk, k)
         if not m or (k > 0 and lk[k - 1] == "among"):
             continue
         j = k + m[0]

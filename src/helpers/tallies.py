@@ -103,6 +103,7 @@ def parse_number(words: Sequence[str]) -> int | None:
         return None
 
 
+@lru_cache(maxsize=65536)
 def _is_number_word(tok: str) -> bool:
     low = tok.lower()
     if low in NUMBER_WORDS:
@@ -738,13 +739,16 @@ LINK_HEADS = (("related", "links"), ("related", "link"), ("related", "stories"),
               ("you", "may", "also", "like"))
 
 
+# The words a heading opens with: a line opening on any other is no heading
+_LINK_FIRST = frozenset(h[0] for h in LINK_HEADS)
 LINK_TITLE_TOKENS = 16  # a link's title on its own line under the heading is short
 
 
 def link_line(lk: Sequence[str]) -> bool:
     """True for a line of links a page lists ("Related links: ...", "See also: ..."): its
     figures belong to other articles."""
-    return any(tuple(lk[:len(h)]) == h for h in LINK_HEADS)
+    return bool(lk) and lk[0] in _LINK_FIRST and any(tuple(lk[:len(h)]) == h
+                                                     for h in LINK_HEADS)
 
 
 def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,

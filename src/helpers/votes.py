@@ -142,9 +142,9 @@ def _value(tok: str) -> int | None:
 
 def vote_context(lk: Sequence[str]) -> bool:
     """True when a sentence is about a vote: vote words, or a voted text and its outcome."""
-    if any(w in VOTE_WORDS for w in lk):
+    if not VOTE_WORDS.isdisjoint(lk):
         return True
-    return any(w in TEXT_NOUNS for w in lk) and any(w in OUTCOME_VERBS for w in lk)
+    return not TEXT_NOUNS.isdisjoint(lk) and not OUTCOME_VERBS.isdisjoint(lk)
 
 
 def _winner_first(lk: Sequence[str], upto: int, after: int | None = None
@@ -339,8 +339,8 @@ def read_votes(toks: Sequence[str], lk: Sequence[str],
     numbers = [t for t in numbers if t not in of_wholes and t not in relative]
     wholes = wholes | {k for i, j, _v in of_wholes for k in range(i, j)}
     found: list[VoteCount] = []
-    if strong or any(DASH_SCORE.match(t) for t in lk):
-        found += dash_scores(lk, numbers) if strong else []
+    if strong:
+        found += dash_scores(lk, numbers)
     found += votes_to(lk, numbers)
     have = {v.i for v in found}
     rest = [t for t in numbers if t[0] not in have]
@@ -398,7 +398,7 @@ def own_text(lk: Sequence[str], subject: str) -> str:
         if head and tail in SPONSORING and (head in names or
                                             (k > 0 and f"{lk[k - 1]} {head}" in names)):
             return lk[k]
-    for k in range(n):
+    for k in [k for k in range(n) if lk[k] in forms.index]:  # where a name may start
         length = _subject_at(forms, lk, k)
         if not length:
             continue
