@@ -126,3 +126,25 @@ def test_vote_context_needs_a_vote_word_or_a_text_and_its_outcome():
     assert vote_context(["they", "abstained"])
     assert vote_context(["the", "resolution", "was", "adopted"])
     assert not vote_context(["the", "resolution", "was", "debated"])
+
+
+def test_attributions_with_quick_word_tests_still_find_every_pattern():
+    from helpers.sources import attributions
+
+    cases = {
+        "ACCORDING TO the Foreign Ministry, 20 states spoke.": ["the Foreign Ministry"],
+        "Mr. Sabry said the vote was fair.": ["Mr Sabry"],
+        "In a press release issued by the Mission of Peru, it said so.":
+            ["the Mission of Peru"],
+        "By the ministry's count, 31 spoke.": ["the ministry"],
+        "The statement, read by Ambassador Ney, was long.": ["Ambassador Ney"],
+        "The Ministry of Foreign Affairs, Trade and Tourism said so.":
+            ["The Ministry of Foreign Affairs, Trade and Tourism"],
+        "The vote was close.": [],
+        # letters re matches with ASCII ones regardless of case, which str.lower does not
+        # turn into them: the word tests are skipped, the pattern still reads them
+        "Accordıng to the Mission, 20 spoke.": ["the Mission"],
+        "ACCORDİNG TO the Mission, 20 spoke.": ["the Mission"],
+    }
+    for text, want in cases.items():
+        assert attributions(text) == want, text

@@ -74,19 +74,36 @@ class PhraseIndex:
         """All non-overlapping longest matches inside tokens ``[a, b)``, left to right."""
         n = len(keys)
         b = n if b is None else b
+        if a < 0 or b > n:
+            return self._find_plain(keys, a, b)
         index = self.index
         # most token ranges hold no entry's first token: one set test rejects them
-        if index.keys().isdisjoint(keys if a == 0 and b == n else keys[a:b]):
+        seg = keys if a == 0 and b == n else keys[a:b]
+        if index.keys().isdisjoint(seg):
             return []
         out: list[Match] = []
         nxt = a  # a match covers tokens up to here: the next one starts at or after it
-        for k in [x for x in range(a, b) if keys[x] in index]:
+        for k in [x for x, t in enumerate(seg, a) if t in index]:
             if k < nxt:
                 continue
             m = self.match(keys, k)
             if m and k + m[0] <= b:
                 out.append(Match(k, k + m[0], m[1], m[2]))
                 nxt = k + m[0]
+        return out
+
+    def _find_plain(self, keys: Sequence[str], a: int, b: int) -> list[Match]:
+        """:meth:`find` token by token (a range reaching outside the tokens indexes them as
+        Python does, negative from the end, or fails)."""
+        out: list[Match] = []
+        k = a
+        while k < b:
+            m = self.match(keys, k) if keys[k] in self.index else None
+            if m and k + m[0] <= b:
+                out.append(Match(k, k + m[0], m[1], m[2]))
+                k += m[0]
+            else:
+                k += 1
         return out
 
     def find_in(self, sentence: Sentence) -> tuple[Match, ...]:

@@ -141,6 +141,16 @@ def statement_kinds(lk: Sequence[str]) -> set[str]:
     return {k for m in statement_words().find(lk) for k in m.label.split("|")}
 
 
+def _statement_kinds_of(c: Clause) -> frozenset[str]:
+    """:func:`statement_kinds` of a clause's sentence, computed once per sentence."""
+    memo = c.sent.memo
+    got = memo.get(statement_kinds)
+    if got is None:
+        got = memo[statement_kinds] = frozenset(
+            k for m in statement_words().find_in(c.sent) for k in m.label.split("|"))
+    return got  # type: ignore[return-value]
+
+
 @lru_cache(maxsize=1)
 def side_nouns() -> PhraseIndex:
     """Nouns naming a side ("backers", "critics"; ``data/side_nouns.csv``)."""
@@ -281,14 +291,18 @@ def expression_words() -> dict[str, str]:
     return {r["word"]: r["kind"] for r in rows("expression_words.csv")}
 
 
+@lru_cache(maxsize=1)
+def _expression_verbs() -> frozenset[str]:
+    return frozenset(w for w, kind in expression_words().items() if kind == "verb")
+
+
 def expression_cues(lk: Sequence[str]) -> list[tuple[int, int, str, str]]:
     """"expressed strong support", "voiced their concerns": a verb of expressing, up to three
     modifiers, and a noun naming a side, as an active cue."""
     words = expression_words()
+    verbs = _expression_verbs()
     out = []
-    for k, w in enumerate(lk):
-        if words.get(w) != "verb":
-            continue
+    for k in [k for k, w in enumerate(lk) if w in verbs]:
         j = k + 1
         while j < len(lk) and j - k <= 3 and words.get(lk[j]) == "modifier":
             j += 1
@@ -327,7 +341,7 @@ def text_polarity(c: Clause, st: DocState) -> str:
     resolution or draft again.
     """
     lk = c.lk
-    found = draft_cues().find(lk)
+    found = draft_cues().find_in(c.sent)
     kinds = {m.label for m in found}
     nouns = [m.i for m in found if m.label == "noun"]
     if "reverse" in kinds:
@@ -642,7 +656,7 @@ def sponsor_active(c: Clause, st: DocState) -> list[Found]:
     a text forward votes yes on it."""
     lk = c.lk
     out: list[Found] = []
-    nouns = {m.i for m in draft_cues().find(lk) if m.label == "noun"}
+    nouns = {m.i for m in draft_cues().find_in(c.sent) if m.label == "noun"}
     for k, w in enumerate(lk):
         if w not in SPONSOR_VERBS or w in ("led", "forward") or (
                 k + 1 < len(lk) and lk[k + 1] == "by"):
@@ -786,13 +800,13 @@ def statement_side(sents: Sequence[Clause], idx: int, st: DocState) -> str | Non
     that introduces a statement ("X spoke on behalf of 47 countries") looks at the next two
     sentences, until another statement starts; else the statement in focus keeps its side."""
     c = sents[idx]
-    words = statement_kinds(c.lk)
+    words = _statement_kinds_of(c)
     if "reply" in words and st.statement:
         return "supportive" if st.statement == "critical" else "critical"
     introduces = any(k == "group" for *_x, k in c.cues) or "joint" in c.lk
     for k in range(idx, min(len(sents), idx + (3 if introduces else 1))):
         ck = sents[k]
-        kinds = statement_kinds(ck.lk)
+        kinds = _statement_kinds_of(ck)
         if k > idx and "marker" in kinds and "letter" in ck.lk:
             break
         if k > idx and "refers" not in kinds:
@@ -816,7 +830,7 @@ def on_behalf_of(c: Clause, st: DocState, ci: int, side: str | None) -> list[Fou
     statement's (:func:`statement_side`)."""
     a, b, _label, _kind = c.cues[ci]
     lk = c.lk
-    if "roll" in statement_kinds(lk):
+    if "roll" in _statement_kinds_of(c):
         return []  # "Speaking were Tunisia on behalf of the African Group, ...": a roll
     cue = " ".join(lk[a:b])
     group = list_after(c, b)
@@ -912,7 +926,7 @@ def sponsor_compound(c: Clause, st: DocState) -> list[Found]:
     """The sponsor of a text votes yes on it: "a US-backed resolution", "the EU's draft", "a
     European Union resolution", "the EU's renewal text"."""
     lk = c.lk
-    nouns = {m.i for m in draft_cues().find(lk) if m.label == "noun"}
+    nouns = {m.i for m in draft_cues().find_in(c.sent) if m.label == "noun"}
     out: list[Found] = []
     for s in c.slots:
         if s.m.canonical == c.subject:
@@ -1146,7 +1160,7 @@ def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found
         found += sponsor_active(c, st)
     side: str | None = None
     if any(k == "group" for *_x, k in c.cues) or any(
-            k in ("marker", "reply") for k in statement_kinds(c.lk)):
+            k in ("marker", "reply") for k in _statement_kinds_of(c)):
         side = statement_side(cs, idx, st)
         st.statement = side
     if not c.slots:
