@@ -148,3 +148,19 @@ def test_attributions_with_quick_word_tests_still_find_every_pattern():
     }
     for text, want in cases.items():
         assert attributions(text) == want, text
+
+
+def test_spans_equal_the_token_pattern_spans_on_awkward_text():
+    from helpers.text import TOKEN_RE
+
+    texts = ["  Côte d’Ivoire's 2,000 U.S.-led  votes\u00a0(30) — ‘yes’…",
+             "a\u2003b\tc\n\nd-e‑f 1,234.5x H.E. Mr. O’Neil's", "", "   ", "x" * 3,
+             "Thirty-one (31) states; 19–17 against."]
+    rnd = random.Random(3)
+    alphabet = "ab1,.’'- \u00a0\t-‐—(Sé"
+    texts += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+              for _ in range(300)]
+    for t in texts:
+        assert Sentence(1, 10, t).spans == [m.span() for m in TOKEN_RE.finditer(t)], t
+        s = Sentence(1, 10, t)
+        assert [t[a:b] for a, b in s.spans] == s.toks

@@ -287,13 +287,17 @@ class EntityTagger:
             pos += len(part) + 1
 
     def _scan(self, doc_id: str, s: Sentence, blocked: list[bool], out: list[Mention],
-              match_at, role_at: dict[int, int] | None = None) -> None:
-        """Emit the longest match at each token, left to right, and block its tokens."""
-        n, i = len(s.keys), 0
-        while i < n:
+              match_at, role_at: dict[int, int] | None = None,
+              starts: Iterable[int] | None = None) -> None:
+        """Emit the longest match at each token, left to right, and block its tokens.
+
+        ``starts``: the only tokens where ``match_at`` may find something (all when None)."""
+        nxt = 0  # a match covers the tokens before this one
+        for i in range(len(s.keys)) if starts is None else starts:
+            if i < nxt:
+                continue
             m = match_at(i)
             if m is None:
-                i += 1
                 continue
             k, label, canonical = m
             self._emit(out, doc_id, s, i, i + k, label, canonical)
@@ -301,7 +305,7 @@ class EntityTagger:
                 blocked[x] = True
                 if role_at is not None:
                     role_at[x] = i + k
-            i += k
+            nxt = i + k
 
     def _tag_orgs(self, doc_id: str, s: Sentence, blocked: list[bool], out: list[Mention]) -> None:
         exact, anyc = self.org_exact, self.org_any
@@ -312,14 +316,20 @@ class EntityTagger:
             cands = [m for m in (exact.match(s.keys, i), anyc.match(s.lkeys, i)) if m]
             return max(cands, key=lambda c: c[0]) if cands else None
 
-        self._scan(doc_id, s, blocked, out, org_at)
+        if exact.index.keys().isdisjoint(s.keys) and anyc.index.keys().isdisjoint(s.lkeys):
+            return  # no organisation's first word
+        self._scan(doc_id, s, blocked, out, org_at,
+                   starts=[i for i, (key, low) in enumerate(zip(s.keys, s.lkeys, strict=True))
+                           if key in exact.index or low in anyc.index])
 
     def _tag_roles(self, doc_id: str, s: Sentence, blocked: list[bool], role_at: dict[int, int],
                    out: list[Mention]) -> None:
         roles = self.roles
+        if roles.index.keys().isdisjoint(s.lkeys):
+            return  # no role's first word
         self._scan(doc_id, s, blocked, out,
                    lambda i: roles.match(s.lkeys, i) if s.lkeys[i] in roles.index else None,
-                   role_at)
+                   role_at, starts=[i for i, low in enumerate(s.lkeys) if low in roles.index])
 
     def _tag_dates(self, doc_id: str, s: Sentence, year: int | None, out: list[Mention]) -> None:
         if not _DATE_HINT.search(s.text):
@@ -366,10 +376,10 @@ class EntityTagger:
         pb = self._person_blocked(s, blocked)
         headline = _title_case_line(s)
         runs: list[Run] = []
-        i = 0
-        while i < n:
-            if pb[i] or _kind(toks[i]) not in (NAME, CAPS, INITIALS):
-                i += 1
+        nxt_i = 0  # the tokens before this one belong to a run read already
+        # a run opens on a capitalised token (_kind gives a name, caps or initials only there)
+        for i in [i for i, t in enumerate(toks) if t[:1].isupper()]:
+            if i < nxt_i or pb[i] or _kind(toks[i]) not in (NAME, CAPS, INITIALS):
                 continue
             j = i + 1
             while j < n:
@@ -394,7 +404,7 @@ class EntityTagger:
                 alone = r.i == 0 and all(t in ".,;:|" for t in toks[r.j:])
                 runs.append(r._replace(weak=(headline or alone)
                                        and not self._title_before(toks, r.i)))
-            i = j
+            nxt_i = j
         return runs
 
     def _is_title_at(self, toks: Sequence[str], a: int, b: int) -> bool:
@@ -923,9 +933,14 @@ def infer_subject_country(texts: Iterable[str]) -> str:
     for t in texts:
         kingdom_refs += len(_KINGDOM_REF.findall(t))
         s = tokenize_sentence(t)
-        i = 0
-        while i < len(s.keys):
-            pos += 1
+        # tokens are read left to right, a state's name at once; ``pos`` counts the reads
+        # (a name one read). Only tokens that open a name or are a demonym can score.
+        base, skipped, nxt_i = pos, 0, 0
+        for i in [i for i, (key, tok) in enumerate(zip(s.keys, s.toks, strict=True))
+                  if key in geo.index or tok in dem]:
+            if i < nxt_i:
+                continue  # inside a name read already
+            at = base + i - skipped + 1
             m = geo.match(s.keys, i)
             if m and m[1] == "COUNTRY":
                 iso = m[2]
@@ -933,14 +948,15 @@ def infer_subject_country(texts: Iterable[str]) -> str:
                 scores[iso] += 0.5 if nxt in _SPEAKER_VERBS else 1
                 if _UNDER_REVIEW.search(t[max(0, s.spans[i][0] - 40):s.spans[i][0]]):
                     scores[iso] += 3
-                first.setdefault(iso, pos)
-                i += m[0]
+                first.setdefault(iso, at)
+                skipped += m[0] - 1
+                nxt_i = i + m[0]
                 continue
             iso = dem.get(s.toks[i])
             if iso:
                 scores[iso] += 1
-                first.setdefault(iso, pos)
-            i += 1
+                first.setdefault(iso, at)
+        pos = base + len(s.keys) - skipped
     if not scores:
         return ""
     if kingdom_refs:

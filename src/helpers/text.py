@@ -85,7 +85,15 @@ class Sentence:
     def spans(self) -> list[tuple[int, int]]:
         """``(start, end)`` character offsets of each token within the sentence."""
         if self._spans is None:
-            self._spans = [m.span() for m in TOKEN_RE.finditer(self.text)]
+            # Every character the pattern leaves out is white space (any other character
+            # opens a token), so each token starts at its first occurrence after the end of
+            # the one before: the same spans as TOKEN_RE.finditer, without a second regex pass.
+            spans, pos, find = [], 0, self.text.find
+            for t in self.toks:
+                a = find(t, pos)
+                pos = a + len(t)
+                spans.append((a, pos))
+            self._spans = spans
         return self._spans
 
     def token_at(self, offset: int) -> int | None:
