@@ -164,3 +164,23 @@ def test_spans_equal_the_token_pattern_spans_on_awkward_text():
         assert Sentence(1, 10, t).spans == [m.span() for m in TOKEN_RE.finditer(t)], t
         s = Sentence(1, 10, t)
         assert [t[a:b] for a, b in s.spans] == s.toks
+
+
+def test_needed_literal_is_what_every_match_opens_with():
+    from helpers.events import needed_literal
+
+    assert needed_literal(r"\brecorded vote\b") == "recorded vote"
+    assert needed_literal(r"\bvot(?:e|es)\b") == "vot"
+    assert needed_literal(r"\bco-?signed") == "co"  # the hyphen is optional
+    assert needed_literal(r"\bab*c") == "a"
+    assert needed_literal(r"vote|ballot") == ""  # one branch's words only
+    assert needed_literal(r"\b(?:oral|written) update") == ""
+    assert needed_literal(r"\b[x|y]z") == ""
+
+
+def test_kind_scores_with_odd_case_letters_still_search():
+    # "ſ" matches "s" when re ignores case, though "ſ".lower() is not "s"
+    assert kind_scores(["An interactive dialogue on the ſession"]) == {"dialogue": 5}
+    assert kind_scores(["a RECORDED VOTE"]) == {"vote": 5}
+    assert kind_scores(["a recorded voſe"]) == {}
+    assert kind_scores(["the reſolution"]) == {"vote": 1}

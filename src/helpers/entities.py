@@ -207,6 +207,7 @@ class EntityTagger:
         self.heads, self.heads_after = name_heads()
         self.demonym_index = demonym_index()
         self.kingdom_ok = False
+        self._excluded_memo: dict[str, bool] = {}  # _excluded per token (the lists are fixed)
         if subject_country:
             import pycountry
 
@@ -248,9 +249,14 @@ class EntityTagger:
                            canonical))
 
     def _tag_geo(self, doc_id: str, s: Sentence, blocked: list[bool], out: list[Mention]) -> None:
-        keys, n, i = s.keys, len(s.keys), 0
+        keys, n = s.keys, len(s.keys)
         geo_idx = self.geo.index
-        while i < n:
+        nxt = 0  # the tokens before this one belong to a name read already
+        # only a name's first word, a hyphenated word or "Kingdom" can give something
+        for i in [i for i, key in enumerate(keys)
+                  if key in geo_idx or "-" in key or key == "Kingdom"]:
+            if i < nxt:
+                continue
             m = self.geo.match(keys, i) if keys[i] in geo_idx else None
             if m is None and "-" in keys[i]:
                 self._tag_compound(doc_id, s, i, out)  # "US-led", "Cambodia-China"
@@ -260,7 +266,6 @@ class EntityTagger:
                         and not (i + 1 < n and s.lkeys[i + 1] == "of")):
                     self._emit(out, doc_id, s, i, i + 1, "COUNTRY", self.subject)
                     blocked[i] = True
-                i += 1
                 continue
             k, label, canonical = m
             for x in range(i, i + k):
@@ -268,10 +273,10 @@ class EntityTagger:
             if label in ("COUNTRY", "BLOC"):
                 self._emit(out, doc_id, s, i, i + k, label, canonical)
             elif label == "CAPITAL" and canonical != "-" and i + k < n:
-                nxt = s.lkeys[i + k]
-                if nxt in ("'s",) or nxt in GOVERNMENT_VERBS:
+                after = s.lkeys[i + k]
+                if after in ("'s",) or after in GOVERNMENT_VERBS:
                     self._emit(out, doc_id, s, i, i + k, "COUNTRY", canonical)
-            i += k
+            nxt = i + k
 
     def _tag_compound(self, doc_id: str, s: Sentence, i: int, out: list[Mention]) -> None:
         """States and blocs inside a hyphenated word: "US-led", "EU-funded", "Cambodia-China"
@@ -413,6 +418,8 @@ class EntityTagger:
 
     def _title_span_at(self, toks: Sequence[str], a: int, limit: int) -> int:
         """Length of the longest title starting at ``a`` (0 if none)."""
+        if 0 <= a < len(toks) and toks[a].replace(".", "") not in _title_prefixes(self.titles):
+            return 0  # no title starts with this word
         for k in (4, 3, 2, 1):
             if a + k <= limit and self._is_title_at(toks, a, a + k) and (
                     k == 1 or toks[a + 1] == "."):
@@ -435,9 +442,13 @@ class EntityTagger:
     def _excluded(self, tok: str) -> bool:
         """Never a name part on its own: a stopword, a word the corpus writes in lower case,
         a demonym or a title."""
-        low = tok.lower().replace("’", "'")
-        return (low in self.stop or low in self.common or tok in self.demonyms
+        got = self._excluded_memo.get(tok)
+        if got is None:
+            low = tok.lower().replace("’", "'")
+            got = self._excluded_memo[tok] = (
+                low in self.stop or low in self.common or tok in self.demonyms
                 or tok.replace(".", "") in self.titles)
+        return got
 
     def _may_be_surname(self, tok: str) -> bool:
         """A short word excluded only for being common English ("An", "Long"), not one the
@@ -850,6 +861,13 @@ def person_alias(name: str) -> str:
 def titles() -> frozenset[str]:
     """Titles and honorifics from ``data/titles.csv``, without dots ("HE" for "H.E.")."""
     return frozenset(r["title"].replace(".", "") for r in rows("titles.csv"))
+
+
+@lru_cache(maxsize=4)
+def _title_prefixes(titles_: frozenset[str]) -> frozenset[str]:
+    """Every beginning of every title (a title spread over several tokens starts with the
+    first token's letters)."""
+    return frozenset(t[:k] for t in titles_ for k in range(len(t) + 1))
 
 
 @lru_cache(maxsize=1)

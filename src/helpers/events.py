@@ -103,21 +103,78 @@ def _kind_cues() -> list[tuple[str, int, re.Pattern[str]]]:
     return out
 
 
+# A pattern's opening literal words ("recorded vote" of r"\brecorded vote\b"): letters,
+# digits, spaces and hyphens after an optional \b, up to the first other character
+_OPENING_LITERAL = re.compile(r"^(?:\\b)?([A-Za-z0-9 -]*)(.?)")
+
+
+def _top_level_or(pattern: str) -> bool:
+    """True when ``pattern`` has a ``|`` outside any group or class (then its opening
+    literal is only one branch's)."""
+    depth, k, in_class = 0, 0, False
+    while k < len(pattern):
+        c = pattern[k]
+        if c == "\\":
+            k += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        k += 1
+    return False
+
+
+def needed_literal(pattern: str) -> str:
+    """Text every match of ``pattern`` starts with (lower-cased when ``re`` would ignore its
+    case), or "" when the pattern does not open with literal characters."""
+    m = _OPENING_LITERAL.match(pattern)
+    if not m or _top_level_or(pattern):
+        return ""
+    lit = m.group(1)
+    if m.group(2) in ("?", "*", "{"):
+        lit = lit[:-1]  # a quantifier makes the last character optional
+    return lit
+
+
+# Characters ``re`` matches case-insensitively with an ASCII letter that ``str.lower`` does
+# not turn into it ("ſ" ~ "s", "ı" and "İ" ~ "i"): a text holding one is searched in full
+_CASE_ODD = ("ſ", "ı", "İ")
+
+
 @lru_cache(maxsize=1)
-def _any_kind_cue() -> re.Pattern[str]:
-    """All cue patterns in one alternation (each keeping its own case rule): a text it does
-    not match matches none of them."""
-    parts = [f"(?:{p.pattern})" if p.flags & re.IGNORECASE else f"(?-i:{p.pattern})"
-             for _k, _w, p in _kind_cues()]
-    return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
+def _kind_checks() -> list[tuple[str, int, re.Pattern[str], str, bool]]:
+    """``(kind, weight, pattern, needed literal, ignores case)`` per cue pattern."""
+    out = []
+    for kind, weight, pat in _kind_cues():
+        nocase = bool(pat.flags & re.IGNORECASE)
+        lit = "" if pat.flags & re.VERBOSE else needed_literal(pat.pattern)
+        out.append((kind, weight, pat, lit.lower() if nocase else lit, nocase))
+    return out
 
 
 @lru_cache(maxsize=8192)
 def _text_kind_weights(text: str) -> tuple[tuple[str, int], ...]:
-    """``(kind, weight)`` of every cue pattern ``text`` matches, in the file's order."""
-    if not _any_kind_cue().search(text):
-        return ()
-    return tuple((kind, weight) for kind, weight, pat in _kind_cues() if pat.search(text))
+    """``(kind, weight)`` of every cue pattern ``text`` matches, in the file's order. A
+    pattern whose opening literal the text lacks is not searched."""
+    low = None if any(c in text for c in _CASE_ODD) else text.lower()
+    out = []
+    for kind, weight, pat, lit, nocase in _kind_checks():
+        if lit:
+            if nocase:
+                if low is not None and lit not in low:
+                    continue
+            elif lit not in text:
+                continue
+        if pat.search(text):
+            out.append((kind, weight))
+    return tuple(out)
 
 
 def kind_scores(texts: Iterable[str]) -> Counter[str]:

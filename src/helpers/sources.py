@@ -64,6 +64,9 @@ _PATTERN_NEEDS = [
     ("statement",),
     ("statement",),
 ]
+# (pattern, its needles, whether it ignores case)
+_PATTERN_CHECKS = [(p, w, bool(p.flags & re.IGNORECASE))
+                   for p, w in zip(_PATTERNS, _PATTERN_NEEDS, strict=True)]
 # Characters ``re`` matches case-insensitively with an ASCII letter that ``str.lower`` does
 # not turn into it ("ſ" ~ "s", "ı" and "İ" ~ "i"): with one of them the needles are not used
 _CASE_ODD = ("ſ", "ı", "İ")
@@ -174,8 +177,8 @@ def attributions(sentence: str) -> list[str]:
         sentence = sentence.replace(name, name.replace(",", _COMMA_MASK))
     low = None if any(c in sentence for c in _CASE_ODD) else sentence.lower()
     out = []
-    for pat, needles in zip(_PATTERNS, _PATTERN_NEEDS, strict=True):
-        if pat.flags & re.IGNORECASE:
+    for pat, needles, nocase in _PATTERN_CHECKS:
+        if nocase:
             if low is not None and not _may_match(needles, low):
                 continue
         elif not _may_match(needles, sentence):
