@@ -453,10 +453,14 @@ def _when(sids: Sequence[int], sentences: Sequence[Sentence],
             break  # what is said there belongs to that other event
         near.append(order[i])
 
+    by_sid: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for d in dates:  # each sentence's dates, in order (read once, not per sentence)
+        by_sid[d[0]].append(d)
+
     def year_before(i: int) -> int | None:
         """Year of the last month-and-year date in this or the two sentences before."""
         for j in range(i, max(-1, i - 3), -1):
-            ys = [c[:4] for s, t, c in dates if s == order[j] and _YEAR.search(t)
+            ys = [c[:4] for s, t, c in by_sid.get(order[j], ()) if _YEAR.search(t)
                   and (_ISO_MONTH.match(c) or _ISO_FULL.match(c))]
             if ys:
                 return int(ys[-1])
@@ -470,7 +474,8 @@ def _when(sids: Sequence[int], sentences: Sequence[Sentence],
                 ss = [s for s in sessions_in(t)
                       if (kind == "review") == s.startswith("UPR")]
                 session = ss[0] if ss else ""
-            for d in _dates_of_sentence(sid, t, dates, meta, year_before(pos[sid])):
+            for d in _dates_of_sentence(sid, t, by_sid.get(sid, ()), meta,
+                                        year_before(pos[sid])):
                 if not date or (len(d) > len(date) and d.startswith(date)):
                     date = _better_date(date, d)
         return session, date

@@ -253,20 +253,23 @@ def actor_slots(sent: Sentence, mentions: Iterable[Mention]) -> list[Slot]:
     """States and blocs of a sentence on its tokens, with places and compounds marked."""
     out: list[Slot] = []
     lk = sent.lkeys
+    if not mentions:
+        return out
+    spans = sent.spans
     for m in sorted(mentions, key=lambda m: m.start):
         i = sent.token_at(m.start)
         if i is None:
             continue
         # the token holding the mention start may begin before it ("Cambodia-Thailand")
-        s0 = sent.start + sent.spans[i][0]
+        s0 = sent.start + spans[i][0]
         if s0 > m.start and i > 0:
             i -= 1
         j = i
-        while j < len(lk) and sent.start + sent.spans[j][0] < m.end:
+        while j < len(lk) and sent.start + spans[j][0] < m.end:
             j += 1
         j = max(j, i + 1)
         tok = lk[i] if i == j - 1 else lk[j - 1]
-        whole = (sent.start + sent.spans[i][0], sent.start + sent.spans[j - 1][1]) == \
+        whole = (sent.start + spans[i][0], sent.start + spans[j - 1][1]) == \
             (m.start, m.end)
         compound = "-" in tok and not whole and \
             not any(tok.endswith(x) for x in SPONSOR_SUFFIXES) and \
@@ -1129,13 +1132,18 @@ def analyse(sent: Sentence, mentions: Sequence[Mention], subject: str) -> Clause
     return Clause(sent, ids, slots, sorted(cues), subject)
 
 
+_REQUEST_VERBS = frozenset({"asked", "requested", "asking", "requesting"})
+
+
 def request_cues(lk: Sequence[str], slots: Sequence[Slot],
                  subject: str) -> list[tuple[int, int, str, str]]:
     """"asked China to end ...", "requested the authorities to ...": a request made of the
     country under review is a critical cue (a request of anyone else is not)."""
-    out = []
+    out: list[tuple[int, int, str, str]] = []
+    if _REQUEST_VERBS.isdisjoint(lk):
+        return out
     for k, w in enumerate(lk):
-        if w not in ("asked", "requested", "asking", "requesting"):
+        if w not in _REQUEST_VERBS:
             continue
         j = k + 1
         while j < len(lk) and j - k <= 4 and lk[j] != "to":
@@ -1192,6 +1200,8 @@ def resolve(found: Sequence[Found], c: Clause) -> list[Found]:
     contrast ("Australia welcomed progress but called for ...") or the first stood in an
     embedded relative clause and the later one in the actor's own clause ("The US, which
     has long criticised X, abstained": the abstention)."""
+    if len(found) < 2:
+        return list(found)  # nothing to choose between
     lk = c.lk
     contrasts = [k for k, w in enumerate(lk) if connectives().get(w) == "contrast"]
 

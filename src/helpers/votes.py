@@ -486,8 +486,8 @@ def other_topic(lk: Sequence[str], subject: str) -> str:
             if len(topic) >= 2 and not any(w in NOT_A_TOPIC or w[:1].isdigit()
                                            for w in topic[:4]):
                 return " ".join(topic)
-    for k in range(len(lk) - 2):
-        if lk[k:k + 2] in (["situation", "in"], ["rights", "in"]) and _state_at(lk, k + 2):
+    for k in [k for k, w in enumerate(lk[:-2]) if w in ("situation", "rights")]:
+        if lk[k + 1] == "in" and _state_at(lk, k + 2):  # "situation in X", "rights in X"
             return " ".join(lk[k:k + 4])
     return ""
 
