@@ -127,6 +127,19 @@ _DATE_HINT = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day|ye
                         r"|\b(?:19|20)\d\d\b")
 
 
+# _DATE_HINT's words, and its year
+_HINT_WORDS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+               "Dec", "day", "year", "month", "week")
+_HINT_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _date_hint(text: str) -> bool:
+    """``_DATE_HINT.search(text)`` as substring tests (the year by regex only when "19" or
+    "20" occurs)."""
+    return any(w in text for w in _HINT_WORDS) or (
+        ("19" in text or "20" in text) and _HINT_YEAR.search(text) is not None)
+
+
 def _month_num(s: str) -> int:
     s = s.lower().rstrip(".")
     return MONTHS.get(s) or MONTH_ABBR.get(s[:4] if s.startswith("sept") else s[:3], 0)
@@ -337,7 +350,7 @@ class EntityTagger:
                    role_at, starts=[i for i, low in enumerate(s.lkeys) if low in roles.index])
 
     def _tag_dates(self, doc_id: str, s: Sentence, year: int | None, out: list[Mention]) -> None:
-        if not _DATE_HINT.search(s.text):
+        if not _date_hint(s.text):
             return  # no digit, month, weekday or "year/month/week": no date (cheap pre-check)
         for m in DATE_RE.finditer(s.text):
             text = m.group(0)

@@ -239,10 +239,11 @@ def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None
         return memory[speaks[0]]
     # a person the article names: their office when they head a mission or speak for a
     # body the article names, else the person
+    low_phrase = phrase.lower()
     for person, ctx in persons_roles.items():
         parts = person.split()
-        if person.lower() in phrase.lower() or (len(parts) > 1 and re.search(
-                rf"\b{re.escape(parts[-1])}\b", phrase)):
+        if person.lower() in low_phrase or (len(parts) > 1 and _word_re(parts[-1]).search(
+                phrase)):
             if _ROLE_OF_MISSION.search(ctx):
                 states = states_named(ctx)
                 iso = states[0] if states else doc_country
@@ -307,6 +308,12 @@ def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None
             memory[word] = name
         return name
     return ""
+
+
+@lru_cache(maxsize=4096)
+def _word_re(word: str) -> re.Pattern[str]:
+    """``word`` as a whole word (compiled once per word)."""
+    return re.compile(rf"\b{re.escape(word)}\b")
 
 
 # What may follow "government" when the government itself is the source ("the government

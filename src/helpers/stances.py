@@ -485,6 +485,8 @@ def vote_heading(c: Clause, st: DocState) -> list[Found]:
     one or several in a sentence (a results block run together), each list up to the
     next heading."""
     lk = c.lk
+    if ":" not in lk:
+        return []  # no heading
     heads: list[tuple[int, int, str]] = []  # (first token of the heading, colon, vote)
     for colon, w in enumerate(lk):
         if w != ":":
@@ -903,6 +905,8 @@ def statement_members(c: Clause, side: str | None) -> list[Found]:
         return []
     lk = c.lk
     out: list[Found] = []
+    if GROUP_NOUNS.isdisjoint(lk):
+        return out
     for k, w in enumerate(lk):
         if w in GROUP_NOUNS:
             j = k + 1 + (1 if k + 1 < len(lk) and lk[k + 1] == "," else 0)
@@ -953,6 +957,8 @@ def among_side(c: Clause, st: DocState) -> list[Found]:
     and C were among the six" (a count stated with its vote in the sentence)."""
     lk = c.lk
     out: list[Found] = []
+    if "among" not in lk:
+        return out
     for k, w in enumerate(lk):
         if w != "among":
             continue
@@ -1027,6 +1033,8 @@ def aligned_with(c: Clause, st: DocState) -> list[Found]:
     """"India voted with the United States, as did A and B": the side of that actor."""
     lk = c.lk
     out: list[Found] = []
+    if "with" not in lk:
+        return out
     for k in range(len(lk) - 1):
         if lk[k] in ("voted", "sided", "stood") and lk[k + 1] == "with":
             ally = [s for s in c.slots if s.i in (k + 2, k + 3)]
