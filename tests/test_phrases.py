@@ -196,3 +196,27 @@ def test_date_hint_agrees_with_its_regex():
               for _ in range(400)]
     for t in texts:
         assert _date_hint(t) == bool(_DATE_HINT.search(t)), t
+
+
+def test_date_pattern_finds_dates_with_its_look_ahead():
+    from helpers.entities import DATE_RE
+
+    text = ("On Tuesday, 5 October 2022, and on March 3rd, in Sept. 2021, early June, "
+            "last week, the 1998 text and 2,000 people; ٣ May")
+    got = [m.group(0) for m in DATE_RE.finditer(text)]
+    assert got == ["Tuesday", "5 October 2022", "March 3rd", "Sept. 2021", "early June",
+                   "last week", "1998", "٣ May"]
+    # the same matches as the alternatives without the look-ahead
+    import re
+
+    head = "(?=[JFMASONDlntemoTW\\d])(?:"
+    assert DATE_RE.pattern.startswith(head)
+    plain = re.compile(DATE_RE.pattern[len(head):-1])
+    rnd = random.Random(11)
+    words = ["on", "On", "Monday", "5", "October", "2022", ",", "Sept.", "last", "week", "mid-",
+             "March", "3rd", "of", "1998", "2,000", "-page", "%", "٣", "May", "x", "early"]
+    texts = [text] + [" ".join(rnd.choice(words) for _ in range(rnd.randint(0, 9)))
+                      for _ in range(500)]
+    for t in texts:
+        assert [(m.span(), m.groupdict()) for m in DATE_RE.finditer(t)] == \
+            [(m.span(), m.groupdict()) for m in plain.finditer(t)], t

@@ -127,14 +127,18 @@ class Number:
 def find_numbers(toks: Sequence[str]) -> list[Number]:
     """Numbers in a token list: digit tokens and runs of number words."""
     out: list[Number] = []
-    n, i = len(toks), 0
-    while i < n:
+    n = len(toks)
+    nxt = 0  # the tokens before this one belong to a number read already
+    # a number opens on a digit or a number word: no other token needs a look
+    for i in [i for i, t in enumerate(toks) if t[:1].isdigit() or _is_number_word(t)]:
+        if i < nxt:
+            continue
         t = toks[i]
         if t[:1].isdigit() and DIGITS.fullmatch(t):
             v = parse_number([t])
             if v is not None:
                 out.append(Number(i, i + 1, v, True))
-            i += 1
+            nxt = i + 1
             continue
         if _is_number_word(t) and t.lower() not in ("hundred", "thousand"):
             j = i + 1
@@ -144,9 +148,7 @@ def find_numbers(toks: Sequence[str]) -> list[Number]:
             v = parse_number(list(toks[i:j]))
             if v is not None:
                 out.append(Number(i, j, v, False))
-            i = j
-            continue
-        i += 1
+            nxt = j
     # "Thirty (30)": a figure repeated in digits in brackets is one number
     kept: list[Number] = []
     for x in out:

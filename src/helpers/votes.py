@@ -328,6 +328,8 @@ def read_votes(toks: Sequence[str], lk: Sequence[str],
             voted in favour"): read over, not as a count.
     """
     strong = vote_context(lk) or after_vote
+    if not numbers and not strong:
+        return []  # no count to label, and no score read outside a vote
     # "Thirty-three of the 47 members voted ...": the whole is read over, not labelled;
     # "one of the 14 countries that abstained": the relative clause labels the whole
     of_pairs = [(a, b) for a, b in itertools.pairwise(numbers)
