@@ -384,7 +384,7 @@ def own_text(lk: Sequence[str], subject: str) -> str:
     if not (present & (OWN_TEXT | ASKED_FOR | {"own", "request", "against"})
             or any("-" in w for w in lk)):
         return ""  # no text named, no "X-led": nothing to find
-    for k in range(n):
+    for k in range(n) if "own" in present else ():  # both phrases hold "own"
         if lk[k] == "own" and k > 0 and lk[k - 1] in ("its", "their", "'s") and \
                 k + 1 < n and lk[k + 1] in OWN_TEXT:
             return "its own text"
@@ -394,7 +394,7 @@ def own_text(lk: Sequence[str], subject: str) -> str:
         return ""
     forms = subject_forms(subject)
     names = _subject_strings(subject)
-    for k in range(n):
+    for k in [k for k, w in enumerate(lk) if "-" in w]:
         # "a Cambodia-sponsored text", "the Sri Lanka-led resolution"
         head, _, tail = lk[k].rpartition("-")
         if head and tail in SPONSORING and (head in names or
