@@ -130,6 +130,8 @@ _DATE_HINT = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day|ye
                         r"|\b(?:19|20)\d\d\b")
 
 
+_MEMO_MAX = 65536  # tokens an EntityTagger remembers _excluded for
+
 # _DATE_HINT's words, and its year
 _HINT_WORDS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                "Dec", "day", "year", "month", "week")
@@ -460,6 +462,8 @@ class EntityTagger:
         a demonym or a title."""
         got = self._excluded_memo.get(tok)
         if got is None:
+            if len(self._excluded_memo) >= _MEMO_MAX:
+                self._excluded_memo.clear()  # bounded: one tagger may read a whole corpus
             low = tok.lower().replace("’", "'")
             got = self._excluded_memo[tok] = (
                 low in self.stop or low in self.common or tok in self.demonyms
