@@ -51,10 +51,14 @@ def clause_ids(lkeys: Sequence[str], *, is_item: Item | None = None,
         clause has its own id and the clause around it keeps its id on both sides).
     """
     kinds = connectives()
+    n = len(lkeys)
+    if ";" not in lkeys and kinds.keys().isdisjoint(lkeys) and not (
+            is_item is not None and is_item_end is not None and
+            any(is_item(k + 1) for k, w in enumerate(lkeys) if w == "and" and k + 1 < n)):
+        return [0] * n  # no break, no connective, no "and" before an item: one clause
     out: list[int] = []
     current, next_id = 0, 1
     resume: int | None = None  # id to go back to when an embedded relative clause ends
-    n = len(lkeys)
     for k, w in enumerate(lkeys):
         prev = lkeys[k - 1] if k else ""
         kind = kinds.get(w)

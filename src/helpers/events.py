@@ -103,13 +103,86 @@ def _kind_cues() -> list[tuple[str, int, re.Pattern[str]]]:
     return out
 
 
+# A pattern's opening literal words ("recorded vote" of r"\brecorded vote\b"): letters,
+# digits, spaces and hyphens after an optional \b, up to the first other character
+_OPENING_LITERAL = re.compile(r"^(?:\\b)?([A-Za-z0-9 -]*)(.?)")
+
+
+def _top_level_or(pattern: str) -> bool:
+    """True when ``pattern`` has a ``|`` outside any group or class (then its opening
+    literal is only one branch's)."""
+    depth, k, in_class = 0, 0, False
+    while k < len(pattern):
+        c = pattern[k]
+        if c == "\\":
+            k += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        k += 1
+    return False
+
+
+def needed_literal(pattern: str) -> str:
+    """Text every match of ``pattern`` starts with (lower-cased when ``re`` would ignore its
+    case), or "" when the pattern does not open with literal characters."""
+    m = _OPENING_LITERAL.match(pattern)
+    if not m or _top_level_or(pattern):
+        return ""
+    lit = m.group(1)
+    if m.group(2) in ("?", "*", "{"):
+        lit = lit[:-1]  # a quantifier makes the last character optional
+    return lit
+
+
+# Characters ``re`` matches case-insensitively with an ASCII letter that ``str.lower`` does
+# not turn into it ("ſ" ~ "s", "ı" and "İ" ~ "i"): a text holding one is searched in full
+_CASE_ODD = ("ſ", "ı", "İ")
+
+
+@lru_cache(maxsize=1)
+def _kind_checks() -> list[tuple[str, int, re.Pattern[str], str, bool]]:
+    """``(kind, weight, pattern, needed literal, ignores case)`` per cue pattern."""
+    out = []
+    for kind, weight, pat in _kind_cues():
+        nocase = bool(pat.flags & re.IGNORECASE)
+        lit = "" if pat.flags & re.VERBOSE else needed_literal(pat.pattern)
+        out.append((kind, weight, pat, lit.lower() if nocase else lit, nocase))
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _text_kind_weights(text: str) -> tuple[tuple[str, int], ...]:
+    """``(kind, weight)`` of every cue pattern ``text`` matches, in the file's order. A
+    pattern whose opening literal the text lacks is not searched."""
+    low = None if any(c in text for c in _CASE_ODD) else text.lower()
+    out = []
+    for kind, weight, pat, lit, nocase in _kind_checks():
+        if lit:
+            if nocase:
+                if low is not None and lit not in low:
+                    continue
+            elif lit not in text:
+                continue
+        if pat.search(text):
+            out.append((kind, weight))
+    return tuple(out)
+
+
 def kind_scores(texts: Iterable[str]) -> Counter[str]:
     """Summed cue weights per kind over ``texts``."""
     score: Counter[str] = Counter()
     for t in texts:
-        for kind, weight, pat in _kind_cues():
-            if pat.search(t):
-                score[kind] += weight
+        for kind, weight in _text_kind_weights(t):
+            score[kind] += weight
     return score
 
 
@@ -134,10 +207,22 @@ def event_kind(texts: Iterable[str], *, hint: str = "", default: str = "dialogue
 # --------------------------------------------------------------------------- sessions
 
 
+# Words one of the session patterns below needs (the same case rules): a text without any
+# names no session
+_SESSION_WORDS = re.compile(r"hrc|upr|session|resolution|decision", re.IGNORECASE)
+
+
 def sessions_in(text: str) -> list[str]:
     """Sessions a text names, in order: ``HRC51``, ``HRC S-35``, ``UPR32``."""
+    return list(_sessions_in(text))
+
+
+@lru_cache(maxsize=8192)
+def _sessions_in(text: str) -> tuple[str, ...]:
     from text_to_num import alpha2digit
 
+    if not _SESSION_WORDS.search(text):
+        return ()
     if re.search(r"session|cycle", text, re.IGNORECASE):
         text = alpha2digit(text, "en")  # "forty-eighth session" → "48th session"
     found: list[tuple[int, str]] = []
@@ -154,7 +239,7 @@ def sessions_in(text: str) -> list[str]:
         for m in pat.finditer(text):
             num = next(g for g in m.groups() if g)
             add(m.start(), m.end(), fmt.format(int(num)))
-    return [s for _, s in sorted(found)]
+    return tuple(s for _, s in sorted(found))
 
 
 def hrc_session_for_date(date: str) -> str:
@@ -368,10 +453,14 @@ def _when(sids: Sequence[int], sentences: Sequence[Sentence],
             break  # what is said there belongs to that other event
         near.append(order[i])
 
+    by_sid: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for d in dates:  # each sentence's dates, in order (read once, not per sentence)
+        by_sid[d[0]].append(d)
+
     def year_before(i: int) -> int | None:
         """Year of the last month-and-year date in this or the two sentences before."""
         for j in range(i, max(-1, i - 3), -1):
-            ys = [c[:4] for s, t, c in dates if s == order[j] and _YEAR.search(t)
+            ys = [c[:4] for s, t, c in by_sid.get(order[j], ()) if _YEAR.search(t)
                   and (_ISO_MONTH.match(c) or _ISO_FULL.match(c))]
             if ys:
                 return int(ys[-1])
@@ -385,7 +474,8 @@ def _when(sids: Sequence[int], sentences: Sequence[Sentence],
                 ss = [s for s in sessions_in(t)
                       if (kind == "review") == s.startswith("UPR")]
                 session = ss[0] if ss else ""
-            for d in _dates_of_sentence(sid, t, dates, meta, year_before(pos[sid])):
+            for d in _dates_of_sentence(sid, t, by_sid.get(sid, ()), meta,
+                                        year_before(pos[sid])):
                 if not date or (len(d) > len(date) and d.startswith(date)):
                     date = _better_date(date, d)
         return session, date

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from helpers.text import tokens_of
+from helpers.text import Sentence, tokens_of
 
 
 class Match(NamedTuple):
@@ -47,6 +47,17 @@ class PhraseIndex:
         for key in self.index:
             self.index[key].sort(key=lambda e: -len(e[0]))
         self.index = dict(self.index)
+        # the same entries grouped by length, longest first, each group a dict from the
+        # phrase's tokens to the first entry listed with them: a look-up is one dict probe
+        # per length instead of a comparison per entry ("Republic" opens hundreds)
+        self._by_len: dict[str, list[tuple[int, dict[tuple[str, ...], tuple[str, str]]]]] = {}
+        for key, entries in self.index.items():
+            groups: list[tuple[int, dict[tuple[str, ...], tuple[str, str]]]] = []
+            for toks, label, payload in entries:
+                if not groups or groups[-1][0] != len(toks):
+                    groups.append((len(toks), {}))
+                groups[-1][1].setdefault(toks, (label, payload))
+            self._by_len[key] = groups
 
     def _add(self, phrase: str, label: str, payload: str) -> None:
         toks = tokens_of(phrase)
@@ -60,19 +71,46 @@ class PhraseIndex:
 
     def match(self, keys: Sequence[str], i: int) -> tuple[int, str, str] | None:
         """Longest entry starting at token ``i``: ``(n_tokens, label, payload)``."""
-        cands = self.index.get(keys[i])
-        if not cands:
+        groups = self._by_len.get(keys[i])
+        if not groups:
             return None
         n = len(keys)
-        for toks, label, payload in cands:
-            k = len(toks)
-            if i + k <= n and (k == 1 or tuple(keys[i:i + k]) == toks):
+        for k, table in groups:
+            if i + k > n:
+                continue
+            if k == 1:  # the one phrase of one token that starts with this token
+                label, payload = next(iter(table.values()))
                 return k, label, payload
+            hit = table.get(tuple(keys[i:i + k]))
+            if hit is not None:
+                return k, hit[0], hit[1]
         return None
 
     def find(self, keys: Sequence[str], a: int = 0, b: int | None = None) -> list[Match]:
         """All non-overlapping longest matches inside tokens ``[a, b)``, left to right."""
-        b = len(keys) if b is None else b
+        n = len(keys)
+        b = n if b is None else b
+        if a < 0 or b > n:
+            return self._find_plain(keys, a, b)
+        index = self.index
+        # most token ranges hold no entry's first token: one set test rejects them
+        seg = keys if a == 0 and b == n else keys[a:b]
+        if index.keys().isdisjoint(seg):
+            return []
+        out: list[Match] = []
+        nxt = a  # a match covers tokens up to here: the next one starts at or after it
+        for k in [x for x, t in enumerate(seg, a) if t in index]:
+            if k < nxt:
+                continue
+            m = self.match(keys, k)
+            if m and k + m[0] <= b:
+                out.append(Match(k, k + m[0], m[1], m[2]))
+                nxt = k + m[0]
+        return out
+
+    def _find_plain(self, keys: Sequence[str], a: int, b: int) -> list[Match]:
+        """:meth:`find` token by token (a range reaching outside the tokens indexes them as
+        Python does, negative from the end, or fails)."""
         out: list[Match] = []
         k = a
         while k < b:
@@ -83,3 +121,13 @@ class PhraseIndex:
             else:
                 k += 1
         return out
+
+    def find_in(self, sentence: Sentence) -> tuple[Match, ...]:
+        """:meth:`find` over a whole sentence (``lkeys`` when the index ignores case, else
+        ``keys``), computed once per sentence and index and kept on the sentence."""
+        memo = sentence.memo
+        got = memo.get(self)
+        if got is None:
+            got = memo[self] = tuple(self.find(sentence.lkeys if self.ignore_case
+                                               else sentence.keys))
+        return got

@@ -52,6 +52,24 @@ _PATTERNS = [
     re.compile(r"\bstatement,? (?:read|delivered|presented)(?: out)? by (?P<src>[A-Z][^,.;“”\"]"
                r"{2,80})"),
 ]
+# Literal words one of which each pattern above needs, in its order (lower-case for the
+# patterns that ignore case): a sentence holding none of them is not searched with it
+_PATTERN_NEEDS = [
+    ("according to",),
+    ("statement", "release", "communiqu", "summary"),
+    ("count", "tally", "figures", "reckoning"),
+    (" said", " say", " stated", " noted", " reported", " announced", " counted",
+     " pointed out", " told ", " added", " claimed", " wrote", " tallied", " recorded"),
+    (" said ", " says ", " according to ", " noted "),
+    ("statement",),
+    ("statement",),
+]
+# (pattern, its needles, whether it ignores case)
+_PATTERN_CHECKS = [(p, w, bool(p.flags & re.IGNORECASE))
+                   for p, w in zip(_PATTERNS, _PATTERN_NEEDS, strict=True)]
+# Characters ``re`` matches case-insensitively with an ASCII letter that ``str.lower`` does
+# not turn into it ("ſ" ~ "s", "ı" and "İ" ~ "i"): with one of them the needles are not used
+_CASE_ODD = ("ſ", "ı", "İ")
 # A ministry's or department's full name, listing its portfolios with commas ("Ministry of
 # Foreign Affairs, Foreign Employment and Tourism"): kept as written
 _FULL_NAME = re.compile(r"\b(?:Ministry|Department) of [A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*"
@@ -66,11 +84,15 @@ _ORG = re.compile(r"\b(?P<org>(?:[A-Z][\w’'-]+ (?:(?:of|and|for|on|the) )*)*(?
                   r"Commission|Ministry|Council|Agency|Office|Institute|Centre|Center|"
                   r"Foundation|Watch|Network|Secretariat)(?: (?:(?:of|and|for|on|the) )*"
                   r"[A-Z][\w’'-]+)*)")
+# The head nouns of _ORG: a text without one names no organisation
+_ORG_HEADS = ("Committee", "Commission", "Ministry", "Council", "Agency", "Office", "Institute",
+              "Centre", "Center", "Foundation", "Watch", "Network", "Secretariat")
 _GENERIC_ORG = re.compile(r"^(?:Ministry of Foreign Affairs|Foreign Ministry|Permanent Mission|"
                           r"Mission|Ministry|Council|Human Rights Council|Office|"
                           r"Security Council|General Assembly|Committee|Commission)$")
 # "Mr. Sabry said": the dot of a title ends no phrase
 _TITLE_DOT = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|Gen|Amb|H\.E|Adm)\.")
+_TITLE_NEEDS = ("Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Gen.", "Amb.", "H.E.", "Adm.")
 # A person heading a Permanent Mission: their figures are the mission's ("Cambodia's
 # ambassador to the UN in Geneva"); a plain "ambassador" keeps the person's name
 _ROLE_OF_MISSION = re.compile(r"permanent (?:representative|mission)|head of (?:the )?mission|"
@@ -114,8 +136,16 @@ def _state_index() -> PhraseIndex:
 
 def states_named(text: str) -> list[str]:
     """ISO3 of the states a text names (names, short forms, capitals, demonyms), in order."""
-    keys = list(tokens_of(text))
-    return [m.payload for m in _state_index().find(keys)]
+    return list(_states_named(text))
+
+
+@lru_cache(maxsize=4096)
+def _states_named(text: str) -> tuple[str, ...]:
+    return _states_in_keys(tokens_of(text))
+
+
+def _states_in_keys(keys: Sequence[str]) -> tuple[str, ...]:
+    return tuple(m.payload for m in _state_index().find(keys))
 
 
 @lru_cache(maxsize=256)
@@ -133,13 +163,26 @@ def country_name(iso3: str) -> str:
     return iso3_names().get(iso3, iso3)
 
 
+def _may_match(needles: Sequence[str], text: str) -> bool:
+    """False when ``text`` holds none of ``needles`` (so a pattern needing one cannot
+    match)."""
+    return any(w in text for w in needles)
+
+
 def attributions(sentence: str) -> list[str]:
     """Candidate attribution phrases of a sentence, most specific pattern first."""
-    sentence = _TITLE_DOT.sub(r"\1", sentence)
+    if _may_match(_TITLE_NEEDS, sentence):
+        sentence = _TITLE_DOT.sub(r"\1", sentence)
     for name in full_names(sentence):  # commas inside a full name end no phrase
         sentence = sentence.replace(name, name.replace(",", _COMMA_MASK))
+    low = None if any(c in sentence for c in _CASE_ODD) else sentence.lower()
     out = []
-    for pat in _PATTERNS:
+    for pat, needles, nocase in _PATTERN_CHECKS:
+        if nocase:
+            if low is not None and not _may_match(needles, low):
+                continue
+        elif not _may_match(needles, sentence):
+            continue
         for m in pat.finditer(sentence):
             src = m.group("src").replace(_COMMA_MASK, ",").strip(" ,")
             src = re.sub(r"^(?:In|On|At|But|And|However|Nevertheless|Even so|Responding),? ",
@@ -153,7 +196,9 @@ def full_names(text: str) -> list[str]:
     """Full names of ministries or departments listing their portfolios ("Ministry of
     Foreign Affairs, International Trade and Worship"); not "the Ministry of Foreign Affairs
     and Sri Lanka's mission" (a state after "and" ends the name)."""
-    out = []
+    out: list[str] = []
+    if "Ministry of " not in text and "Department of " not in text:
+        return out  # what the pattern opens with
     for m in _FULL_NAME.finditer(text):
         tail = m.group(0)[len("Ministry of "):]
         if states_named(tail):
@@ -194,10 +239,11 @@ def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None
         return memory[speaks[0]]
     # a person the article names: their office when they head a mission or speak for a
     # body the article names, else the person
+    low_phrase = phrase.lower()
     for person, ctx in persons_roles.items():
         parts = person.split()
-        if person.lower() in phrase.lower() or (len(parts) > 1 and re.search(
-                rf"\b{re.escape(parts[-1])}\b", phrase)):
+        if person.lower() in low_phrase or (len(parts) > 1 and _word_re(parts[-1]).search(
+                phrase)):
             if _ROLE_OF_MISSION.search(ctx):
                 states = states_named(ctx)
                 iso = states[0] if states else doc_country
@@ -264,6 +310,12 @@ def canonical_source(phrase: str, *, persons_roles: dict[str, str] | None = None
     return ""
 
 
+@lru_cache(maxsize=4096)
+def _word_re(word: str) -> re.Pattern[str]:
+    """``word`` as a whole word (compiled once per word)."""
+    return re.compile(rf"\b{re.escape(word)}\b")
+
+
 # What may follow "government" when the government itself is the source ("the government
 # said", "the government's count", "government spokesman X", "according to government figures")
 _GOVERNMENT_HEAD_NEXT = frozenset({"'s", "’s", "of", "in", "spokesman", "spokeswoman",
@@ -313,7 +365,9 @@ def document_sources(sentences: Sequence[Sentence], persons_roles: dict[str, str
                      ) -> tuple[list[str], str]:
     """Canonical source of each sentence ("" when it attributes nothing) and the document's
     issuer (its heading), for figures the text does not attribute sentence by sentence."""
-    counts = Counter(states_named(" ".join(s.text for s in sentences)))
+    # the sentences' tokens in a row are the tokens of their texts joined by spaces (no
+    # token holds a space), so a name may run on from one sentence to the next as there
+    counts = Counter(_states_in_keys([k for s in sentences for k in s.keys]))
     doc_country = counts.most_common(1)[0][0] if counts else ""
     memory: dict[str, str] = {}
     kingdoms = [iso for iso, _n in counts.most_common() if _is_kingdom(iso)]
@@ -323,7 +377,8 @@ def document_sources(sentences: Sequence[Sentence], persons_roles: dict[str, str
     for s in sentences:
         for name in full_names(s.text):  # "the ministry" later on is this one
             memory.setdefault(_head(name), name)
-        for org in _ORG.finditer(s.text):  # remember organisations named in full
+        orgs = _ORG.finditer(s.text) if _may_match(_ORG_HEADS, s.text) else ()
+        for org in orgs:  # remember organisations named in full
             name = re.sub(r"^The ", "", org.group("org"))
             acr = _ACRONYM.match(s.text, org.end() + 1)
             if acr and not _GENERIC_ORG.match(name):

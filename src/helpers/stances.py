@@ -141,6 +141,16 @@ def statement_kinds(lk: Sequence[str]) -> set[str]:
     return {k for m in statement_words().find(lk) for k in m.label.split("|")}
 
 
+def _statement_kinds_of(c: Clause) -> frozenset[str]:
+    """:func:`statement_kinds` of a clause's sentence, computed once per sentence."""
+    memo = c.sent.memo
+    got = memo.get(statement_kinds)
+    if got is None:
+        got = memo[statement_kinds] = frozenset(
+            k for m in statement_words().find_in(c.sent) for k in m.label.split("|"))
+    return got  # type: ignore[return-value]
+
+
 @lru_cache(maxsize=1)
 def side_nouns() -> PhraseIndex:
     """Nouns naming a side ("backers", "critics"; ``data/side_nouns.csv``)."""
@@ -243,20 +253,23 @@ def actor_slots(sent: Sentence, mentions: Iterable[Mention]) -> list[Slot]:
     """States and blocs of a sentence on its tokens, with places and compounds marked."""
     out: list[Slot] = []
     lk = sent.lkeys
+    if not mentions:
+        return out
+    spans = sent.spans
     for m in sorted(mentions, key=lambda m: m.start):
         i = sent.token_at(m.start)
         if i is None:
             continue
         # the token holding the mention start may begin before it ("Cambodia-Thailand")
-        s0 = sent.start + sent.spans[i][0]
+        s0 = sent.start + spans[i][0]
         if s0 > m.start and i > 0:
             i -= 1
         j = i
-        while j < len(lk) and sent.start + sent.spans[j][0] < m.end:
+        while j < len(lk) and sent.start + spans[j][0] < m.end:
             j += 1
         j = max(j, i + 1)
         tok = lk[i] if i == j - 1 else lk[j - 1]
-        whole = (sent.start + sent.spans[i][0], sent.start + sent.spans[j - 1][1]) == \
+        whole = (sent.start + spans[i][0], sent.start + spans[j - 1][1]) == \
             (m.start, m.end)
         compound = "-" in tok and not whole and \
             not any(tok.endswith(x) for x in SPONSOR_SUFFIXES) and \
@@ -281,14 +294,18 @@ def expression_words() -> dict[str, str]:
     return {r["word"]: r["kind"] for r in rows("expression_words.csv")}
 
 
+@lru_cache(maxsize=1)
+def _expression_verbs() -> frozenset[str]:
+    return frozenset(w for w, kind in expression_words().items() if kind == "verb")
+
+
 def expression_cues(lk: Sequence[str]) -> list[tuple[int, int, str, str]]:
     """"expressed strong support", "voiced their concerns": a verb of expressing, up to three
     modifiers, and a noun naming a side, as an active cue."""
     words = expression_words()
+    verbs = _expression_verbs()
     out = []
-    for k, w in enumerate(lk):
-        if words.get(w) != "verb":
-            continue
+    for k in [k for k, w in enumerate(lk) if w in verbs]:
         j = k + 1
         while j < len(lk) and j - k <= 3 and words.get(lk[j]) == "modifier":
             j += 1
@@ -327,7 +344,7 @@ def text_polarity(c: Clause, st: DocState) -> str:
     resolution or draft again.
     """
     lk = c.lk
-    found = draft_cues().find(lk)
+    found = draft_cues().find_in(c.sent)
     kinds = {m.label for m in found}
     nouns = [m.i for m in found if m.label == "noun"]
     if "reverse" in kinds:
@@ -468,6 +485,8 @@ def vote_heading(c: Clause, st: DocState) -> list[Found]:
     one or several in a sentence (a results block run together), each list up to the
     next heading."""
     lk = c.lk
+    if ":" not in lk:
+        return []  # no heading
     heads: list[tuple[int, int, str]] = []  # (first token of the heading, colon, vote)
     for colon, w in enumerate(lk):
         if w != ":":
@@ -642,7 +661,7 @@ def sponsor_active(c: Clause, st: DocState) -> list[Found]:
     a text forward votes yes on it."""
     lk = c.lk
     out: list[Found] = []
-    nouns = {m.i for m in draft_cues().find(lk) if m.label == "noun"}
+    nouns = {m.i for m in draft_cues().find_in(c.sent) if m.label == "noun"}
     for k, w in enumerate(lk):
         if w not in SPONSOR_VERBS or w in ("led", "forward") or (
                 k + 1 < len(lk) and lk[k + 1] == "by"):
@@ -786,13 +805,13 @@ def statement_side(sents: Sequence[Clause], idx: int, st: DocState) -> str | Non
     that introduces a statement ("X spoke on behalf of 47 countries") looks at the next two
     sentences, until another statement starts; else the statement in focus keeps its side."""
     c = sents[idx]
-    words = statement_kinds(c.lk)
+    words = _statement_kinds_of(c)
     if "reply" in words and st.statement:
         return "supportive" if st.statement == "critical" else "critical"
     introduces = any(k == "group" for *_x, k in c.cues) or "joint" in c.lk
     for k in range(idx, min(len(sents), idx + (3 if introduces else 1))):
         ck = sents[k]
-        kinds = statement_kinds(ck.lk)
+        kinds = _statement_kinds_of(ck)
         if k > idx and "marker" in kinds and "letter" in ck.lk:
             break
         if k > idx and "refers" not in kinds:
@@ -816,7 +835,7 @@ def on_behalf_of(c: Clause, st: DocState, ci: int, side: str | None) -> list[Fou
     statement's (:func:`statement_side`)."""
     a, b, _label, _kind = c.cues[ci]
     lk = c.lk
-    if "roll" in statement_kinds(lk):
+    if "roll" in _statement_kinds_of(c):
         return []  # "Speaking were Tunisia on behalf of the African Group, ...": a roll
     cue = " ".join(lk[a:b])
     group = list_after(c, b)
@@ -848,11 +867,15 @@ def on_behalf_of(c: Clause, st: DocState, ci: int, side: str | None) -> list[Fou
     return [Found(s, side, cue, a) for s in speaker + group]
 
 
+_SIGNING = frozenset({"signed", "list", "lists"})
+
+
 def signatories(c: Clause, st: DocState) -> list[Found]:
     """Listed signatories of the statement in focus: "Signatories included A, B", "The list
     ... included A", "signed by A and B"."""
     lk = c.lk
-    if not any(w.startswith("signator") or w in ("signed", "list", "lists") for w in lk):
+    if (_SIGNING.isdisjoint(lk) and "signator" not in c.sent.text.lower()) or \
+            not any(w.startswith("signator") or w in _SIGNING for w in lk):
         return []
     side = st.statement or st.last_stance
     if side is None:
@@ -882,6 +905,8 @@ def statement_members(c: Clause, side: str | None) -> list[Found]:
         return []
     lk = c.lk
     out: list[Found] = []
+    if GROUP_NOUNS.isdisjoint(lk):
+        return out
     for k, w in enumerate(lk):
         if w in GROUP_NOUNS:
             j = k + 1 + (1 if k + 1 < len(lk) and lk[k + 1] == "," else 0)
@@ -908,7 +933,7 @@ def sponsor_compound(c: Clause, st: DocState) -> list[Found]:
     """The sponsor of a text votes yes on it: "a US-backed resolution", "the EU's draft", "a
     European Union resolution", "the EU's renewal text"."""
     lk = c.lk
-    nouns = {m.i for m in draft_cues().find(lk) if m.label == "noun"}
+    nouns = {m.i for m in draft_cues().find_in(c.sent) if m.label == "noun"}
     out: list[Found] = []
     for s in c.slots:
         if s.m.canonical == c.subject:
@@ -932,6 +957,8 @@ def among_side(c: Clause, st: DocState) -> list[Found]:
     and C were among the six" (a count stated with its vote in the sentence)."""
     lk = c.lk
     out: list[Found] = []
+    if "among" not in lk:
+        return out
     for k, w in enumerate(lk):
         if w != "among":
             continue
@@ -978,8 +1005,9 @@ def side_noun_list(c: Clause, st: DocState) -> list[Found]:
     "Critics of the government included C"."""
     lk = c.lk
     out: list[Found] = []
-    for k in range(len(lk)):
-        m = side_nouns().match(lk, k)
+    nouns = side_nouns()
+    for k in [k for k, w in enumerate(lk) if w in nouns.index]:  # where a side noun may start
+        m = nouns.match(lk, k)
         if not m or (k > 0 and lk[k - 1] == "among"):
             continue
         j = k + m[0]
@@ -1005,6 +1033,8 @@ def aligned_with(c: Clause, st: DocState) -> list[Found]:
     """"India voted with the United States, as did A and B": the side of that actor."""
     lk = c.lk
     out: list[Found] = []
+    if "with" not in lk:
+        return out
     for k in range(len(lk) - 1):
         if lk[k] in ("voted", "sided", "stood") and lk[k + 1] == "with":
             ally = [s for s in c.slots if s.i in (k + 2, k + 3)]
@@ -1110,13 +1140,18 @@ def analyse(sent: Sentence, mentions: Sequence[Mention], subject: str) -> Clause
     return Clause(sent, ids, slots, sorted(cues), subject)
 
 
+_REQUEST_VERBS = frozenset({"asked", "requested", "asking", "requesting"})
+
+
 def request_cues(lk: Sequence[str], slots: Sequence[Slot],
                  subject: str) -> list[tuple[int, int, str, str]]:
     """"asked China to end ...", "requested the authorities to ...": a request made of the
     country under review is a critical cue (a request of anyone else is not)."""
-    out = []
+    out: list[tuple[int, int, str, str]] = []
+    if _REQUEST_VERBS.isdisjoint(lk):
+        return out
     for k, w in enumerate(lk):
-        if w not in ("asked", "requested", "asking", "requesting"):
+        if w not in _REQUEST_VERBS:
             continue
         j = k + 1
         while j < len(lk) and j - k <= 4 and lk[j] != "to":
@@ -1136,13 +1171,18 @@ def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found
     st.polarity = text_polarity(c, st)
     found = c.found
     found += vote_heading(c, st)
-    found += sponsor_compound(c, st)
-    found += sponsor_active(c, st)
+    if c.slots:  # (these two place only the sentence's own actors)
+        found += sponsor_compound(c, st)
+        found += sponsor_active(c, st)
     side: str | None = None
     if any(k == "group" for *_x, k in c.cues) or any(
-            k in ("marker", "reply") for k in statement_kinds(c.lk)):
+            k in ("marker", "reply") for k in _statement_kinds_of(c)):
         side = statement_side(cs, idx, st)
         st.statement = side
+    if not c.slots:
+        # every rule below places the sentence's own actors and changes nothing else: a
+        # sentence that names none gets nothing from them
+        return found
     for ci, (_a, _b, _label, kind) in enumerate(c.cues):
         if kind in ("active", "vote"):
             found += active_clause(c, st, ci)
@@ -1168,6 +1208,8 @@ def resolve(found: Sequence[Found], c: Clause) -> list[Found]:
     contrast ("Australia welcomed progress but called for ...") or the first stood in an
     embedded relative clause and the later one in the actor's own clause ("The US, which
     has long criticised X, abstained": the abstention)."""
+    if len(found) < 2:
+        return list(found)  # nothing to choose between
     lk = c.lk
     contrasts = [k for k, w in enumerate(lk) if connectives().get(w) == "contrast"]
 

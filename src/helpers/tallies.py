@@ -103,6 +103,7 @@ def parse_number(words: Sequence[str]) -> int | None:
         return None
 
 
+@lru_cache(maxsize=65536)
 def _is_number_word(tok: str) -> bool:
     low = tok.lower()
     if low in NUMBER_WORDS:
@@ -126,14 +127,18 @@ class Number:
 def find_numbers(toks: Sequence[str]) -> list[Number]:
     """Numbers in a token list: digit tokens and runs of number words."""
     out: list[Number] = []
-    n, i = len(toks), 0
-    while i < n:
+    n = len(toks)
+    nxt = 0  # the tokens before this one belong to a number read already
+    # a number opens on a digit or a number word: no other token needs a look
+    for i in [i for i, t in enumerate(toks) if t[:1].isdigit() or _is_number_word(t)]:
+        if i < nxt:
+            continue
         t = toks[i]
         if t[:1].isdigit() and DIGITS.fullmatch(t):
             v = parse_number([t])
             if v is not None:
                 out.append(Number(i, i + 1, v, True))
-            i += 1
+            nxt = i + 1
             continue
         if _is_number_word(t) and t.lower() not in ("hundred", "thousand"):
             j = i + 1
@@ -143,9 +148,7 @@ def find_numbers(toks: Sequence[str]) -> list[Number]:
             v = parse_number(list(toks[i:j]))
             if v is not None:
                 out.append(Number(i, j, v, False))
-            i = j
-            continue
-        i += 1
+            nxt = j
     # "Thirty (30)": a figure repeated in digits in brackets is one number
     kept: list[Number] = []
     for x in out:
@@ -702,7 +705,8 @@ KIND_PRIORITY = ("joint_statement", "review", "dialogue")
 
 def _kind_in(sentences: Iterable[Sentence]) -> str:
     """The event kind named in some sentences (joint statement > review > dialogue)."""
-    found = {m.label for s in sentences for m in kind_index().find(s.lkeys)}
+    index = kind_index()
+    found = {m.label for s in sentences for m in index.find_in(s)}
     return next((k for k in KIND_PRIORITY if k in found), "")
 
 
@@ -737,13 +741,16 @@ LINK_HEADS = (("related", "links"), ("related", "link"), ("related", "stories"),
               ("you", "may", "also", "like"))
 
 
+# The words a heading opens with: a line opening on any other is no heading
+_LINK_FIRST = frozenset(h[0] for h in LINK_HEADS)
 LINK_TITLE_TOKENS = 16  # a link's title on its own line under the heading is short
 
 
 def link_line(lk: Sequence[str]) -> bool:
     """True for a line of links a page lists ("Related links: ...", "See also: ..."): its
     figures belong to other articles."""
-    return any(tuple(lk[:len(h)]) == h for h in LINK_HEADS)
+    return bool(lk) and lk[0] in _LINK_FIRST and any(tuple(lk[:len(h)]) == h
+                                                     for h in LINK_HEADS)
 
 
 def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,

@@ -142,9 +142,9 @@ def _value(tok: str) -> int | None:
 
 def vote_context(lk: Sequence[str]) -> bool:
     """True when a sentence is about a vote: vote words, or a voted text and its outcome."""
-    if any(w in VOTE_WORDS for w in lk):
+    if not VOTE_WORDS.isdisjoint(lk):
         return True
-    return any(w in TEXT_NOUNS for w in lk) and any(w in OUTCOME_VERBS for w in lk)
+    return not TEXT_NOUNS.isdisjoint(lk) and not OUTCOME_VERBS.isdisjoint(lk)
 
 
 def _winner_first(lk: Sequence[str], upto: int, after: int | None = None
@@ -328,6 +328,8 @@ def read_votes(toks: Sequence[str], lk: Sequence[str],
             voted in favour"): read over, not as a count.
     """
     strong = vote_context(lk) or after_vote
+    if not numbers and not strong:
+        return []  # no count to label, and no score read outside a vote
     # "Thirty-three of the 47 members voted ...": the whole is read over, not labelled;
     # "one of the 14 countries that abstained": the relative clause labels the whole
     of_pairs = [(a, b) for a, b in itertools.pairwise(numbers)
@@ -339,8 +341,8 @@ def read_votes(toks: Sequence[str], lk: Sequence[str],
     numbers = [t for t in numbers if t not in of_wholes and t not in relative]
     wholes = wholes | {k for i, j, _v in of_wholes for k in range(i, j)}
     found: list[VoteCount] = []
-    if strong or any(DASH_SCORE.match(t) for t in lk):
-        found += dash_scores(lk, numbers) if strong else []
+    if strong:
+        found += dash_scores(lk, numbers)
     found += votes_to(lk, numbers)
     have = {v.i for v in found}
     rest = [t for t in numbers if t[0] not in have]
@@ -382,7 +384,7 @@ def own_text(lk: Sequence[str], subject: str) -> str:
     if not (present & (OWN_TEXT | ASKED_FOR | {"own", "request", "against"})
             or any("-" in w for w in lk)):
         return ""  # no text named, no "X-led": nothing to find
-    for k in range(n):
+    for k in range(n) if "own" in present else ():  # both phrases hold "own"
         if lk[k] == "own" and k > 0 and lk[k - 1] in ("its", "their", "'s") and \
                 k + 1 < n and lk[k + 1] in OWN_TEXT:
             return "its own text"
@@ -392,13 +394,13 @@ def own_text(lk: Sequence[str], subject: str) -> str:
         return ""
     forms = subject_forms(subject)
     names = _subject_strings(subject)
-    for k in range(n):
+    for k in [k for k, w in enumerate(lk) if "-" in w]:
         # "a Cambodia-sponsored text", "the Sri Lanka-led resolution"
         head, _, tail = lk[k].rpartition("-")
         if head and tail in SPONSORING and (head in names or
                                             (k > 0 and f"{lk[k - 1]} {head}" in names)):
             return lk[k]
-    for k in range(n):
+    for k in [k for k in range(n) if lk[k] in forms.index]:  # where a name may start
         length = _subject_at(forms, lk, k)
         if not length:
             continue
@@ -486,8 +488,8 @@ def other_topic(lk: Sequence[str], subject: str) -> str:
             if len(topic) >= 2 and not any(w in NOT_A_TOPIC or w[:1].isdigit()
                                            for w in topic[:4]):
                 return " ".join(topic)
-    for k in range(len(lk) - 2):
-        if lk[k:k + 2] in (["situation", "in"], ["rights", "in"]) and _state_at(lk, k + 2):
+    for k in [k for k, w in enumerate(lk[:-2]) if w in ("situation", "rights")]:
+        if lk[k + 1] == "in" and _state_at(lk, k + 2):  # "situation in X", "rights in X"
             return " ".join(lk[k:k + 4])
     return ""
 

@@ -1,0 +1,222 @@
+"""The phrase index and the shared Sentence layer: fast paths give what a plain scan gives."""
+
+import pickle
+import random
+
+from helpers.events import kind_scores, sessions_in
+from helpers.phrases import Match, PhraseIndex
+from helpers.text import Sentence
+
+
+def _plain_find(index: PhraseIndex, keys, a=0, b=None):
+    """Token-by-token scan, written independently of PhraseIndex.find."""
+    b = len(keys) if b is None else b
+    out, k = [], a
+    while k < b:
+        best = None
+        for toks, label, payload in index.index.get(keys[k], []):
+            if k + len(toks) <= len(keys) and tuple(keys[k:k + len(toks)]) == toks:
+                best = (len(toks), label, payload)
+                break
+        if best and k + best[0] <= b:
+            out.append(Match(k, k + best[0], best[1], best[2]))
+            k += best[0]
+        else:
+            k += 1
+    return out
+
+
+def test_find_matches_plain_scan_on_random_token_ranges():
+    index = PhraseIndex([("united states", "S", "USA"), ("united", "W", "u"),
+                         ("states", "W", "s"), ("united states of america", "S", "USA"),
+                         ("of", "W", "of")], ignore_case=True)
+    vocab = ["united", "states", "of", "america", "the", "and", ","]
+    rnd = random.Random(7)
+    for _ in range(500):
+        keys = [rnd.choice(vocab) for _ in range(rnd.randint(0, 12))]
+        a = rnd.randint(0, len(keys))
+        b = rnd.randint(a, len(keys))
+        assert index.find(keys, a, b) == _plain_find(index, keys, a, b)
+        assert index.find(keys) == _plain_find(index, keys)
+
+
+def test_find_longest_match_crossing_the_range_end_is_not_shortened():
+    index = PhraseIndex([("human rights council", "B", "HRC"), ("human", "W", "h")],
+                        ignore_case=True)
+    keys = ["the", "human", "rights", "council"]
+    # the longest entry at "human" runs past b: nothing is found there
+    assert index.find(keys, 0, 3) == []
+    assert index.find(keys) == [Match(1, 4, "B", "HRC")]
+
+
+def test_find_without_any_first_token_is_empty():
+    index = PhraseIndex([("joint statement", "J", "")], ignore_case=True)
+    assert index.find(["a", "vote", "was", "held"]) == []
+
+
+def test_find_in_is_computed_once_per_sentence_and_index():
+    index = PhraseIndex([("joint statement", "J", "x")], ignore_case=True)
+    cased = PhraseIndex([("Joint Statement", "J", "y")])
+    s = Sentence(1, 0, "A Joint Statement and a joint statement.")
+    got = index.find_in(s)
+    assert got == (Match(1, 3, "J", "x"), Match(5, 7, "J", "x"))
+    assert index.find_in(s) is got
+    assert cased.find_in(s) == (Match(1, 3, "J", "y"),)
+
+
+def test_token_at_gives_first_token_at_or_after_offset():
+    s = Sentence(3, 100, "Cuba, Chad voted.")
+    # tokens: Cuba(0-4) ,(4-5) Chad(6-10) voted(11-16) .(16-17)
+    assert s.token_at(100) == 0
+    assert s.token_at(104) == 1
+    assert s.token_at(105) == 2
+    assert s.token_at(106) == 2
+    assert s.token_at(116) == 4
+    assert s.token_at(117) is None
+    assert s.token_at(50) == 0
+
+
+def test_sentence_pickles_without_its_memo():
+    s = Sentence(2, 40, "Its ‘draft’ won’t pass.", 5)
+    PhraseIndex([("pass", "P", "")], ignore_case=True).find_in(s)
+    t = pickle.loads(pickle.dumps(s))
+    assert (t.sentence_id, t.start, t.text, t.paragraph_id) == (2, 40, s.text, 5)
+    assert t.keys == s.keys and t.lkeys == s.lkeys and t.memo == {}
+
+
+def test_sessions_in_reads_sessions_and_skips_texts_without_session_words():
+    assert sessions_in("At the forty-eighth session, HRC S-35 and UPR 32 met.") == \
+        ["HRC48", "HRC S-35", "UPR32"]
+    assert sessions_in("resolution 19/2 was adopted") == ["HRC19"]
+    assert sessions_in("Cambodia spoke on Tuesday.") == []
+    got = sessions_in("the 51st session")
+    got.append("changed")  # callers get their own list
+    assert sessions_in("the 51st session") == ["HRC51"]
+
+
+def test_kind_scores_sum_cue_weights_and_keep_case_rules():
+    # "recorded vote" 3 + "vote" 2 (data/event_kind_patterns.csv)
+    assert kind_scores(["A recorded vote was held."]) == {"vote": 5}
+    assert kind_scores(["the upr met"]) == {}  # UPR is matched in capitals only
+    assert kind_scores(["The UPR met", "No cue here."]) == {"review": 3}
+
+
+def test_states_named_reads_names_capitals_and_demonyms_in_order():
+    from helpers.sources import states_named
+
+    got = states_named("Cuban and Chinese envoys met in Geneva; Sri Lanka and Phnom Penh")
+    assert got == ["CUB", "CHN", "LKA", "KHM"]
+    got.clear()  # callers get their own list
+    assert states_named("Cuban and Chinese envoys met in Geneva; Sri Lanka and Phnom Penh") == \
+        ["CUB", "CHN", "LKA", "KHM"]
+
+
+def test_link_line_needs_a_heading_at_the_start():
+    from helpers.tallies import link_line
+
+    assert link_line(["related", "links", ":", "x"])
+    assert link_line(["see", "also", "the", "vote"])
+    assert not link_line(["we", "see", "also", "x"])
+    assert not link_line([])
+
+
+def test_vote_context_needs_a_vote_word_or_a_text_and_its_outcome():
+    from helpers.votes import vote_context
+
+    assert vote_context(["they", "abstained"])
+    assert vote_context(["the", "resolution", "was", "adopted"])
+    assert not vote_context(["the", "resolution", "was", "debated"])
+
+
+def test_attributions_with_quick_word_tests_still_find_every_pattern():
+    from helpers.sources import attributions
+
+    cases = {
+        "ACCORDING TO the Foreign Ministry, 20 states spoke.": ["the Foreign Ministry"],
+        "Mr. Sabry said the vote was fair.": ["Mr Sabry"],
+        "In a press release issued by the Mission of Peru, it said so.":
+            ["the Mission of Peru"],
+        "By the ministry's count, 31 spoke.": ["the ministry"],
+        "The statement, read by Ambassador Ney, was long.": ["Ambassador Ney"],
+        "The Ministry of Foreign Affairs, Trade and Tourism said so.":
+            ["The Ministry of Foreign Affairs, Trade and Tourism"],
+        "The vote was close.": [],
+        # letters re matches with ASCII ones regardless of case, which str.lower does not
+        # turn into them: the word tests are skipped, the pattern still reads them
+        "Accordıng to the Mission, 20 spoke.": ["the Mission"],
+        "ACCORDİNG TO the Mission, 20 spoke.": ["the Mission"],
+    }
+    for text, want in cases.items():
+        assert attributions(text) == want, text
+
+
+def test_spans_equal_the_token_pattern_spans_on_awkward_text():
+    from helpers.text import TOKEN_RE
+
+    texts = ["  Côte d’Ivoire's 2,000 U.S.-led  votes\u00a0(30) — ‘yes’…",
+             "a\u2003b\tc\n\nd-e‑f 1,234.5x H.E. Mr. O’Neil's", "", "   ", "x" * 3,
+             "Thirty-one (31) states; 19–17 against."]
+    rnd = random.Random(3)
+    alphabet = "ab1,.’'- \u00a0\t-‐—(Sé"
+    texts += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+              for _ in range(300)]
+    for t in texts:
+        assert Sentence(1, 10, t).spans == [m.span() for m in TOKEN_RE.finditer(t)], t
+        s = Sentence(1, 10, t)
+        assert [t[a:b] for a, b in s.spans] == s.toks
+
+
+def test_needed_literal_is_what_every_match_opens_with():
+    from helpers.events import needed_literal
+
+    assert needed_literal(r"\brecorded vote\b") == "recorded vote"
+    assert needed_literal(r"\bvot(?:e|es)\b") == "vot"
+    assert needed_literal(r"\bco-?signed") == "co"  # the hyphen is optional
+    assert needed_literal(r"\bab*c") == "a"
+    assert needed_literal(r"vote|ballot") == ""  # one branch's words only
+    assert needed_literal(r"\b(?:oral|written) update") == ""
+    assert needed_literal(r"\b[x|y]z") == ""
+
+
+def test_kind_scores_with_odd_case_letters_still_search():
+    # "ſ" matches "s" when re ignores case, though "ſ".lower() is not "s"
+    assert kind_scores(["An interactive dialogue on the ſession"]) == {"dialogue": 5}
+    assert kind_scores(["a RECORDED VOTE"]) == {"vote": 5}
+    assert kind_scores(["a recorded voſe"]) == {}
+    assert kind_scores(["the reſolution"]) == {"vote": 1}
+
+
+def test_date_hint_agrees_with_its_regex():
+    from helpers.entities import _DATE_HINT, _date_hint
+
+    texts = ["On Monday", "in 2019", "x2019", "1999 votes", "201", "the Sept. session",
+             "next week", "no date here", "20 states", "19 and 20", "year", "", "MAY"]
+    rnd = random.Random(5)
+    texts += ["".join(rnd.choice("12 90Jdayweek-") for _ in range(rnd.randint(0, 12)))
+              for _ in range(400)]
+    for t in texts:
+        assert _date_hint(t) == bool(_DATE_HINT.search(t)), t
+
+
+def test_date_pattern_finds_dates_with_its_look_ahead():
+    from helpers.entities import DATE_RE
+
+    text = ("On Tuesday, 5 October 2022, and on March 3rd, in Sept. 2021, early June, "
+            "last week, the 1998 text and 2,000 people; ٣ May")
+    got = [m.group(0) for m in DATE_RE.finditer(text)]
+    assert got == ["Tuesday", "5 October 2022", "March 3rd", "Sept. 2021", "early June",
+                   "last week", "1998", "٣ May"]
+    # the same matches as the alternatives without the look-ahead
+    import re
+
+    head = "(?=[JFMASONDlntemoTW\\d])(?:"
+    assert DATE_RE.pattern.startswith(head)
+    plain = re.compile(DATE_RE.pattern[len(head):-1])
+    rnd = random.Random(11)
+    words = ["on", "On", "Monday", "5", "October", "2022", ",", "Sept.", "last", "week", "mid-",
+             "March", "3rd", "of", "1998", "2,000", "-page", "%", "٣", "May", "x", "early"]
+    texts = [text] + [" ".join(rnd.choice(words) for _ in range(rnd.randint(0, 9)))
+                      for _ in range(500)]
+    for t in texts:
+        assert [(m.span(), m.groupdict()) for m in DATE_RE.finditer(t)] == \
+            [(m.span(), m.groupdict()) for m in plain.finditer(t)], t
