@@ -32,8 +32,8 @@ kernel: $(STAMP) ## (re)register the python3 Jupyter kernel for .venv
 
 # P="name=value name=value": notebook parameters (each notebook gets those it declares),
 # e.g. make run P="term=Covid subject_country=KHM"; values are JSON or text, no spaces.
-run: $(STAMP) ## run the notebooks on CORPUS into OUT (default: seeds -> reports); P="term=Covid"
-	$(BIN)/python -m helpers.pipeline --corpus "$(CORPUS)" --out "$(OUT)"$(foreach p,$(P), --set '$(p)')
+run: $(STAMP) ## run the notebooks on CORPUS into OUT (default: seeds -> reports); P="term=Covid" REDO=1
+	$(BIN)/python -m helpers.pipeline --corpus "$(CORPUS)" --out "$(OUT)"$(foreach p,$(P), --set '$(p)')$(if $(REDO), --redo)
 
 test: $(STAMP) ## run the test suite (unit tests, notebooks through the runner, JupyterLab)
 	$(BIN)/python -m pytest

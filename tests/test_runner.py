@@ -476,3 +476,46 @@ def test_prestarted_kernel_leaves_no_trace_in_the_notebook(tmp_path: Path):
     assert runs[1][2].outputs[0]["text"] == "True\n"  # imported ahead
     assert runs[0][4].outputs[0]["text"] == runs[1][4].outputs[0]["text"]
     assert "colorsys" in runs[1][4].outputs[0]["text"]
+
+
+COUNT_CELL = (
+    "from pathlib import Path\n"
+    "(Path(out_dir) / 'tables').mkdir(parents=True, exist_ok=True)\n"
+    "(Path(out_dir) / 'tables' / 'x.csv').write_text('term\\n' + term + '\\n')\n"
+    "with (Path(out_dir) / 'executions.log').open('a') as fh:\n"
+    "    fh.write('ran\\n')\n")
+
+
+@pytest.mark.slow
+def test_unchanged_run_has_nothing_to_redo_and_anything_changed_runs_again(
+        tmp_path: Path, capsys):
+    nbs = tmp_path / "nbs"
+    _notebook(nbs / "01_count.ipynb", 'corpus_dir = "corpus"\nout_dir = "out"\nterm = "a"',
+              COUNT_CELL)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Of the 10 delegations present, 7 spoke in favour.", "utf-8")
+    out = tmp_path / "out"
+    args = ["--corpus", str(corpus), "--out", str(out), "--notebooks", str(nbs), "--no-html"]
+
+    def run(*extra: str) -> tuple[int, str]:
+        assert main([*args, *extra]) == 0
+        said = capsys.readouterr()
+        return len((out / "executions.log").read_text().splitlines()), said.out + said.err
+
+    assert run()[0] == 1
+    n, said = run()
+    assert n == 1 and "nothing to redo" in said and "REDO=1" in said
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "ok" and manifest["outputs"]["tables/x.csv"] == 7
+    (corpus / "a.txt").write_text("Of the 12 delegations present, 7 spoke in favour.", "utf-8")
+    assert run()[0] == 2  # a corpus file changed
+    assert run()[0] == 2
+    assert run("--redo")[0] == 3  # asked to
+    (out / "tables" / "x.csv").unlink()
+    assert run()[0] == 4  # an output is missing
+    assert run("--set", "term=bb")[0] == 5  # another parameter
+    assert (out / "tables" / "x.csv").read_text() == "term\nbb\n"
+    assert run("--set", "term=bb")[0] == 5
+    (corpus / "b.txt").write_text("Twelve states spoke.", "utf-8")
+    assert run("--set", "term=bb")[0] == 6  # a file added

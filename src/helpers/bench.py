@@ -216,8 +216,9 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def _run_measured(cmd: list[str]) -> tuple[int, float, int]:
-    """Run ``cmd``; return (exit code, seconds, peak RSS of it and all its children)."""
+def _run_measured(cmd: list[str]) -> tuple[int, float, int, list[str]]:
+    """Run ``cmd``; return (exit code, seconds, peak RSS of it and all its children, its
+    output lines)."""
     import subprocess
     import threading
 
@@ -235,9 +236,9 @@ def _run_measured(cmd: list[str]) -> tuple[int, float, int]:
     if proc.returncode:
         print("".join(lines[-30:]))
     else:
-        print("".join(ln for ln in lines if "documents cached" in ln or
-                      ln.startswith("SECONDS")), end="")
-    return proc.returncode, secs, peak
+        print("".join(ln for ln in lines if "documents cached" in ln or "nothing to redo" in ln
+                      or ln.startswith("SECONDS")), end="")
+    return proc.returncode, secs, peak, lines
 
 
 _DIRECT = """
@@ -270,7 +271,7 @@ def run_direct(n: int, *, cache_dir: Path, engine: str = "local",
     results: dict[str, object] = {"documents": n, "words": info["words"], "runs": {}}
     for label in ("fresh", "unchanged re-run"):
         cmd = [sys.executable, "-c", _DIRECT, str(corpus), str(out), engine, str(workers)]
-        code, secs, peak = _run_measured(cmd)
+        code, secs, peak, _lines = _run_measured(cmd)
         if code:
             raise SystemExit(f"stages failed ({label})")
         results["runs"][label] = {"seconds": round(secs, 1), "peak_rss_mb": peak // 2**20}
@@ -352,11 +353,13 @@ def run_scale(n: int, *, cache_dir: Path, engine: str = "local", workers: int = 
             cmd += ["--workers", str(workers)]
         for o in only or []:
             cmd += ["--only", o]
-        code, secs, peak = _run_measured(cmd)
+        code, secs, peak, lines = _run_measured(cmd)
         if code:
             raise SystemExit(f"the pipeline failed ({label}); see {out}")
         manifest = json.loads((out / "manifest.json").read_text())
-        stages = {nb["name"]: nb["seconds"] for nb in manifest["notebooks"]}
+        skipped = any("nothing to redo" in ln for ln in lines)  # no notebook ran
+        stages = {nb["name"]: 0.0 if skipped else nb["seconds"]
+                  for nb in manifest["notebooks"]}
         s13 = sum(v for k, v in stages.items() if k[:2] in ("01", "02", "03"))
         results["runs"][label] = {"seconds": round(secs, 1), "peak_rss_mb": peak // 2**20,
                                   "stages": stages, "stages_01_03": round(s13, 1)}

@@ -856,11 +856,58 @@ def _say(msg: str, quiet: bool) -> None:
         print(f"tallybook: {msg}", file=sys.stderr, flush=True)
 
 
+def run_fingerprint(files: list[dict[str, Any]], notebooks: list[Path],
+                    parameters: dict[str, dict[str, Any]], *, html: bool) -> str:
+    """A hash of everything a run's results depend on: the corpus files' names and sha256,
+    the notebooks' sources, each notebook's parameters, the code and ``data/`` versions (those
+    of the per-document cache), the package versions and whether HTML copies are made."""
+    from helpers.cache import base_version, digest
+
+    return digest(__version__, base_version(), package_versions(),
+                  [(f.get("name"), f.get("sha256"), f.get("error")) for f in files],
+                  [(nb.name, _sha256(nb)) for nb in notebooks],
+                  sorted((k, json.dumps(v, sort_keys=True, default=str))
+                         for k, v in parameters.items()), html)
+
+
+def _unchanged(out: Path, fingerprint: str, names: list[str]) -> dict[str, Any] | None:
+    """The manifest of the last run into ``out`` if it finished ``ok`` with this fingerprint
+    and its executed notebooks and tables are still there; else None."""
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (not isinstance(manifest, dict) or manifest.get("status") != "ok"
+            or manifest.get("fingerprint") != fingerprint
+            or [n.get("name") for n in manifest.get("notebooks", [])] != names):
+        return None
+    if not manifest.get("outputs") or manifest["outputs"] != run_outputs(out):
+        return None  # a table, figure or executed notebook was removed, added or changed
+    return manifest
+
+
+def run_outputs(out: Path) -> dict[str, int]:
+    """The files a run leaves in ``tables/``, ``figures/`` and ``notebooks/``, with sizes."""
+    found = {}
+    for sub in ("tables", "figures", "notebooks"):
+        folder = out / sub
+        if folder.is_dir():
+            for f in sorted(folder.iterdir()):
+                if f.is_file() and not f.name.startswith("."):
+                    found[f"{sub}/{f.name}"] = f.stat().st_size
+    return found
+
+
 def run_pipeline(corpus: Path, out: Path, *, notebooks_dir: Path | None = None,
                  extra_parameters: dict[str, Any] | None = None, html: bool = True,
                  only: list[str] | None = None, progress: bool = True,
-                 command: str = "") -> dict[str, Any]:
+                 command: str = "", redo: bool = False) -> dict[str, Any]:
     """Run the notebooks in order on ``corpus`` into ``out`` and write the manifest.
+
+    When the last run into ``out`` finished ``ok`` on the same corpus files, notebooks,
+    parameters, code, ``data/`` and packages (:func:`run_fingerprint`) and its results are
+    still there, nothing is run: the function says so and returns that run's manifest
+    (``redo`` runs the notebooks anyway; their stages still reuse ``OUT/cache``).
 
     Args:
         corpus: folder of articles (``metadata.csv`` optional).
@@ -871,9 +918,11 @@ def run_pipeline(corpus: Path, out: Path, *, notebooks_dir: Path | None = None,
         only: run only these notebooks (names or numeric prefixes), in order.
         progress: print one line per notebook (and warnings) on stderr.
         command: the command line, for the lock file and the manifest.
+        redo: run even when nothing changed since the last successful run.
 
     Returns:
-        The manifest (also written to ``out/manifest.json``).
+        The manifest (also written to ``out/manifest.json``); with ``"unchanged": True``
+        added when nothing was run.
 
     Raises:
         PipelineError: nothing was written (missing corpus, no notebooks, OUT locked).
@@ -928,13 +977,25 @@ def run_pipeline(corpus: Path, out: Path, *, notebooks_dir: Path | None = None,
             "ignored_parameters": ignored, "kernel": KERNEL_NAME,
             "corpus": {"path": corpus_rel, "files": []}, "packages": {}, "notebooks": [],
         }
+        files = input_files(corpus)
+        fingerprint = run_fingerprint(files, [notebooks_dir / n for n in names],
+                                      {n: parameters_for(declared[n], offered) for n in names},
+                                      html=html)
+        last = None if (redo or previous) else _unchanged(out, fingerprint, names)
+        if last is not None:
+            _say(f"nothing to redo: the corpus ({len(files)} files), notebooks, parameters, "
+                 f"code and data are those of the run that finished "
+                 f"{last.get('run', {}).get('finished', '?')}; its results in {out_rel} stand "
+                 f"(--redo, or make run REDO=1, runs the notebooks again)", quiet)
+            return {**last, "unchanged": True}
+        manifest["fingerprint"] = fingerprint
         if previous:
             manifest["previous_run"] = previous
         _write_manifest(out, manifest)  # "running" before anything else is written
         t_all = time.perf_counter()
         with _signals_raise():
             try:
-                manifest["corpus"]["files"] = input_files(corpus)
+                manifest["corpus"]["files"] = files
                 manifest["packages"] = package_versions()
                 input_names = [f["name"] for f in manifest["corpus"]["files"]]
                 replacements = {str(out): out_rel, str(corpus): corpus_rel,
@@ -955,6 +1016,7 @@ def run_pipeline(corpus: Path, out: Path, *, notebooks_dir: Path | None = None,
                                    output_path=relative_to(dest, notebooks_dir)),
                                html=html, quiet=quiet)
                 manifest["status"] = "ok"
+                manifest["outputs"] = run_outputs(out)
             except (RunInterrupted, KeyboardInterrupt) as exc:
                 manifest["status"] = "interrupted"
                 manifest["interrupted_by"] = (signal.Signals(exc.signum).name
@@ -1022,6 +1084,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--notebooks", default=None,
                     help="folder of NN_name.ipynb notebooks (default: the repository's)")
     ap.add_argument("--no-html", action="store_true", help="skip the HTML copies")
+    ap.add_argument("--redo", action="store_true",
+                    help="run the notebooks even when nothing changed since the last run")
     ap.add_argument("--quiet", action="store_true",
                     help="no progress lines (warnings and errors still shown)")
     ap.add_argument("--engine", choices=("local", "dask"),
@@ -1049,7 +1113,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         nb_dir = resolve(args.notebooks, base) if args.notebooks else None
         manifest = run_pipeline(corpus, out, notebooks_dir=nb_dir, extra_parameters=extra,
-                                html=not args.no_html,
+                                html=not args.no_html, redo=args.redo,
                                 only=args.only, progress=not args.quiet, command=command)
     except RunLocked as exc:
         print(f"tallybook: {exc}", file=sys.stderr)
@@ -1065,6 +1129,8 @@ def main(argv: list[str] | None = None) -> int:
         if see:
             print(f"tallybook: see {' and '.join(map(str, see))}", file=sys.stderr)
         return 1
+    if manifest.get("unchanged"):
+        return 0
     for n in manifest["notebooks"]:  # what each stage reused from OUT/cache and what it redid
         summary = out / "cache" / f"summary-{n['name'][:2]}.txt"
         if summary.exists():
