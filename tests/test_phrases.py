@@ -220,3 +220,21 @@ def test_date_pattern_finds_dates_with_its_look_ahead():
     for t in texts:
         assert [(m.span(), m.groupdict()) for m in DATE_RE.finditer(t)] == \
             [(m.span(), m.groupdict()) for m in plain.finditer(t)], t
+
+
+def test_literal_pre_check_never_rules_out_a_case_insensitive_match():
+    """A pattern is skipped only when it surely cannot match — checked against ``re``."""
+    import re
+
+    from helpers.text import cannot_match, lower_for_literals
+
+    pat = re.compile(r"\bstatement\b", re.IGNORECASE)
+    for text in ("The STATEMENT said so.", "A long ſtatement here", "no such word",
+                 "İstatement", "Statement"):
+        low = lower_for_literals(text)
+        skipped = cannot_match(("statement",), text, low, True)
+        assert not (skipped and pat.search(text)), text
+    assert lower_for_literals("A ſ here") is None and lower_for_literals("AbC") == "abc"
+    assert cannot_match(("statement",), "nothing", "nothing", True)
+    assert cannot_match(("Mr.",), "mr. Smith", None, False)  # case-sensitive: as written
+    assert not cannot_match(("Mr.",), "Mr. Smith", None, False)

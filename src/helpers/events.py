@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import Any
 
 from helpers.refdata import rows
-from helpers.text import Sentence
+from helpers.text import Sentence, cannot_match, lower_for_literals
 
 KINDS = ("dialogue", "vote", "joint_statement", "review", "other")
 # On equal cue weight the more specific kind wins.
@@ -143,11 +143,6 @@ def needed_literal(pattern: str) -> str:
     return lit
 
 
-# Characters ``re`` matches case-insensitively with an ASCII letter that ``str.lower`` does
-# not turn into it ("ſ" ~ "s", "ı" and "İ" ~ "i"): a text holding one is searched in full
-_CASE_ODD = ("ſ", "ı", "İ")
-
-
 @lru_cache(maxsize=1)
 def _kind_checks() -> list[tuple[str, int, re.Pattern[str], str, bool]]:
     """``(kind, weight, pattern, needed literal, ignores case)`` per cue pattern."""
@@ -163,15 +158,11 @@ def _kind_checks() -> list[tuple[str, int, re.Pattern[str], str, bool]]:
 def _text_kind_weights(text: str) -> tuple[tuple[str, int], ...]:
     """``(kind, weight)`` of every cue pattern ``text`` matches, in the file's order. A
     pattern whose opening literal the text lacks is not searched."""
-    low = None if any(c in text for c in _CASE_ODD) else text.lower()
+    low = lower_for_literals(text)
     out = []
     for kind, weight, pat, lit, nocase in _kind_checks():
-        if lit:
-            if nocase:
-                if low is not None and lit not in low:
-                    continue
-            elif lit not in text:
-                continue
+        if lit and cannot_match((lit,), text, low, nocase):
+            continue
         if pat.search(text):
             out.append((kind, weight))
     return tuple(out)

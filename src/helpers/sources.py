@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from helpers.phrases import Match, PhraseIndex
 from helpers.refdata import rows
-from helpers.text import Sentence, tokens_of
+from helpers.text import Sentence, cannot_match, lower_for_literals, tokens_of
 
 # Verbs of attribution (not their -s forms that double as plural nouns: "states", "reports")
 _VERBS = (r"said|says|say|stated|noted|reported|announced|counted|pointed out|"
@@ -67,9 +67,6 @@ _PATTERN_NEEDS = [
 # (pattern, its needles, whether it ignores case)
 _PATTERN_CHECKS = [(p, w, bool(p.flags & re.IGNORECASE))
                    for p, w in zip(_PATTERNS, _PATTERN_NEEDS, strict=True)]
-# Characters ``re`` matches case-insensitively with an ASCII letter that ``str.lower`` does
-# not turn into it ("ſ" ~ "s", "ı" and "İ" ~ "i"): with one of them the needles are not used
-_CASE_ODD = ("ſ", "ı", "İ")
 # A ministry's or department's full name, listing its portfolios with commas ("Ministry of
 # Foreign Affairs, Foreign Employment and Tourism"): kept as written
 _FULL_NAME = re.compile(r"\b(?:Ministry|Department) of [A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*"
@@ -175,13 +172,10 @@ def attributions(sentence: str) -> list[str]:
         sentence = _TITLE_DOT.sub(r"\1", sentence)
     for name in full_names(sentence):  # commas inside a full name end no phrase
         sentence = sentence.replace(name, name.replace(",", _COMMA_MASK))
-    low = None if any(c in sentence for c in _CASE_ODD) else sentence.lower()
+    low = lower_for_literals(sentence)
     out = []
     for pat, needles, nocase in _PATTERN_CHECKS:
-        if nocase:
-            if low is not None and not _may_match(needles, low):
-                continue
-        elif not _may_match(needles, sentence):
+        if cannot_match(needles, sentence, low, nocase):
             continue
         for m in pat.finditer(sentence):
             src = m.group("src").replace(_COMMA_MASK, ",").strip(" ,")

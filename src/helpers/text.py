@@ -37,6 +37,27 @@ TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 
+# Characters ``re`` matches case-insensitively with an ASCII letter that ``str.lower`` does
+# not turn into it ("ſ" ~ "s", "ı" and "İ" ~ "i")
+_CASE_ODD = ("ſ", "ı", "İ")
+
+
+def lower_for_literals(text: str) -> str | None:
+    """``text.lower()``, to look in for the literal words a case-insensitive pattern needs;
+    None when the text holds a character (ſ, ı, İ) that such a pattern matches with an ASCII
+    letter but ``str.lower`` does not turn into it: then no literal may rule the pattern out.
+    """
+    return None if any(c in text for c in _CASE_ODD) else text.lower()
+
+
+def cannot_match(needles: Sequence[str], text: str, low: str | None, ignore_case: bool) -> bool:
+    """Whether a pattern that needs one of ``needles`` (lower case when it ignores case) is
+    sure not to match ``text``; ``low`` is :func:`lower_for_literals` of the text."""
+    if ignore_case:
+        return low is not None and not any(w in low for w in needles)
+    return not any(w in text for w in needles)
+
+
 def tokens_of(text: str) -> tuple[str, ...]:
     """Tokenise a phrase the way running text is tokenised (apostrophes normalised)."""
     return tuple(t.replace("’", "'") for t in TOKEN_RE.findall(text))
