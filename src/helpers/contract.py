@@ -11,6 +11,7 @@ import io
 import os
 import re
 import tempfile
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -265,31 +266,37 @@ def write_table(out_dir: str | os.PathLike[str], table: str,
 
 def read_table(out_dir: str | os.PathLike[str], table: str, *,
                columns: Iterable[str] | None = None, nrows: int | None = None,
-               categories: bool = False) -> pd.DataFrame:
+               categories: bool = False, dtypes: Mapping[str, Any] | None = None,
+               ) -> pd.DataFrame:
     """Read a table written by :func:`write_table`; empty cells are ``NA``, ids stay strings.
 
     Args:
         out_dir: the run folder.
         table: the table's name (``OUT/tables/<table>.csv``).
-        columns: read only these columns, in this order; all when None.
+        columns: read only these columns, in this order (those the file has); all when None.
         nrows: read only the first ``nrows`` rows (a preview).
         categories: text columns as ``category`` (a large table's repeated ids and labels
             then take a fraction of the memory).
+        dtypes: a dtype for some columns (``"category"``, ``"Int32"`` ...), kept as given;
+            the others are read as above.
     """
     path = Path(out_dir) / "tables" / f"{table}.csv"
     wanted = None if columns is None else set(columns)
-    dtype: Any = "category" if categories else str
+    base: Any = "category" if categories else str
+    dtype: Any = defaultdict(lambda: base, dtypes) if dtypes else base
     df = pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""], nrows=nrows,
                      usecols=(lambda c: c in wanted) if wanted is not None else None)
     if columns is not None:
         df = df[[c for c in columns if c in df.columns]]
-    return typed(df)
+    return typed(df, keep=dtypes or ())
 
 
-def typed(df: pd.DataFrame) -> pd.DataFrame:
-    """A table read as text with its integer columns (:data:`INTEGER_COLUMNS`) as ``Int64``."""
+def typed(df: pd.DataFrame, keep: Iterable[str] = ()) -> pd.DataFrame:
+    """A table read as text with its integer columns (:data:`INTEGER_COLUMNS`) as ``Int64``;
+    the columns in ``keep`` are left as they are."""
+    keep = set(keep)
     for col in df.columns:
-        if col in INTEGER_COLUMNS:
+        if col in INTEGER_COLUMNS and col not in keep:
             values = df[col].astype(str) if isinstance(df[col].dtype, pd.CategoricalDtype) \
                 else df[col]
             df[col] = pd.to_numeric(values, errors="coerce").astype("Int64")

@@ -666,13 +666,11 @@ def read_columns(out_dir: str | Path, table: str, columns: Sequence[str] | None 
     if not path.is_file():
         df, msg = read_optional(out_dir, table)
         return df.reindex(columns=list(columns)), msg
-    want = set(columns)
     cats = ((CATEGORY_COLUMNS | TABLE_CATEGORY_COLUMNS.get(table, set()))
             - TABLE_TEXT_COLUMNS.get(table, set()))
     dtype = {c: ("Int32" if c in INTEGER_COLUMNS else "category" if c in cats else str)
              for c in columns}
-    df = pd.read_csv(path, usecols=lambda c: c in want, dtype=dtype, keep_default_na=False,
-                     na_values=[""])
+    df = read_table(out_dir, table, columns=columns, dtypes=dtype)
     for c in columns:
         if c not in df:
             df[c] = pd.Series(pd.NA, index=df.index, dtype=dtype[c] if dtype[c] is not str
