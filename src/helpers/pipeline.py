@@ -857,13 +857,14 @@ def _say(msg: str, quiet: bool) -> None:
 
 
 def run_fingerprint(files: list[dict[str, Any]], notebooks: list[Path],
-                    parameters: dict[str, dict[str, Any]], *, html: bool) -> str:
+                    parameters: dict[str, dict[str, Any]], packages: dict[str, str], *,
+                    html: bool) -> str:
     """A hash of everything a run's results depend on: the corpus files' names and sha256,
     the notebooks' sources, each notebook's parameters, the code and ``data/`` versions (those
     of the per-document cache), the package versions and whether HTML copies are made."""
     from helpers.cache import base_version, digest
 
-    return digest(__version__, base_version(), package_versions(),
+    return digest(__version__, base_version(), packages,
                   [(f.get("name"), f.get("sha256"), f.get("error")) for f in files],
                   [(nb.name, _sha256(nb)) for nb in notebooks],
                   sorted((k, json.dumps(v, sort_keys=True, default=str))
@@ -872,7 +873,7 @@ def run_fingerprint(files: list[dict[str, Any]], notebooks: list[Path],
 
 def _unchanged(out: Path, fingerprint: str, names: list[str]) -> dict[str, Any] | None:
     """The manifest of the last run into ``out`` if it finished ``ok`` with this fingerprint
-    and its executed notebooks and tables are still there; else None."""
+    and the files it left (:func:`run_outputs`) are all there with their sizes; else None."""
     try:
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -977,10 +978,10 @@ def run_pipeline(corpus: Path, out: Path, *, notebooks_dir: Path | None = None,
             "ignored_parameters": ignored, "kernel": KERNEL_NAME,
             "corpus": {"path": corpus_rel, "files": []}, "packages": {}, "notebooks": [],
         }
-        files = input_files(corpus)
-        fingerprint = run_fingerprint(files, [notebooks_dir / n for n in names],
-                                      {n: parameters_for(declared[n], offered) for n in names},
-                                      html=html)
+        files, packages = input_files(corpus), package_versions()
+        params = {n: parameters_for(declared[n], offered) for n in names}
+        fingerprint = run_fingerprint(files, [notebooks_dir / n for n in names], params,
+                                      packages, html=html)
         last = None if (redo or previous) else _unchanged(out, fingerprint, names)
         if last is not None:
             _say(f"nothing to redo: the corpus ({len(files)} files), notebooks, parameters, "
@@ -996,7 +997,7 @@ def run_pipeline(corpus: Path, out: Path, *, notebooks_dir: Path | None = None,
         with _signals_raise():
             try:
                 manifest["corpus"]["files"] = files
-                manifest["packages"] = package_versions()
+                manifest["packages"] = packages
                 input_names = [f["name"] for f in manifest["corpus"]["files"]]
                 replacements = {str(out): out_rel, str(corpus): corpus_rel,
                                 str(notebooks_dir): ".",
@@ -1006,11 +1007,10 @@ def run_pipeline(corpus: Path, out: Path, *, notebooks_dir: Path | None = None,
                 _run_scheduled(names, needs, out=out, manifest=manifest,
                                run_one=lambda name: NotebookJob(
                                    notebooks_dir / name, out / "notebooks" / name,
-                                   parameters_for(declared[name], offered), cwd=notebooks_dir,
+                                   params[name], cwd=notebooks_dir,
                                    kernel_name=KERNEL_NAME, input_names=input_names,
                                    corpus_rel=corpus_rel),
-                               parameters={n: parameters_for(declared[n], offered)
-                                           for n in names},
+                               parameters=params,
                                collect=lambda dest: relativise_notebook(
                                    dest, replacements, input_path=dest.name,
                                    output_path=relative_to(dest, notebooks_dir)),

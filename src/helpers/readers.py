@@ -404,15 +404,20 @@ class PendingDocument:
         return doc
 
 
+def _identity(path: Path) -> tuple[str, str, str]:
+    """``(doc_id, source_file, format)`` of a corpus entry, from its name alone."""
+    return (safe_id(display_name(path.stem)), display_name(path.name),
+            FORMATS.get(path.suffix.lower(), "text"))
+
+
 def plan_input(path: Path, **limits: Any) -> list[RawDocument | PendingDocument]:
     """What :func:`read_input` would give, with one-document files left unread
     (:class:`PendingDocument`); tables (``.csv``/``.jsonl``) are read now, since their rows'
     ids are in them."""
-    fmt = FORMATS.get(path.suffix.lower(), "text")
+    doc_id, name, fmt = _identity(path)
     if fmt in ("csv", "jsonl"):
         return list(read_input(path, **limits))
-    return [PendingDocument(safe_id(display_name(path.stem)), display_name(path.name), fmt,
-                            path)]
+    return [PendingDocument(doc_id, name, fmt, path)]
 
 
 def read_input(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -433,9 +438,7 @@ def read_input(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
         One document per file, or one per row for a table; a rejected file gives one
         document with the reason in ``status``.
     """
-    name = display_name(path.name)
-    fmt = FORMATS.get(path.suffix.lower(), "text")
-    doc_id = safe_id(display_name(path.stem))
+    doc_id, name, fmt = _identity(path)
     limit = {"pdf": max_container_bytes, "docx": max_container_bytes, "csv": max_table_bytes,
              "jsonl": max_table_bytes}.get(fmt, max_bytes)
     status, _size = _file_status(path, limit)

@@ -388,7 +388,7 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
     base = base_version()
     docs: dict[str, dict[str, Any]] = {}
     info: dict[str, dict[str, Any]] = {}  # per usable document: key, text_sha, n_chars, ...
-    todo: deque[tuple[str, str, Any, bool]] = deque()  # read, waiting for their result
+    todo: deque[tuple[str, str, Any]] = deque()  # (doc_id, key, raw): read, awaiting result
     n_raws = len(raws)
 
     def read_all() -> Iterator[tuple[str, str, Any]]:
@@ -419,9 +419,10 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
                 continue
             need = not (subject_country or str(given.get("subject_country") or ""))
             text_sha = hashlib.sha256(raw.text.encode("utf-8", "surrogatepass")).hexdigest()
-            todo.append((doc_id, text_sha, raw, need))
+            key = digest(base, STAGE_CLEAN, text_sha, need)
+            todo.append((doc_id, key, raw))
             payload = {"text": raw.text, "need_subject": need}
-            yield doc_id, digest(base, STAGE_CLEAN, text_sha, need), (lambda p=payload: p)
+            yield doc_id, key, (lambda p=payload: p)
 
     with DocCache(out) as cache, Engine(engine, workers, scheduler) as eng:
         # -- map 1: read, decode, clean --------------------------------------------------
@@ -429,7 +430,7 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
         for _d, res in _cached_map(eng, cache, STAGE_CLEAN, _Keyed(clean_doc), read_all(),
                                    context=None, label="01 clean", total=n_raws,
                                    progress=progress):
-            doc_id, sha, raw, need = todo.popleft()
+            doc_id, key, raw = todo.popleft()
             row = docs[doc_id]
             if isinstance(res, Fault):
                 row["status"] = f"rejected: cleaning failed ({res.error_type}: {res.message})"
@@ -447,7 +448,7 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
             row.update(fields_)
             row["notes"] = "; ".join(notes)
             if res["doc"] is not None:
-                keys[doc_id] = digest(base, STAGE_CLEAN, sha, need)
+                keys[doc_id] = key
                 info[doc_id] = {"text_sha": res["text_sha"], "n_chars": len(res["doc"].text),
                                 "signature": res["signature"], "subject": res["subject"]}
 
@@ -690,10 +691,15 @@ TALLY_COLUMNS = (*COLUMNS["tallies"], *EXTRA_COLUMNS["tallies"])
 _STANCE_KEYS = ("doc_id", "sentence_id", "actor", "actor_label", "stance", "target")
 
 
+def _intern(value: Any) -> Any:
+    """A text value interned (one object for every equal text); anything else as it is."""
+    return sys.intern(value) if isinstance(value, str) else value
+
+
 def _interned(row: dict[str, Any]) -> dict[str, Any]:
     """The row with its text values interned: the corpus reduction holds every document's
     event rows, whose ids, codes and empty cells repeat across thousands of rows."""
-    return {k: sys.intern(v) if isinstance(v, str) else v for k, v in row.items()}
+    return {k: _intern(v) for k, v in row.items()}
 
 
 class RowTuples(Sequence[dict[str, Any]]):
@@ -711,7 +717,7 @@ class RowTuples(Sequence[dict[str, Any]]):
 
     def add(self, values: Iterable[Any]) -> None:
         """Append one row given as its values, in ``keys`` order."""
-        self._rows.append(tuple(sys.intern(v) if isinstance(v, str) else v for v in values))
+        self._rows.append(tuple(map(_intern, values)))
 
     def __len__(self) -> int:
         return len(self._rows)
