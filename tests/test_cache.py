@@ -94,6 +94,9 @@ def test_changed_and_added_files_redo_only_themselves(tmp_path: Path, root: Path
     _run(corpus, fresh)
     _assert_same_tables(out, fresh)
     assert counts["01 clean"] == (26, 2)
+    # the splitter was trained again (its sample is the whole corpus, which changed), yet
+    # only documents whose looked-up words' parameters moved are split again
+    assert counts["01 clean: sentences"][1] <= 4
     assert counts["02 entities"][1] == 3  # the changed, the new, and the one naming Quillon
     assert counts["03 tallies"][1] <= 3
     assert (out / "tables" / "entities.csv").read_text() != entities_before
@@ -138,3 +141,27 @@ def test_sentence_splitter_is_trained_again_only_when_its_sample_changes(
     fresh = tmp_path / "fresh"
     _run(corpus, fresh)
     _assert_same_tables(out, fresh)
+
+
+def test_a_document_whose_looked_up_words_did_not_move_splits_alike(tmp_path: Path):
+    """Two splitters trained on overlapping samples: wherever the parameters of the words a
+    document's splitting looked up are equal, its sentences are equal too; and the check is
+    not vacuous (some documents split differently, and some have equal look-ups)."""
+    from helpers.bench import build_scale_corpus
+    from helpers.clean import clean_text, split_sentences, split_traced, train_sentence_splitter
+
+    build_scale_corpus(300, tmp_path)
+    docs = [clean_text(p.read_text(encoding="utf-8")) for p in sorted(tmp_path.glob("*.txt"))]
+    a = train_sentence_splitter(d.text for d in docs[:60])
+    b = train_sentence_splitter(d.text for d in docs[40:100])
+    equal_lookups = split_differently = 0
+    for d in docs:
+        spans_a, types = split_traced(d, a)
+        assert spans_a == split_sentences(d, a)  # tracing changes nothing
+        spans_b = split_sentences(d, b)
+        if a.lookups(types) == b.lookups(types):
+            equal_lookups += 1
+            assert spans_a == spans_b
+        else:
+            split_differently += spans_a != spans_b
+    assert equal_lookups >= 10 and split_differently >= 1

@@ -19,12 +19,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import helpers.nltk_import  # noqa: F401  (before nltk: NLTK without SciPy's statistics)
 
 # isort: split
 import numpy as np
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
+from nltk.tokenize.punkt import (
+    PunktParameters,
+    PunktSentenceTokenizer,
+    PunktToken,
+    PunktTrainer,
+)
 
 from helpers.readers import (  # noqa: F401  (intake, re-exported for callers of clean)
     DEFAULT_MAX_BYTES,
@@ -482,11 +488,17 @@ def clean_text(raw: str) -> CleanedDocument:
 # --------------------------------------------------------------------------- sentences
 
 _INITIAL_END = re.compile(r"(?:^|[\s(])(?:[A-Z]\.){1,3}$")
-_MERGE_ABBREV_END = re.compile(r"(?:^|\s)(?:No|Nos|Art|Para|Vol|pp?)\.$", re.IGNORECASE)
+# A numbering abbreviation, or a short capitalised one ("Rs.", "Fr."), before a number.
+_MERGE_ABBREV_END = re.compile(r"(?:^|\s)(?:(?i:No|Nos|Art|Para|Vol|pp?)|[A-Z][a-z]{1,2})\.$")
 # A list marker alone ("1.", "12)", "iv.", "a)"): the item it numbers is the same sentence.
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}|[ivxlc]{1,6}|[a-z])[.)]\s*$", re.IGNORECASE)
 
 
+# Learned abbreviations kept: a single letter (an initial) or letters joined by periods
+# ("u.n", "g.l"). Whole words Punkt takes for abbreviations on a small sample ("city",
+# "west", "bloc": words that often end a sentence) come and go with the sample and each one
+# silences the sentence breaks after it; real short forms are in data/abbreviations.txt.
+_ABBREVIATION_SHAPE = re.compile(r"^(?:[^\W\d_]|[^\W\d_]+(?:\.[^\W\d_]+)+)$")
 PUNKT_TRAINING_CHARS = 400_000  # ~200 articles: Punkt's statistics have settled by then
 
 
@@ -527,8 +539,73 @@ def punkt_fingerprint(splitter: PunktSentenceTokenizer) -> str:
     return h.hexdigest()
 
 
+def _looked_up(tok: PunktToken) -> tuple[str, ...]:
+    """Every key under which Punkt looks a token up in its parameters: its type with and
+    without a final period (numbers as ``##number##``), and the lower-cased word before a
+    final period with its last hyphen part (the abbreviation test)."""
+    stem = tok.tok[:-1].lower() if tok.tok.endswith(".") else tok.tok.lower()
+    return tok.type, tok.type_no_period, stem, stem.rsplit("-", 1)[-1]
+
+
+class SentenceSplitter(PunktSentenceTokenizer):
+    """NLTK's Punkt, which can also say which word types its decisions looked up.
+
+    Punkt decides every sentence break from a short context (the word before a period and
+    the word after) and the trained parameters of those words only. :func:`split_traced`
+    records the types; :meth:`lookups` digests what the parameters say about them. A
+    document split under one set of parameters splits the same under another whose
+    ``lookups`` of its types are equal, which lets a re-run whose retrained splitter moved
+    on a few unrelated words keep the other documents' sentences.
+    """
+
+    _trace: set[str] | None = None
+
+    def text_contains_sentbreak(self, text: str) -> bool:  # Punkt's, traced
+        if self._trace is not None:
+            for tok in self._tokenize_words(text):
+                self._trace.update(_looked_up(tok))
+        return super().text_contains_sentbreak(text)
+
+    def lookups(self, types: Iterable[str]) -> str:
+        """A digest of the parameter values of ``types``: whether each is an abbreviation
+        and a frequent sentence starter, its orthographic context, its collocations."""
+        memo: dict[str, bytes] | None = self.__dict__.get("_lookup_memo")
+        if memo is None:
+            p = self._params
+            partners: dict[str, list[str]] = {}
+            for a, b in p.collocations:
+                partners.setdefault(a, []).append(b)
+            self._lookup_memo = memo = {}
+            self._partners = {a: sorted(b) for a, b in partners.items()}
+        p = self._params
+        h = hashlib.sha256()
+        for t in types:
+            v = memo.get(t)
+            if v is None:
+                v = memo[t] = repr((t, t in p.abbrev_types, t in p.sent_starters,
+                                    p.ortho_context.get(t, 0),
+                                    self._partners.get(t, ()))).encode("utf-8", "surrogatepass")
+            h.update(v)
+        return h.hexdigest()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("_trace", "_lookup_memo", "_partners")}
+
+
+def split_traced(doc: CleanedDocument,
+                 splitter: SentenceSplitter) -> tuple[list[tuple[int, int, int]], tuple[str, ...]]:
+    """:func:`split_sentences` and the word types (sorted) whose parameters it looked up."""
+    splitter._trace = seen = set()
+    try:
+        spans = split_sentences(doc, splitter)
+    finally:
+        splitter._trace = None
+    return spans, tuple(sorted(seen))
+
+
 def train_sentence_splitter(texts: Iterable[str], *, extra_abbreviations: Iterable[str] = (),
-                            max_chars: int = PUNKT_TRAINING_CHARS) -> PunktSentenceTokenizer:
+                            max_chars: int = PUNKT_TRAINING_CHARS) -> SentenceSplitter:
     """Train NLTK's Punkt on the corpus itself and add the project's abbreviation list.
 
     Args:
@@ -537,8 +614,7 @@ def train_sentence_splitter(texts: Iterable[str], *, extra_abbreviations: Iterab
         max_chars: train on the first this-many characters only: Punkt's statistics settle
             long before, and training time grows with the text.
     """
-    trainer = PunktTrainer()
-    trainer.INCLUDE_ALL_COLLOCS = True
+    trainer = PunktTrainer()  # collocations only after numbers and initials (Punkt's default)
     any_text = False
     used = 0
     for t in texts:
@@ -550,9 +626,10 @@ def train_sentence_splitter(texts: Iterable[str], *, extra_abbreviations: Iterab
     if any_text:
         trainer.finalize_training()
         params = trainer.get_params()
+        params.abbrev_types = {a for a in params.abbrev_types if _ABBREVIATION_SHAPE.match(a)}
     params.abbrev_types.update(abbreviations())
     params.abbrev_types.update(a.lower().rstrip(".") for a in extra_abbreviations)
-    return PunktSentenceTokenizer(params)
+    return SentenceSplitter(params)
 
 
 def split_sentences(doc: CleanedDocument,

@@ -304,18 +304,28 @@ def clean_doc(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str, A
     return out
 
 
+def _sentence_rows(doc_id: str, doc: Any,
+                   spans: list[tuple[int, int, int]]) -> list[dict[str, Any]]:
+    return [{"doc_id": doc_id, "sentence_id": i, "paragraph_id": pi + 1, "start": s, "end": e,
+             "text": doc.text[s:e]} for i, (pi, s, e) in enumerate(spans, start=1)]
+
+
 def split_doc(doc_id: str, doc: Any, splitter: Any) -> list[dict[str, Any]]:
     """Stage 01, one document: its sentences.csv rows."""
     from helpers.clean import split_sentences
 
-    return [{"doc_id": doc_id, "sentence_id": i, "paragraph_id": pi + 1, "start": s, "end": e,
-             "text": doc.text[s:e]}
-            for i, (pi, s, e) in enumerate(split_sentences(doc, splitter), start=1)]
+    return _sentence_rows(doc_id, doc, split_sentences(doc, splitter))
 
 
-def _split_csv(doc_id: str, doc: Any, splitter: Any) -> tuple[int, str]:
-    rows = split_doc(doc_id, doc, splitter)
-    return len(rows), format_rows(table_columns("sentences"), rows)
+def _split_csv(doc_id: str, doc: Any, splitter: Any) -> tuple[int, str, tuple[str, ...], str]:
+    """Sentence rows as CSV text, with the word types the splitter looked up and the digest
+    of their parameters (what a later run checks before reusing the result)."""
+    from helpers.clean import split_traced
+
+    spans, types = split_traced(doc, splitter)
+    rows = _sentence_rows(doc_id, doc, spans)
+    return len(rows), format_rows(table_columns("sentences"), rows), types, \
+        splitter.lookups(types)
 
 
 def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: str = "",
@@ -349,7 +359,6 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
         METADATA_FIELDS,
         MINHASH_PERMUTATIONS,
         find_near_duplicates,
-        punkt_fingerprint,
         punkt_sample,
         train_sentence_splitter,
     )
@@ -475,11 +484,16 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
         if splitter is None:
             splitter = train_sentence_splitter(cleaned(d).text for d in sample)
             cache.put(STAGE_PUNKT, "", punkt_key, splitter)
-        fingerprint = punkt_fingerprint(splitter)
 
         # -- map 2: sentences -------------------------------------------------------------
+        # A document's sentences are kept while the parameters of the words its splitting
+        # looked up are the same: a retrained splitter that moved on other words (the
+        # sample took in a new article) does not re-split the whole corpus.
+        def split_still_valid(got: tuple) -> bool:
+            return splitter.lookups(got[2]) == got[3]
+
         ordered = sorted(info)
-        entries = ((d, digest(base, STAGE_SPLIT, info[d]["text_sha"], fingerprint),
+        entries = ((d, digest(base, STAGE_SPLIT, info[d]["text_sha"]),
                     (lambda d=d: cleaned(d))) for d in ordered)
         (out / "texts").mkdir(parents=True, exist_ok=True)
         sent_table = TableStream(out, "sentences")
@@ -487,7 +501,7 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
             for doc_id, res in _cached_map(eng, cache, STAGE_SPLIT, _Keyed(_split_csv),
                                              entries, context=splitter,
                                              label="01 clean: sentences", total=len(ordered),
-                                             progress=progress):
+                                             progress=progress, still_valid=split_still_valid):
                 row = docs[doc_id]
                 if isinstance(res, Fault):
                     row["status"] = (f"rejected: sentence splitting failed "
