@@ -165,3 +165,15 @@ def test_a_document_whose_looked_up_words_did_not_move_splits_alike(tmp_path: Pa
         else:
             split_differently += spans_a != spans_b
     assert equal_lookups >= 10 and split_differently >= 1
+
+
+def test_the_benchmark_counts_the_documents_a_re_run_processed():
+    from helpers.bench import redone_documents
+
+    lines = ["tallybook: [1/5] 01_clean.ipynb ok\n",
+             "01 clean: 9950 documents cached, 100 to process\n",
+             "01 clean: sentences: 9560 documents cached, 490 to process\n",
+             "03 tallies: 0 documents cached, 7 to process\n"]
+    assert redone_documents(lines) == {"01 clean": (100, 10050),
+                                       "01 clean: sentences": (490, 10050),
+                                       "03 tallies": (7, 7)}

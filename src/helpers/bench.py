@@ -318,6 +318,19 @@ def changed_corpus(corpus: Path, dest: Path, *, share: float = 0.01) -> dict[str
 
 
 RUNS = ("fresh", "unchanged", "1pct")
+_CACHE_LINE = re.compile(r"^(\S.*?): (\d+) documents cached, (\d+) to process$")
+
+
+def redone_documents(lines: list[str]) -> dict[str, tuple[int, int]]:
+    """``{step: (documents processed, documents in all)}`` from the stages' cache lines
+    (``01 clean: sentences: 9,560 documents cached, 490 to process``)."""
+    out: dict[str, tuple[int, int]] = {}
+    for ln in lines:
+        m = _CACHE_LINE.search(ln)
+        if m:
+            cached, todo = int(m.group(2)), int(m.group(3))
+            out[m.group(1)] = (todo, cached + todo)
+    return out
 
 
 def run_scale(n: int, *, cache_dir: Path, engine: str = "local", workers: int = 0,
@@ -370,6 +383,12 @@ def run_scale(n: int, *, cache_dir: Path, engine: str = "local", workers: int = 
             wps = f"{info['words'] / sec:,.0f}" if sec else "-"
             print(f"  {name:<22}{sec:>10.1f}{wps:>12}")
         print(f"  peak memory (PSS), all processes: {peak / 2**20:,.0f} MB")
+        redone = redone_documents(lines)
+        results["runs"][label]["documents_redone"] = redone
+        if label != "fresh" and redone:
+            print("  documents processed again (per-document work): " + "; ".join(
+                f"{k} {done:,} of {total:,} ({done / total:.1%})"
+                for k, (done, total) in redone.items() if total))
         fresh = results["runs"]["fresh"]
         if label != "fresh" and fresh["seconds"]:
             print(f"  {secs / fresh['seconds']:.0%} of the fresh run's time end to end, "
