@@ -414,3 +414,40 @@ def test_a_glyph_outside_the_shared_subset_gets_a_subset_of_its_own():
         assert set(own.glyph_index_map) >= {gid["a"], gid["Ş"]}
         assert set(common.glyph_index_map) == {gid["a"]}
     assert n_common > len(set(charts.PDF_SUBSET_CHARS)) // 2 > n_own
+
+
+_SAVE_ONE = """
+import sys
+from pathlib import Path
+import pandas as pd
+from helpers import charts, explore
+if sys.argv[2] == "warm":
+    charts.warm_up()
+row = {"event_id": "KHM-HRC51-2022-10-05-dialogue", "subject_country": "KHM",
+       "kind": "dialogue", "event_date": "2022-10-05", "hrc_session": "HRC51", "total": 40,
+       "favourable": 25, "critical": 9, "neutral": 6, "n_reports": 2}
+summary = pd.concat([explore.empty_table("event_summary"), pd.DataFrame([row])],
+                    ignore_index=True)
+charts.save_figure(charts.delegations_by_event(summary), Path(sys.argv[1]), "d")
+"""
+
+
+def test_warm_up_changes_neither_the_kernel_state_nor_the_figures(tmp_path: Path):
+    import subprocess
+    import sys
+
+    import matplotlib.pyplot as plt
+
+    from helpers import charts
+
+    before = dict(plt.rcParams)
+    figures = plt.get_fignums()
+    charts.warm_up()
+    assert dict(plt.rcParams) == before and plt.get_fignums() == figures
+    for mode in ("cold", "warm"):
+        (tmp_path / mode).mkdir()
+        subprocess.run([sys.executable, "-c", _SAVE_ONE, str(tmp_path / mode), mode],
+                       check=True)
+    for fmt in ("png", "svg", "pdf"):
+        cold = (tmp_path / "cold" / f"d.{fmt}").read_bytes()
+        assert cold == (tmp_path / "warm" / f"d.{fmt}").read_bytes(), fmt

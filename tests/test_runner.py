@@ -456,8 +456,9 @@ def test_prestarted_kernel_leaves_no_trace_in_the_notebook(tmp_path: Path):
     from helpers.pipeline import NotebookJob, run_notebook
 
     src = _notebook(tmp_path / "nbs" / "01_x.ipynb", 'out_dir = "out"',
-                    "import sys\nprint('colorsys' in sys.modules)",
-                    "import colorsys",
+                    "import sys\nprint('colorsys' in sys.modules, 'helpers.charts' in sys.modules)",
+                    "import colorsys\nfrom helpers import charts\n"
+                    "print(charts._shared_subset.cache_info().currsize > 0)",
                     "print(sorted(k for k in globals() if not k.startswith('_')))")
     cold = tmp_path / "cold" / "01_x.ipynb"
     run_notebook(src, cold, {"out_dir": "out"}, cwd=src.parent)
@@ -472,8 +473,10 @@ def test_prestarted_kernel_leaves_no_trace_in_the_notebook(tmp_path: Path):
             for p in (cold, warm)]
     for code in runs:
         assert [c.execution_count for c in code] == [1, 2, 3, 4, 5]
-    assert runs[0][2].outputs[0]["text"] == "False\n"
-    assert runs[1][2].outputs[0]["text"] == "True\n"  # imported ahead
+    assert runs[0][2].outputs[0]["text"] == "False False\n"
+    assert runs[1][2].outputs[0]["text"] == "True True\n"  # imported ahead
+    # charts.warm_up ran in the prestarted kernel (it saved a PDF: the shared font subset)
+    assert [r[3].outputs[0]["text"] for r in runs] == ["False\n", "True\n"]
     assert runs[0][4].outputs[0]["text"] == runs[1][4].outputs[0]["text"]
     assert "colorsys" in runs[1][4].outputs[0]["text"]
 

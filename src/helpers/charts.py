@@ -435,7 +435,7 @@ def stance_heatmap(actor_record: pd.DataFrame, summary: pd.DataFrame, *, country
     known = set(ev["event_id"])
     missing = sorted(set(rec["event_id"]) - known)
     if missing:  # records whose event has no figures: still drawn, named by session and date
-        from helpers.events import parse_event_id
+        from helpers.contract import parse_event_id
 
         parts = [parse_event_id(e) for e in missing]
         ev = sort_events(pd.concat([ev, pd.DataFrame({
@@ -609,7 +609,8 @@ def _heat(fig: Figure, ax, mat: pd.DataFrame, *, cmap: str, fmt, colorbar: str,
           vmax: float | None = None) -> None:
     values = mat.to_numpy(dtype=float)
     top = vmax if vmax is not None else (np.nanmax(values) if values.size else 1.0)
-    im = ax.imshow(values, cmap=cmap, aspect="auto", vmin=0, vmax=top or 1.0)
+    im = ax.imshow(values, cmap=cmap, aspect="auto", vmin=0, vmax=top or 1.0,
+                   interpolation="none")
     if values.size <= 300:
         for (r, c), v in np.ndenumerate(values):
             if v:
@@ -969,6 +970,26 @@ def save_figure(fig: Figure, out_dir: str | Path, name: str) -> list[Path]:
         paths.append(path)
     plt.close(fig)  # the notebook shows the returned figure once; pyplot lets go of it
     return paths
+
+
+def warm_up() -> None:
+    """Draw a small figure and save it in every format, in memory: a notebook's first real
+    figure then does not pay for loading the fonts, the backends and the PDF font subsetter.
+    The runner calls this in a kernel it starts ahead of the notebook that imports charts;
+    nothing is written and pyplot does not see the figure."""
+    with plt.rc_context():  # the kernel's settings are left as they were
+        apply_style()
+        fig = Figure(figsize=(3, 2), layout="constrained")
+        ax = fig.subplots()
+        ax.barh(["a", "b"], [1, 2], color=list(OKABE_ITO.values())[:2])
+        ax.imshow(np.zeros((2, 2)), interpolation="none", extent=(0, 1, 0, 1))
+        ax.set_title("Warm-up ◆ – é", loc="left")
+        ax.set_xlabel("x")
+        fig.draw_without_rendering()
+        fig.set_layout_engine(None)
+        for fmt in FORMATS:
+            with _lean_pdf_fonts() if fmt == "pdf" else contextlib.nullcontext():
+                fig.savefig(io.BytesIO(), format=fmt, dpi=72)
 
 
 def draw_all(tables: dict[str, pd.DataFrame], *, country: str = "",

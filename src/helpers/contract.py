@@ -301,3 +301,30 @@ def typed(df: pd.DataFrame, keep: Iterable[str] = ()) -> pd.DataFrame:
                 else df[col]
             df[col] = pd.to_numeric(values, errors="coerce").astype("Int64")
     return df
+
+
+# --------------------------------------------------------------------------- event ids
+
+
+def make_event_id(subject: str, session: str, date: str, kind: str) -> str:
+    """``KHM-HRC51-2022-10-05-dialogue``: subject, session, date and kind; unknown parts are
+    left out; spaces in a session name are dropped (``HRC S-35`` → ``HRCS-35``)."""
+    parts = [subject, re.sub(r"\s+", "", session or ""), date, kind]
+    return "-".join(p for p in parts if p)
+
+
+# The parts of an event id, in order, each optional (the inverse of make_event_id).
+_EVENT_ID = re.compile(r"^(?P<subject>[A-Z]{3})?-?(?P<session>(?:HRC|UPR)(?:S-)?\d+)?-?"
+                       r"(?P<date>\d{4}(?:-\d{2}){0,2})?-?"
+                       r"(?P<kind>dialogue|vote|joint_statement|review|other)?$")
+
+
+def parse_event_id(event_id: str) -> dict[str, str]:
+    """``{"subject", "hrc_session", "event_date", "kind"}`` read back from an event id (empty
+    parts where the id leaves them out; ``HRCS-35`` → ``HRC S-35``)."""
+    m = _EVENT_ID.match(event_id or "")
+    if not m:
+        return {"subject": "", "hrc_session": "", "event_date": "", "kind": ""}
+    session = (m.group("session") or "").replace("HRCS-", "HRC S-")
+    return {"subject": m.group("subject") or "", "hrc_session": session,
+            "event_date": m.group("date") or "", "kind": m.group("kind") or ""}

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from helpers.contract import make_event_id, parse_event_id  # noqa: F401  (re-exported)
 from helpers.refdata import rows
 from helpers.text import Sentence, cannot_match, lower_for_literals
 
@@ -399,30 +400,6 @@ def _better_date(a: str, b: str) -> str:
 
 
 # --------------------------------------------------------------------------- per document
-
-
-def make_event_id(subject: str, session: str, date: str, kind: str) -> str:
-    """``KHM-HRC51-2022-10-05-dialogue``: subject, session, date and kind; unknown parts are
-    left out; spaces in a session name are dropped (``HRC S-35`` → ``HRCS-35``)."""
-    parts = [subject, re.sub(r"\s+", "", session or ""), date, kind]
-    return "-".join(p for p in parts if p)
-
-
-# The parts of an event id, in order, each optional (the inverse of make_event_id).
-_EVENT_ID = re.compile(r"^(?P<subject>[A-Z]{3})?-?(?P<session>(?:HRC|UPR)(?:S-)?\d+)?-?"
-                       r"(?P<date>\d{4}(?:-\d{2}){0,2})?-?"
-                       r"(?P<kind>dialogue|vote|joint_statement|review|other)?$")
-
-
-def parse_event_id(event_id: str) -> dict[str, str]:
-    """``{"subject", "hrc_session", "event_date", "kind"}`` read back from an event id (empty
-    parts where the id leaves them out; ``HRCS-35`` → ``HRC S-35``)."""
-    m = _EVENT_ID.match(event_id or "")
-    if not m:
-        return {"subject": "", "hrc_session": "", "event_date": "", "kind": ""}
-    session = (m.group("session") or "").replace("HRCS-", "HRC S-")
-    return {"subject": m.group("subject") or "", "hrc_session": session,
-            "event_date": m.group("date") or "", "kind": m.group("kind") or ""}
 
 
 def _when(sids: Sequence[int], sentences: Sequence[Sentence],

@@ -486,7 +486,8 @@ async def _awaited(awaitable: Any) -> Any:
 def _warm_up(km: Any, modules: list[str], timeout: float = 120) -> None:
     """Import ``modules`` in the kernel, silently: no name is bound in its namespace, nothing
     is recorded in its history, the execution count does not move; a module that fails to
-    import is skipped (the notebook's own import then says why)."""
+    import is skipped (the notebook's own import then says why). A ``helpers`` module with a
+    ``warm_up()`` function (:func:`helpers.charts.warm_up`) has it called too."""
     if not modules:
         return
     from jupyter_core.utils import run_sync
@@ -495,7 +496,9 @@ def _warm_up(km: Any, modules: list[str], timeout: float = 120) -> None:
         "import importlib\n"
         f"for _m in {modules!r}:\n"
         "    try:\n"
-        "        importlib.import_module(_m)\n"
+        "        _mod = importlib.import_module(_m)\n"
+        "        if _m.startswith('helpers.') and callable(getattr(_mod, 'warm_up', None)):\n"
+        "            _mod.warm_up()\n"
         "    except Exception:\n"
         "        pass\n") + ", '<tallybook warm-up>', 'exec'), {})")
     kc = km.client()
