@@ -28,7 +28,6 @@ import numpy as np
 from nltk.tokenize.punkt import (
     PunktParameters,
     PunktSentenceTokenizer,
-    PunktToken,
     PunktTrainer,
 )
 
@@ -539,69 +538,71 @@ def punkt_fingerprint(splitter: PunktSentenceTokenizer) -> str:
     return h.hexdigest()
 
 
-def _looked_up(tok: PunktToken) -> tuple[str, ...]:
-    """Every key under which Punkt looks a token up in its parameters: its type with and
-    without a final period (numbers as ``##number##``), and the lower-cased word before a
-    final period with its last hyphen part (the abbreviation test)."""
-    stem = tok.tok[:-1].lower() if tok.tok.endswith(".") else tok.tok.lower()
-    return tok.type, tok.type_no_period, stem, stem.rsplit("-", 1)[-1]
+class _SeenIn:
+    """A parameter set (or Punkt's orthographic-context mapping) that notes every key it is
+    asked about, as ``(kind, key)``."""
+
+    __slots__ = ("kind", "seen", "values")
+
+    def __init__(self, values: Any, kind: str, seen: set[tuple[str, Any]]) -> None:
+        self.values, self.kind, self.seen = values, kind, seen
+
+    def __contains__(self, key: object) -> bool:
+        self.seen.add((self.kind, key))
+        return key in self.values
+
+    def __getitem__(self, key: str) -> int:
+        self.seen.add((self.kind, key))
+        return self.values.get(key, 0)
+
+
+class _TracedParameters:
+    """Punkt's parameters as the tokenizer reads them, each look-up noted."""
+
+    def __init__(self, params: PunktParameters, seen: set[tuple[str, Any]]) -> None:
+        self.abbrev_types = _SeenIn(params.abbrev_types, "abbrev", seen)
+        self.collocations = _SeenIn(params.collocations, "colloc", seen)
+        self.sent_starters = _SeenIn(params.sent_starters, "starter", seen)
+        self.ortho_context = _SeenIn(params.ortho_context, "ortho", seen)
 
 
 class SentenceSplitter(PunktSentenceTokenizer):
-    """NLTK's Punkt, which can also say which word types its decisions looked up.
+    """NLTK's Punkt, which can also say which of its trained parameters a split looked up.
 
-    Punkt decides every sentence break from a short context (the word before a period and
-    the word after) and the trained parameters of those words only. :func:`split_traced`
-    records the types; :meth:`lookups` digests what the parameters say about them. A
-    document split under one set of parameters splits the same under another whose
-    ``lookups`` of its types are equal, which lets a re-run whose retrained splitter moved
-    on a few unrelated words keep the other documents' sentences.
+    Punkt decides each sentence break from the word before a period and the word after and
+    what its parameters say about those (abbreviation? collocation? frequent sentence
+    starter? how is it capitalised elsewhere?). :func:`split_traced` notes every such look-up;
+    :meth:`lookups` digests their answers. A document splits the same under any parameters
+    that answer its look-ups the same (the same answers take the same path through the
+    same look-ups), which lets a re-run whose retrained splitter moved on a few words keep
+    the other documents' sentences.
     """
 
-    _trace: set[str] | None = None
-
-    def text_contains_sentbreak(self, text: str) -> bool:  # Punkt's, traced
-        if self._trace is not None:
-            for tok in self._tokenize_words(text):
-                self._trace.update(_looked_up(tok))
-        return super().text_contains_sentbreak(text)
-
-    def lookups(self, types: Iterable[str]) -> str:
-        """A digest of the parameter values of ``types``: whether each is an abbreviation
-        and a frequent sentence starter, its orthographic context, its collocations."""
-        memo: dict[str, bytes] | None = self.__dict__.get("_lookup_memo")
-        if memo is None:
-            p = self._params
-            partners: dict[str, list[str]] = {}
-            for a, b in p.collocations:
-                partners.setdefault(a, []).append(b)
-            self._lookup_memo = memo = {}
-            self._partners = {a: sorted(b) for a, b in partners.items()}
+    def lookups(self, seen: Iterable[tuple[str, Any]]) -> str:
+        """A digest of this splitter's answers to the look-ups ``seen``."""
         p = self._params
         h = hashlib.sha256()
-        for t in types:
-            v = memo.get(t)
-            if v is None:
-                v = memo[t] = repr((t, t in p.abbrev_types, t in p.sent_starters,
-                                    p.ortho_context.get(t, 0),
-                                    self._partners.get(t, ()))).encode("utf-8", "surrogatepass")
-            h.update(v)
+        for kind, key in seen:
+            if kind == "ortho":
+                answer: object = p.ortho_context.get(key, 0)
+            else:
+                answer = key in {"abbrev": p.abbrev_types, "colloc": p.collocations,
+                                 "starter": p.sent_starters}[kind]
+            h.update(repr((kind, key, answer)).encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items()
-                if k not in ("_trace", "_lookup_memo", "_partners")}
 
-
-def split_traced(doc: CleanedDocument,
-                 splitter: SentenceSplitter) -> tuple[list[tuple[int, int, int]], tuple[str, ...]]:
-    """:func:`split_sentences` and the word types (sorted) whose parameters it looked up."""
-    splitter._trace = seen = set()
+def split_traced(doc: CleanedDocument, splitter: SentenceSplitter
+                 ) -> tuple[list[tuple[int, int, int]], tuple[tuple[str, Any], ...]]:
+    """:func:`split_sentences` and the parameter look-ups it made, ``(kind, key)`` sorted."""
+    seen: set[tuple[str, Any]] = set()
+    params = splitter._params
+    splitter._params = _TracedParameters(params, seen)
     try:
         spans = split_sentences(doc, splitter)
     finally:
-        splitter._trace = None
-    return spans, tuple(sorted(seen))
+        splitter._params = params
+    return spans, tuple(sorted(seen, key=repr))
 
 
 def train_sentence_splitter(texts: Iterable[str], *, extra_abbreviations: Iterable[str] = (),
