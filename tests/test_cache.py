@@ -177,3 +177,26 @@ def test_the_benchmark_counts_the_documents_a_re_run_processed():
     assert redone_documents(lines) == {"01 clean": (100, 10050),
                                        "01 clean: sentences": (490, 10050),
                                        "03 tallies": (7, 7)}
+
+
+_STAGES_01_03 = """
+import sys
+from helpers import stages
+if sys.argv[2] == "warm":
+    stages.warm_up()
+for run in (stages.run_clean, stages.run_entities, stages.run_tallies):
+    kw = {"progress": False, "workers": 2}
+    run(sys.argv[3], sys.argv[1], **kw) if run is stages.run_clean else run(sys.argv[1], **kw)
+"""
+
+
+def test_stage_warm_up_changes_no_table(tmp_path: Path, root: Path):
+    """The runner warms a kernel up with stages.warm_up() before its notebook: the tables
+    are byte for byte those of a cold process (workers forked after the warm-up)."""
+    import subprocess
+    import sys
+
+    for mode in ("cold", "warm"):
+        subprocess.run([sys.executable, "-c", _STAGES_01_03, str(tmp_path / mode), mode,
+                        str(root / "seeds")], check=True)
+    _assert_same_tables(tmp_path / "cold", tmp_path / "warm")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.engine import FAULT_ENV, MISSING, Engine, Fault
+from helpers.engine import FAULT_ENV, MISSING, SERIAL_UP_TO, Engine, Fault
 
 
 def _square(doc_id: str, payload: int, context: int) -> int:
@@ -76,7 +76,7 @@ def test_tables_identical_on_every_engine(tmp_path: Path, root: Path):
     from helpers.bench import build_scale_corpus
 
     corpus = tmp_path / "corpus"
-    build_scale_corpus(12, corpus)
+    build_scale_corpus(SERIAL_UP_TO, corpus)  # with the seeds: more than run in-process
     for p in (root / "seeds").glob("*.txt"):
         shutil.copy(p, corpus / p.name)
     one = _run(corpus, tmp_path / "one", workers=1)

@@ -129,6 +129,10 @@ def _shared_client(scheduler: str, workers: int) -> Any:
     return _CLIENTS[key]
 
 
+# The local engine processes at most this many documents in the calling process.
+SERIAL_UP_TO = 16
+
+
 class Engine:
     """Where per-document work runs. Use as a context manager (a Dask cluster is closed on exit).
 
@@ -210,7 +214,10 @@ class Engine:
 
         bar = tqdm(total=total, desc=desc or stage, unit="doc", disable=not progress)
         try:
-            serial = self.engine == "local" and self.workers == 1
+            # a handful of documents costs less in this process than starting workers that
+            # each load the rule tables (and the tables are the same either way: tested)
+            serial = self.engine == "local" and (
+                self.workers == 1 or (total is not None and total <= SERIAL_UP_TO))
             if serial:
                 for doc_id, payload, cached in items:
                     if cached is MISSING:

@@ -483,13 +483,13 @@ async def _awaited(awaitable: Any) -> Any:
     return await awaitable
 
 
-def _warm_up(km: Any, modules: list[str], timeout: float = 120) -> None:
+def _warm_up(km: Any, modules: list[str], timeout: float = 120,
+             on_ready: Any = None) -> None:
     """Import ``modules`` in the kernel, silently: no name is bound in its namespace, nothing
     is recorded in its history, the execution count does not move; a module that fails to
     import is skipped (the notebook's own import then says why). A ``helpers`` module with a
-    ``warm_up()`` function (:func:`helpers.charts.warm_up`) has it called too."""
-    if not modules:
-        return
+    ``warm_up()`` function (:func:`helpers.charts.warm_up`) has it called too. Waits for
+    the kernel to answer first, then calls ``on_ready()``."""
     from jupyter_core.utils import run_sync
 
     code = ("exec(compile(" + repr(
@@ -505,9 +505,12 @@ def _warm_up(km: Any, modules: list[str], timeout: float = 120) -> None:
     kc.start_channels()
     try:
         run_sync(_awaited)(kc.wait_for_ready(timeout=timeout))
-        run_sync(_awaited)(kc.execute_interactive(code, silent=True, store_history=False,
-                                                  timeout=timeout,
-                                                  output_hook=lambda msg: None))
+        if on_ready is not None:
+            on_ready()
+        if modules:
+            run_sync(_awaited)(kc.execute_interactive(code, silent=True, store_history=False,
+                                                      timeout=timeout,
+                                                      output_hook=lambda msg: None))
     finally:
         kc.stop_channels()
 
@@ -537,6 +540,9 @@ class NotebookJob:
         self.prestarted = False
         self.cancelled = False
         self._go: Any = None
+        self._executed: Any = None  # set when the notebook has run (ok or not)
+        self._ready: Any = None
+        self._collected: Any = None  # set by finish()/stop(): the kernel may go
 
     def _launch(self) -> None:
         import threading
@@ -547,6 +553,8 @@ class NotebookJob:
         os.close(fd)
         self.kdir = Path(tempfile.mkdtemp(prefix="tb-"))  # short: Unix socket paths are limited
         self._go = threading.Event()
+        self._executed, self._collected = threading.Event(), threading.Event()
+        self._ready = threading.Event()  # the kernel answers
         self.worker = threading.Thread(target=self._work, name=f"papermill {self.src.name}",
                                        daemon=True)
         self.worker.start()
@@ -573,39 +581,58 @@ class NotebookJob:
 
     def _work(self) -> None:
         import papermill as pm
+        from jupyter_core.utils import run_sync
 
         km = None
         try:
             km_class = _recording_kernel_manager(self.kernels, self.kdir / "kernel.log",
                                                  self.cwd)
             config = _kernel_config(self.kdir)
-            if self.prestarted:
-                from jupyter_core.utils import run_sync
-
-                km = km_class(kernel_name=self.kernel_name, config=config)
-                run_sync(_awaited)(km.start_kernel())
-                _warm_up(km, notebook_imports(self.src))
+            km = km_class(kernel_name=self.kernel_name, config=config)
+            run_sync(_awaited)(km.start_kernel())
+            _warm_up(km, notebook_imports(self.src) if self.prestarted else [],
+                     on_ready=self._ready.set)
             self._go.wait()
             if self.cancelled:
                 return
             # no cwd= for papermill: it would chdir the whole process, which notebooks
-            # running side by side must not do; the kernel manager starts the kernel there
+            # running side by side must not do; the kernel manager starts the kernel there.
+            # The notebook is written once, when it ends (ok or not), not at every cell's
+            # start and end: nobody sees the hidden copy before finish() moves it into place.
             pm.execute_notebook(str(self.src), self.tmp, parameters=self.parameters,
                                 kernel_name=self.kernel_name, progress_bar=False,
                                 log_output=False, config=config, kernel_manager_class=km_class,
-                                **({"km": km} if km is not None else {}))
+                                km=km, request_save_on_cell_execute=False)
         except BaseException as exc:
             self.outcome["error"] = exc
         finally:
-            if km is not None and not self.cancelled:  # nbclient leaves a given kernel running
+            self._executed.set()
+            # the kernel (which nbclient leaves running: it was given one) is shut down once
+            # the notebook is collected, off the run's critical path: the next notebook
+            # starts meanwhile
+            self._collected.wait()
+            if km is not None and not self.cancelled:
                 with contextlib.suppress(Exception):
-                    from jupyter_core.utils import run_sync
-
                     run_sync(_awaited)(km.shutdown_kernel())
+
+    def ready(self) -> bool:
+        """Whether the kernel has started and answers (or the job has ended)."""
+        return self._ready is not None and (self._ready.is_set() or self._executed.is_set())
 
     def done(self) -> bool:
         """Whether the notebook has finished (ok or not)."""
-        return self.worker is not None and not self.worker.is_alive()
+        return self._executed is not None and self._executed.is_set()
+
+    def wait(self, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds for the notebook to finish."""
+        self._executed.wait(timeout)
+
+    def close(self) -> None:
+        """After :meth:`finish`: wait until the kernel is shut down, remove its files."""
+        if self.worker is not None:
+            self.worker.join()
+        self._close_logs()
+        shutil.rmtree(self.kdir, ignore_errors=True)
 
     def _close_logs(self) -> None:
         for fh in self.kernels:
@@ -617,6 +644,7 @@ class NotebookJob:
         self.cancelled = True
         if self._go is not None:
             self._go.set()
+            self._collected.set()
         for km in self.kernels:
             _stop_kernel(km)
         if self.worker is not None:
@@ -634,12 +662,11 @@ class NotebookJob:
         """
         from papermill.exceptions import PapermillExecutionError
 
-        self.worker.join()
+        self._executed.wait()
         seconds = round(time.perf_counter() - self.t0, 2)
-        self._close_logs()
         for line in _kernel_log_lines(self.kdir / "kernel.log"):
             print(f"tallybook: {self.src.name} kernel: {line}", file=sys.stderr)
-        shutil.rmtree(self.kdir, ignore_errors=True)
+        self._collected.set()  # the worker shuts the kernel down; close() waits for it
         exc = self.outcome.get("error")
         if isinstance(exc, PapermillExecutionError):
             os.replace(self.tmp, self.dest)
@@ -667,11 +694,14 @@ def run_notebook(src: Path, dest: Path, parameters: dict[str, Any], *, cwd: Path
     try:
         job.start()
         while not job.done():
-            job.worker.join(0.2)
+            job.wait(0.2)
     except BaseException:  # RunInterrupted from the signal handler, or KeyboardInterrupt
         job.stop()
         raise
-    return job.finish()
+    try:
+        return job.finish()
+    finally:
+        job.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -698,16 +728,27 @@ def notebook_needs(notebook: Path, earlier: list[str]) -> list[str]:
 
 # At most this many notebooks execute at once (each has its own kernel process).
 MAX_PARALLEL = 2
+# Kernels of notebooks still to come started ahead: on a small corpus a kernel's start,
+# imports and warm-up (2 s) take longer than stage 02 or 03, so three start at once; on a
+# larger one a single spare keeps up, and an idle kernel would hold its memory (150 MB) for
+# a whole stage.
+SMALL_CORPUS_BYTES = 5_000_000
+
+
+def spare_kernels(corpus_bytes: int) -> int:
+    """How many kernels to start ahead for a corpus of ``corpus_bytes``."""
+    return 3 if corpus_bytes <= SMALL_CORPUS_BYTES else 1
 
 
 def _run_scheduled(names: list[str], needs: dict[str, list[str]], *, out: Path,
                    manifest: dict[str, Any], run_one: Any, parameters: dict[str, Any],
-                   collect: Any, html: bool, quiet: bool, prestart: bool = True) -> None:
+                   collect: Any, html: bool, quiet: bool, prestart: int = 1) -> None:
     """Execute ``names``, each once the notebooks it needs have finished, and record them.
 
     The manifest lists the notebooks in their order, each ``running`` from its start; the
     progress lines come one per notebook, in notebook order, whatever order they finish in.
-    While notebooks run, the kernel of the next one is started (:meth:`NotebookJob.prestart`).
+    While notebooks run, the kernels of the next ``prestart`` ones are started
+    (:meth:`NotebookJob.prestart`; 0: none).
     The HTML copies are written in a background thread while the next notebooks run. When a
     notebook fails, nothing new starts, the notebooks after it that are running are stopped
     (``stopped``), those before it finish, and the first failure in notebook order is raised.
@@ -725,6 +766,7 @@ def _run_scheduled(names: list[str], needs: dict[str, list[str]], *, out: Path,
     done: set[str] = set()
     lines: dict[str, str] = {}
     failures: dict[str, NotebookFailed] = {}
+    collected: list[NotebookJob] = []  # finished: their kernels shut down in the background
     shown = 0
     exporter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="html")
     exports = []
@@ -754,10 +796,13 @@ def _run_scheduled(names: list[str], needs: dict[str, list[str]], *, out: Path,
                                      "parameters": parameters[name]}
                     save()
                     running[name] = (spares.pop(name, None) or run_one(name)).start()
-                # the next notebook's kernel starts (and imports) while these run
+                # the next notebooks' kernels start (and import, and warm up) while these run
+                # (once the running ones' kernels answer: their start comes first)
                 upcoming = [n for n in names if n not in entries and n not in spares]
-                if upcoming and not spares and prestart:
-                    spares[upcoming[0]] = run_one(upcoming[0]).prestart()
+                if not all(job.ready() for job in running.values()):
+                    upcoming = []
+                for name in upcoming[:max(0, prestart - len(spares))]:
+                    spares[name] = run_one(name).prestart()
             else:  # stop what a sequential run would not have started
                 later = [n for n in running if order[n] > order[first_failure]]
                 if later:  # papermill would log the stopped kernel's death as an error
@@ -772,10 +817,11 @@ def _run_scheduled(names: list[str], needs: dict[str, list[str]], *, out: Path,
                 break
             finished = [n for n, job in running.items() if job.done()]
             if not finished:
-                next(iter(running.values())).worker.join(0.1)
+                next(iter(running.values())).wait(0.1)
                 continue
             for name in sorted(finished, key=order.__getitem__):
                 job = running.pop(name)
+                collected.append(job)
                 i = order[name] + 1
                 try:
                     run = job.finish()
@@ -801,10 +847,14 @@ def _run_scheduled(names: list[str], needs: dict[str, list[str]], *, out: Path,
         for job in [*running.values(), *spares.values()]:
             job.stop()
         exporter.shutdown(wait=True, cancel_futures=True)
+        for job in collected:
+            job.close()
         raise
     for job in spares.values():  # a failure left them waiting
         job.stop()
     exporter.shutdown(wait=True)
+    for job in collected:
+        job.close()
     if failures:
         first = min(failures, key=order.__getitem__)
         manifest["status"] = f"failed at {first}"
@@ -1017,7 +1067,8 @@ def run_pipeline(corpus: Path, out: Path, *, notebooks_dir: Path | None = None,
                                collect=lambda dest: relativise_notebook(
                                    dest, replacements, input_path=dest.name,
                                    output_path=relative_to(dest, notebooks_dir)),
-                               html=html, quiet=quiet)
+                               html=html, quiet=quiet,
+                               prestart=spare_kernels(sum(f.get("bytes", 0) for f in files)))
                 manifest["status"] = "ok"
                 manifest["outputs"] = run_outputs(out)
             except (RunInterrupted, KeyboardInterrupt) as exc:
