@@ -225,6 +225,15 @@ def test_figures_are_byte_identical_300_dpi_with_data(seed_run: Path, tmp_path: 
         charts.save_figure(charts.stance_heatmap(tables["actor_record"],
                                                  tables["stance_events"]), tmp_path / run, "s")
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
+    # the same files when the formats are drawn in the saver's background process
+    saver = charts.FigureSaver(tmp_path / "c")
+    (tmp_path / "c").mkdir()
+    listed = saver.save(charts.delegations_by_event(tables["event_summary"]), "d")
+    listed += saver.save(charts.stance_heatmap(tables["actor_record"],
+                                               tables["stance_events"]), "s")
+    assert saver.background
+    assert saver.close() == listed
+    assert _digest(tmp_path / "c") == _digest(tmp_path / "a")
     from PIL import Image
 
     with Image.open(tmp_path / "a" / "d.png") as im:
@@ -451,3 +460,18 @@ def test_warm_up_changes_neither_the_kernel_state_nor_the_figures(tmp_path: Path
     for fmt in ("png", "svg", "pdf"):
         cold = (tmp_path / "cold" / f"d.{fmt}").read_bytes()
         assert cold == (tmp_path / "warm" / f"d.{fmt}").read_bytes(), fmt
+
+
+def test_figure_saver_reports_every_figure_it_could_not_write(
+        seed_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    tables, _ = explore.load_run(seed_run)
+
+    def broken(fig, out, name, formats):
+        raise OSError(f"disk full writing {name}")
+
+    monkeypatch.setattr(charts, "_write_formats", broken)  # the saver's process forks after
+    saver = charts.FigureSaver(tmp_path)
+    for name in ("one", "two"):
+        saver.save(charts.delegations_by_event(tables["event_summary"]), name)
+    with pytest.raises(RuntimeError, match=r"one: OSError: disk full writing one; two: "):
+        saver.close()

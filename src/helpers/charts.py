@@ -25,6 +25,7 @@ import io
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -932,51 +933,152 @@ def _lean_pdf_fonts():
         _backend_pdf_ps.get_glyphs_subset = original
 
 
-def save_figure(fig: Figure, out_dir: str | Path, name: str) -> list[Path]:
-    """Save as ``<name>.png`` (300 dpi), ``.svg`` and ``.pdf``, byte-for-byte reproducible,
-    and the figure's data as ``<name>.csv`` beside them.
+_SAVE_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}
 
-    Files are written atomically; SVG and PDF carry no dates and a fixed id salt; PDF fonts
-    are embedded as Type 42 (TrueType) subsets.
-    """
-    from helpers.contract import atomic_write_bytes, atomic_write_text
 
-    out = Path(out_dir)
-    paths = []
-    # Lay the figure out once (constrained layout, at the figure's own dpi), then take the
-    # layout engine away: savefig draws a figure that has any layout engine (even matplotlib's
-    # "none" placeholder) once more before drawing it for real, so three formats cost six
-    # draws instead of three.
+def _fix_layout(fig: Figure) -> None:
+    """Lay the figure out once (constrained layout, at the figure's own dpi), then take the
+    layout engine away: savefig draws a figure that has any layout engine (even matplotlib's
+    "none" placeholder) once more before drawing it for real, so three formats would cost
+    six draws instead of three."""
     if fig.get_layout_engine() is not None:
         fig.draw_without_rendering()
         with plt.rc_context({"figure.autolayout": False,
                              "figure.constrained_layout.use": False}):
             fig.set_layout_engine(None)
-    meta = {"png": {"Software": None},
-            "svg": {"Date": None, "Creator": None},
-            "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}
-    for fmt in FORMATS:
+
+
+def _write_formats(fig: Figure, out: Path, name: str, formats: Sequence[str]) -> list[Path]:
+    """``out/<name>.<fmt>`` for each of ``formats``, reproducibly and atomically."""
+    from helpers.contract import atomic_write_bytes
+
+    paths = []
+    for fmt in formats:
         buf = io.BytesIO()
         plt.rcParams["svg.hashsalt"] = "tallybook"
         with _lean_pdf_fonts() if fmt == "pdf" else contextlib.nullcontext():
-            fig.savefig(buf, format=fmt, dpi=300, metadata=meta[fmt])
+            fig.savefig(buf, format=fmt, dpi=300, metadata=_SAVE_METADATA[fmt])
         path = out / f"{name}.{fmt}"
         atomic_write_bytes(path, buf.getvalue())
         paths.append(path)
+    return paths
+
+
+def _write_data(fig: Figure, out: Path, name: str) -> list[Path]:
+    from helpers.contract import atomic_write_text
+
     data = getattr(fig, "tallybook_data", None)
-    if isinstance(data, pd.DataFrame):
-        path = out / f"{name}.csv"
-        atomic_write_text(path, data.to_csv(index=False, lineterminator="\n"))
-        paths.append(path)
+    if not isinstance(data, pd.DataFrame):
+        return []
+    path = out / f"{name}.csv"
+    atomic_write_text(path, data.to_csv(index=False, lineterminator="\n"))
+    return [path]
+
+
+def save_figure(fig: Figure, out_dir: str | Path, name: str) -> list[Path]:
+    """Save as ``<name>.png`` (300 dpi), ``.svg`` and ``.pdf``, byte-for-byte reproducible,
+    and the figure's data as ``<name>.csv`` beside them.
+
+    Files are written atomically; SVG and PDF carry no dates and a fixed id salt; PDF fonts
+    are embedded as Type 42 (TrueType) subsets. :class:`FigureSaver` writes the same files
+    with the SVG and PDF drawn in a background process.
+    """
+    out = Path(out_dir)
+    _fix_layout(fig)
+    paths = _write_formats(fig, out, name, FORMATS) + _write_data(fig, out, name)
     plt.close(fig)  # the notebook shows the returned figure once; pyplot lets go of it
     return paths
 
 
-def warm_up() -> None:
+def _write_pickled(data: bytes, out: str, name: str, formats: tuple[str, ...]) -> list[str]:
+    """In the saver's process: the figure back from its pickle, written in ``formats``."""
+    import pickle
+
+    fig = pickle.loads(data)
+    try:
+        return [str(p) for p in _write_formats(fig, Path(out), name, formats)]
+    finally:
+        plt.close(fig)
+
+
+class FigureSaver:
+    """Saves figures into one folder exactly as :func:`save_figure` does, the PNG and the
+    data at once and the SVG and PDF in one background process (the figure travels there
+    pickled, after its layout is fixed: the files are byte for byte those of
+    :func:`save_figure`, tested). While the notebook draws its next figure the other core
+    writes the vector copies of the last one.
+
+    :meth:`close` waits for every file and raises if one could not be written; call it at
+    the end (the notebook's last cell). Where processes cannot be forked the saver writes
+    everything at once, like :func:`save_figure`.
+
+    Args:
+        out_dir: the figures folder.
+        background: False writes everything at once.
+    """
+
+    def __init__(self, out_dir: str | Path, *, background: bool = True) -> None:
+        import multiprocessing as mp
+
+        self.out = Path(out_dir)
+        self.background = background and "fork" in mp.get_all_start_methods()
+        self._pool: Any = None
+        self._jobs: list[tuple[str, Any]] = []
+        self.saved: list[Path] = []
+
+    def save(self, fig: Figure, name: str) -> list[Path]:
+        """Write ``fig`` as ``name`` (see :func:`save_figure`); returns the files it will
+        have written once :meth:`close` returns."""
+        import pickle
+
+        if not self.background:
+            paths = save_figure(fig, self.out, name)
+            self.saved += paths
+            return paths
+        _fix_layout(fig)
+        if self._pool is None:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
+        self._jobs.append((name, self._pool.submit(_write_pickled, pickle.dumps(fig),
+                                                   str(self.out), name, FORMATS)))
+        written = [self.out / f"{name}.{fmt}" for fmt in FORMATS]
+        written += _write_data(fig, self.out, name)
+        plt.close(fig)
+        self.saved += written
+        return written
+
+    def close(self) -> list[Path]:
+        """Wait for the background copies; every file written, in order.
+
+        Raises:
+            RuntimeError: naming each figure whose SVG or PDF could not be written.
+        """
+        failed = []
+        for name, job in self._jobs:
+            try:
+                job.result()
+            except Exception as exc:  # reported below, every one
+                failed.append(f"{name}: {type(exc).__name__}: {exc}")
+        self._jobs = []
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+        if failed:
+            raise RuntimeError("figures not written: " + "; ".join(failed))
+        return list(self.saved)
+
+
+def warm_up(names: Sequence[str] = ()) -> None:
     """Draw a small figure and save it in every format, in memory: a notebook's first real
     figure then does not pay for loading the fonts, the backends and the PDF font subsetter.
-    The runner calls this in a kernel it starts ahead of the notebook that imports charts;
-    nothing is written and pyplot does not see the figure."""
+    The runner calls this in a kernel it starts ahead of the notebook that imports charts
+    (``names``, what the notebook imports from the module, is not needed here); nothing is
+    written and pyplot does not see the figure."""
     with plt.rc_context():  # the kernel's settings are left as they were
         apply_style()
         fig = Figure(figsize=(3, 2), layout="constrained")

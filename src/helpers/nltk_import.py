@@ -11,21 +11,12 @@ NLTK was imported elsewhere, does nothing.
 
 from __future__ import annotations
 
-import sys
+from helpers.lean_import import import_holding_back
 
 
 def import_nltk() -> None:
     """Import ``nltk`` (once per process) with ``scipy.stats`` held back."""
-    if "nltk" in sys.modules:
-        return
-    hold = "scipy.stats" not in sys.modules
-    if hold:
-        sys.modules["scipy.stats"] = None  # type: ignore[assignment]  # import -> ImportError
-    try:
-        import nltk  # noqa: F401
-    finally:
-        if hold and sys.modules.get("scipy.stats", False) is None:
-            del sys.modules["scipy.stats"]
+    import_holding_back(("nltk",), "scipy.stats")
 
 
 import_nltk()

@@ -46,6 +46,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import helpers.nbformat_import  # noqa: F401  (before papermill: nbformat without the IRI parser)
+
+# isort: split
 from helpers import __version__, repo_root
 from helpers.contract import atomic_write_bytes, atomic_write_text
 
@@ -488,7 +491,8 @@ def _warm_up(km: Any, modules: list[str], timeout: float = 120,
     """Import ``modules`` in the kernel, silently: no name is bound in its namespace, nothing
     is recorded in its history, the execution count does not move; a module that fails to
     import is skipped (the notebook's own import then says why). A ``helpers`` module with a
-    ``warm_up()`` function (:func:`helpers.charts.warm_up`) has it called too. Waits for
+    ``warm_up(names)`` function (:func:`helpers.stages.warm_up`) has it called too, with the
+    names the notebook imports from it. Waits for
     the kernel to answer first, then calls ``on_ready()``."""
     from jupyter_core.utils import run_sync
 
@@ -498,7 +502,8 @@ def _warm_up(km: Any, modules: list[str], timeout: float = 120,
         "    try:\n"
         "        _mod = importlib.import_module(_m)\n"
         "        if _m.startswith('helpers.') and callable(getattr(_mod, 'warm_up', None)):\n"
-        "            _mod.warm_up()\n"
+        f"            _mod.warm_up([n[len(_m) + 1:] for n in {modules!r} "
+        "if n.startswith(_m + '.')])\n"
         "    except Exception:\n"
         "        pass\n") + ", '<tallybook warm-up>', 'exec'), {})")
     kc = km.client()

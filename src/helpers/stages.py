@@ -793,26 +793,36 @@ _WARM_UP_TEXT = ("Council hears report on Ruritania\n\nGENEVA, 3 March 2023 - At
                  "abstentions; Cuba, speaking on behalf of the Like-Minded Group, voted no.\n")
 
 
-def warm_up() -> None:
-    """Run a made-up document through every per-document step of stages 01-03, in this
+def warm_up(names: Sequence[str] = ()) -> None:
+    """Run a made-up document through the per-document steps of stages 01-03, in this
     process, and throw the results away: the stage modules are imported and their reference
     tables (gazetteers, phrase indexes, rule tables) built, so worker processes forked from
     here start with them instead of each loading them again. The runner calls this in the
-    kernel it starts ahead of a notebook that imports this module; only caches of pure
-    functions are filled, so no result changes (tested)."""
-    from helpers.clean import train_sentence_splitter
+    kernel it starts ahead of a notebook that imports this module, with the names the
+    notebook imports from it (``run_entities`` warms stage 02 only; none: every stage); only
+    caches of pure functions are filled, so no result changes (tested)."""
+    from helpers.clean import SentenceSplitter, clean_text, train_sentence_splitter
 
-    cleaned = clean_doc("warm-up", {"text": _WARM_UP_TEXT, "need_subject": True}, None)
-    doc = cleaned["doc"]
-    spans = split_doc("warm-up", doc, train_sentence_splitter([doc.text]))
+    wanted = {n for n in names if n in ("run_clean", "run_entities", "run_tallies")} or {
+        "run_clean", "run_entities", "run_tallies"}
+    if "run_clean" in wanted:
+        doc = clean_doc("warm-up", {"text": _WARM_UP_TEXT, "need_subject": True}, None)["doc"]
+        splitter = train_sentence_splitter([doc.text])
+    else:
+        doc, splitter = clean_text(_WARM_UP_TEXT), SentenceSplitter()
+    spans = split_doc("warm-up", doc, splitter)
     sents = [(r["sentence_id"], r["start"], r["text"]) for r in spans]
+    if wanted == {"run_clean"}:
+        return
     ents = entities_doc("warm-up", {"sentences": sents, "subject": "", "year": 2023,
                                     "common": frozenset()}, None)
+    if "run_tallies" not in wanted:
+        return
     meta = {c: "" for c in table_columns("documents")} | {"doc_id": "warm-up"}
     tallies_doc("warm-up", {"sentences": [(*s, r["paragraph_id"]) for s, r in
                                           zip(sents, spans, strict=True)],
                             "entities": [e[1:] for e in ents], "meta": meta,
-                            "subject": cleaned["subject"]}, None)
+                            "subject": "FRA"}, None)
 
 
 def _tallies_csv(doc_id: str, payload: dict[str, Any], context: Any) -> dict[str, Any]:
