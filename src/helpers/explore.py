@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -417,6 +418,43 @@ def sentence_themes(text: str) -> list[str]:
     return [t for t, pat in theme_dictionary().items() if pat.search(text)]
 
 
+def _chunk_matrix(text: list[str], themes: list[str]) -> dict[str, np.ndarray]:
+    return sentence_theme_matrix(text, themes)
+
+
+def _theme_matrices(sentences: pd.DataFrame | SentenceFile, themes: list[str]
+                    ) -> Iterable[tuple[np.ndarray, dict[str, np.ndarray]]]:
+    """``(doc_ids, sentence_theme_matrix)`` per chunk of the sentences, in file order. A
+    streamed :class:`SentenceFile` (a large corpus) has its chunks matched in two forked
+    processes while the next ones are read (the same matrices: each chunk is matched
+    alone); a table in memory is matched here."""
+    import multiprocessing as mp
+
+    def prepared() -> Iterable[tuple[np.ndarray, list[str]]]:
+        for chunk in sentence_chunks(sentences, ["doc_id", "text"]):
+            chunk = chunk[chunk["doc_id"].notna()]
+            yield (chunk["doc_id"].astype(str).to_numpy(),
+                   chunk["text"].fillna("").astype(str).tolist())
+
+    if not isinstance(sentences, SentenceFile) or "fork" not in mp.get_all_start_methods():
+        for doc, text in prepared():
+            yield doc, sentence_theme_matrix(text, themes)
+        return
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("fork")) as pool:
+        pending: deque[tuple[np.ndarray, Any]] = deque()
+        for doc, text in prepared():
+            pending.append((doc, pool.submit(_chunk_matrix, text, themes)))
+            while len(pending) > 3:  # a few chunks in flight: memory stays bounded
+                d, job = pending.popleft()
+                yield d, job.result()
+        while pending:
+            d, job = pending.popleft()
+            yield d, job.result()
+
+
 def theme_shares(sentences: pd.DataFrame | SentenceFile,
                  themes: Iterable[str] | None = None) -> pd.DataFrame:
     """Share of each document's sentences that touch each theme (long format:
@@ -425,11 +463,7 @@ def theme_shares(sentences: pd.DataFrame | SentenceFile,
     themes = list(themes or theme_dictionary())
     n: pd.Series | None = None
     k: dict[str, pd.Series] = {}
-    for chunk in sentence_chunks(sentences, ["doc_id", "text"]):
-        chunk = chunk[chunk["doc_id"].notna()]
-        text = chunk["text"].fillna("").astype(str).tolist()
-        matrix = sentence_theme_matrix(text, themes)
-        doc = chunk["doc_id"].astype(str).to_numpy()
+    for doc, matrix in _theme_matrices(sentences, themes):
         c_n = pd.Series(1, index=doc).groupby(level=0, sort=True).sum()
         n = c_n if n is None else n.add(c_n, fill_value=0)
         for th in themes:
