@@ -3,11 +3,12 @@
 Each stage stores, per document, the result of its per-document function under a *key*: a
 hash of everything that result depends on — the input (the file's sha256, or the document's
 sentences and entities), the code version (all of ``src/helpers/*.py``), the ``data/`` version
-(reference lists; the gold annotations and the devset are left out), the stage's parameters,
-and the part of any corpus-level reduction the document actually reads (the Punkt parameters;
-the corpus's common words that occur in the document). A re-run reuses a result only when its
-key is the same, so its tables equal a fresh full run's byte for byte, and a document is redone
-only when something it depends on changed.
+(reference lists; the gold annotations and the devset are left out) and the stage's
+parameters. What a document reads of a corpus-level reduction is checked beside the key: the
+trained sentence splitter's answers to the look-ups its splitting made, the corpus's common
+words that occur in it (a stage's ``still_valid``). A re-run reuses a result only when its key
+is the same and those still hold, so its tables equal a fresh full run's byte for byte, and a
+document is redone only when something it depends on changed.
 
 One row per ``(stage, doc_id)``: a changed document replaces its entry, so the cache does not
 grow with re-runs. Only the calling process reads and writes the database; workers never see

@@ -528,16 +528,6 @@ def punkt_sample(docs: Iterable[tuple[str, str, int]], *,
     return sorted(chosen)
 
 
-def punkt_fingerprint(splitter: PunktSentenceTokenizer) -> str:
-    """A hash of a trained splitter's parameters (two splitters with the same split alike)."""
-    p = splitter._params
-    h = hashlib.sha256()
-    for part in (sorted(p.abbrev_types), sorted(p.collocations), sorted(p.sent_starters),
-                 sorted((k, v) for k, v in p.ortho_context.items() if v)):
-        h.update(repr(part).encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
-
-
 class _SeenIn:
     """A parameter set (or Punkt's orthographic-context mapping) that notes every key it is
     asked about, as ``(kind, key)``."""
@@ -581,13 +571,10 @@ class SentenceSplitter(PunktSentenceTokenizer):
     def lookups(self, seen: Iterable[tuple[str, Any]]) -> str:
         """A digest of this splitter's answers to the look-ups ``seen``."""
         p = self._params
+        sets = {"abbrev": p.abbrev_types, "colloc": p.collocations, "starter": p.sent_starters}
         h = hashlib.sha256()
         for kind, key in seen:
-            if kind == "ortho":
-                answer: object = p.ortho_context.get(key, 0)
-            else:
-                answer = key in {"abbrev": p.abbrev_types, "colloc": p.collocations,
-                                 "starter": p.sent_starters}[kind]
+            answer = p.ortho_context.get(key, 0) if kind == "ortho" else key in sets[kind]
             h.update(repr((kind, key, answer)).encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
