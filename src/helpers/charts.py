@@ -951,18 +951,24 @@ def _fix_layout(fig: Figure) -> None:
             fig.set_layout_engine(None)
 
 
+def _render(fig: Figure, fmt: str, dpi: int = 300) -> bytes:
+    """The figure as ``fmt`` bytes, reproducibly: no dates, a fixed SVG id salt, lean PDF
+    font subsets."""
+    buf = io.BytesIO()
+    plt.rcParams["svg.hashsalt"] = "tallybook"
+    with _lean_pdf_fonts() if fmt == "pdf" else contextlib.nullcontext():
+        fig.savefig(buf, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt])
+    return buf.getvalue()
+
+
 def _write_formats(fig: Figure, out: Path, name: str, formats: Sequence[str]) -> list[Path]:
     """``out/<name>.<fmt>`` for each of ``formats``, reproducibly and atomically."""
     from helpers.contract import atomic_write_bytes
 
     paths = []
     for fmt in formats:
-        buf = io.BytesIO()
-        plt.rcParams["svg.hashsalt"] = "tallybook"
-        with _lean_pdf_fonts() if fmt == "pdf" else contextlib.nullcontext():
-            fig.savefig(buf, format=fmt, dpi=300, metadata=_SAVE_METADATA[fmt])
         path = out / f"{name}.{fmt}"
-        atomic_write_bytes(path, buf.getvalue())
+        atomic_write_bytes(path, _render(fig, fmt))
         paths.append(path)
     return paths
 
@@ -984,7 +990,7 @@ def save_figure(fig: Figure, out_dir: str | Path, name: str) -> list[Path]:
 
     Files are written atomically; SVG and PDF carry no dates and a fixed id salt; PDF fonts
     are embedded as Type 42 (TrueType) subsets. :class:`FigureSaver` writes the same files
-    with the SVG and PDF drawn in a background process.
+    from a background process.
     """
     out = Path(out_dir)
     _fix_layout(fig)
@@ -1005,11 +1011,11 @@ def _write_pickled(data: bytes, out: str, name: str, formats: tuple[str, ...]) -
 
 
 class FigureSaver:
-    """Saves figures into one folder exactly as :func:`save_figure` does, the PNG and the
-    data at once and the SVG and PDF in one background process (the figure travels there
-    pickled, after its layout is fixed: the files are byte for byte those of
-    :func:`save_figure`, tested). While the notebook draws its next figure the other core
-    writes the vector copies of the last one.
+    """Saves figures into one folder exactly as :func:`save_figure` does, the data at once
+    and the PNG, SVG and PDF in one background process (the figure travels there pickled,
+    after its layout is fixed: the files are byte for byte those of :func:`save_figure`,
+    tested). While the notebook draws its next figure the other core writes the files of the
+    last one.
 
     :meth:`close` waits for every file and raises if one could not be written; call it at
     the end (the notebook's last cell). Where processes cannot be forked the saver writes
@@ -1056,7 +1062,7 @@ class FigureSaver:
         """Wait for the background copies; every file written, in order.
 
         Raises:
-            RuntimeError: naming each figure whose SVG or PDF could not be written.
+            RuntimeError: naming each figure whose files could not be written.
         """
         failed = []
         for name, job in self._jobs:
@@ -1087,11 +1093,9 @@ def warm_up(names: Sequence[str] = ()) -> None:
         ax.imshow(np.zeros((2, 2)), interpolation="none", extent=(0, 1, 0, 1))
         ax.set_title("Warm-up ◆ – é", loc="left")
         ax.set_xlabel("x")
-        fig.draw_without_rendering()
-        fig.set_layout_engine(None)
+        _fix_layout(fig)
         for fmt in FORMATS:
-            with _lean_pdf_fonts() if fmt == "pdf" else contextlib.nullcontext():
-                fig.savefig(io.BytesIO(), format=fmt, dpi=72)
+            _render(fig, fmt, dpi=72)
 
 
 def draw_all(tables: dict[str, pd.DataFrame], *, country: str = "",

@@ -418,10 +418,6 @@ def sentence_themes(text: str) -> list[str]:
     return [t for t, pat in theme_dictionary().items() if pat.search(text)]
 
 
-def _chunk_matrix(text: list[str], themes: list[str]) -> dict[str, np.ndarray]:
-    return sentence_theme_matrix(text, themes)
-
-
 def _theme_matrices(sentences: pd.DataFrame | SentenceFile, themes: list[str]
                     ) -> Iterable[tuple[np.ndarray, dict[str, np.ndarray]]]:
     """``(doc_ids, sentence_theme_matrix)`` per chunk of the sentences, in file order. A
@@ -446,7 +442,7 @@ def _theme_matrices(sentences: pd.DataFrame | SentenceFile, themes: list[str]
     with ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("fork")) as pool:
         pending: deque[tuple[np.ndarray, Any]] = deque()
         for doc, text in prepared():
-            pending.append((doc, pool.submit(_chunk_matrix, text, themes)))
+            pending.append((doc, pool.submit(sentence_theme_matrix, text, themes)))
             while len(pending) > 3:  # a few chunks in flight: memory stays bounded
                 d, job = pending.popleft()
                 yield d, job.result()

@@ -492,8 +492,8 @@ def _warm_up(km: Any, modules: list[str], timeout: float = 120,
     is recorded in its history, the execution count does not move; a module that fails to
     import is skipped (the notebook's own import then says why). A ``helpers`` module with a
     ``warm_up(names)`` function (:func:`helpers.stages.warm_up`) has it called too, with the
-    names the notebook imports from it. Waits for
-    the kernel to answer first, then calls ``on_ready()``."""
+    names the notebook imports from it. Waits for the kernel to answer first, then calls
+    ``on_ready()``."""
     from jupyter_core.utils import run_sync
 
     code = ("exec(compile(" + repr(

@@ -317,15 +317,16 @@ def split_doc(doc_id: str, doc: Any, splitter: Any) -> list[dict[str, Any]]:
     return _sentence_rows(doc_id, doc, split_sentences(doc, splitter))
 
 
-def _split_csv(doc_id: str, doc: Any, splitter: Any) -> tuple[int, str, tuple[str, ...], str]:
-    """Sentence rows as CSV text, with the word types the splitter looked up and the digest
-    of their parameters (what a later run checks before reusing the result)."""
+def _split_csv(doc_id: str, doc: Any, splitter: Any
+               ) -> tuple[int, str, tuple[tuple[str, Any], ...], str]:
+    """Sentence rows as CSV text, with the parameter look-ups the splitter made and the
+    digest of its answers (what a later run checks before reusing the result)."""
     from helpers.clean import split_traced
 
-    spans, types = split_traced(doc, splitter)
+    spans, seen = split_traced(doc, splitter)
     rows = _sentence_rows(doc_id, doc, spans)
-    return len(rows), format_rows(table_columns("sentences"), rows), types, \
-        splitter.lookups(types)
+    return len(rows), format_rows(table_columns("sentences"), rows), seen, \
+        splitter.lookups(seen)
 
 
 def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: str = "",
@@ -486,8 +487,8 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
             cache.put(STAGE_PUNKT, "", punkt_key, splitter)
 
         # -- map 2: sentences -------------------------------------------------------------
-        # A document's sentences are kept while the parameters of the words its splitting
-        # looked up are the same: a retrained splitter that moved on other words (the
+        # A document's sentences are kept while the splitter answers the look-ups its
+        # splitting made the same: a retrained splitter that moved on other words (the
         # sample took in a new article) does not re-split the whole corpus.
         def split_still_valid(got: tuple) -> bool:
             return splitter.lookups(got[2]) == got[3]
