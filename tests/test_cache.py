@@ -200,3 +200,110 @@ def test_stage_warm_up_changes_no_table(tmp_path: Path, root: Path):
         subprocess.run([sys.executable, "-c", _STAGES_01_03, str(tmp_path / mode), mode,
                         str(root / "seeds")], check=True)
     _assert_same_tables(tmp_path / "cold", tmp_path / "warm")
+
+
+def test_a_result_is_cached_only_once_its_rows_pass_the_contract(
+        tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch):
+    """A document whose entity rows break the contract stops the stage with the row's number
+    in the whole table, leaves no table and caches no result of its batch; a re-run checks
+    only the rows it did not take from the cache (there, none)."""
+    import csv
+
+    from helpers import contract, stages
+    from helpers.contract import ContractError
+
+    good, out = tmp_path / "good", tmp_path / "out"
+    for o in (good, out):
+        stages.run_clean(root / "seeds", o, progress=False, workers=1)
+    stages.run_entities(good, progress=False, workers=1)
+    with (good / "tables" / "entities.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    victim = sorted({r["doc_id"] for r in rows})[1]
+    first_row = next(i for i, r in enumerate(rows) if r["doc_id"] == victim)
+
+    real = stages.entities_doc
+
+    def broken(doc_id, payload, context):
+        found = real(doc_id, payload, context)
+        if doc_id == victim:
+            found[0] = (*found[0][:5], "NOT_A_LABEL", *found[0][6:])
+        return found
+
+    monkeypatch.setattr(stages, "entities_doc", broken)
+    with pytest.raises(ContractError, match=rf"entities\.csv row {first_row} .*'label'"):
+        stages.run_entities(out, progress=False, workers=1)
+    assert not (out / "tables" / "entities.csv").exists()
+    assert not list((out / "tables").glob(".entities.csv.*"))  # no temporary file left
+    monkeypatch.setattr(stages, "entities_doc", real)
+
+    checked: list[int] = []
+    validate = contract.validate
+
+    def counting(table, df, **kw):
+        if table == "entities":
+            checked.append(len(df))
+        return validate(table, df, **kw)
+
+    monkeypatch.setattr(contract, "validate", counting)
+    stages.run_entities(out, progress=False, workers=1)
+    n_docs = len({r["doc_id"] for r in rows})
+    summary = (out / "cache" / "summary-02.txt").read_text()
+    assert f"0 documents cached, {n_docs} to process" in summary  # nothing was stored
+    assert sum(checked) == len(rows)
+    assert (out / "tables" / "entities.csv").read_bytes() == \
+        (good / "tables" / "entities.csv").read_bytes()
+    checked.clear()
+    stages.run_entities(out, progress=False, workers=1)
+    assert sum(checked) == 0  # the header only: every row came from the cache, checked
+    assert f"{n_docs} documents cached, 0 to process" in \
+        (out / "cache" / "summary-02.txt").read_text()
+
+
+def test_a_file_whose_stat_is_unchanged_is_not_read_again(
+        tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch):
+    """Like git's index: a file whose device, inode, size and modification time are those
+    recorded is not read (its record and cached result stand in); one edited in place — even
+    to the same size — is read again; a text in OUT/texts edited by hand is written again."""
+    import os
+
+    from helpers import readers, stages
+
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(root / "seeds", corpus)
+    files = sorted(corpus.glob("*.txt"))
+    old = 1_600_000_000_000_000_000  # long ago: not a file that may change unseen this second
+    for p in files:
+        os.utime(p, ns=(old, old))
+    read: list[str] = []
+    real = readers.read_input
+
+    def counted(path, **kw):
+        read.append(Path(path).name)
+        return real(path, **kw)
+
+    monkeypatch.setattr(readers, "read_input", counted)
+    stages.run_clean(corpus, out, progress=False, workers=1)
+    assert sorted(read) == [p.name for p in files]
+    before = {p.name: p.read_bytes() for p in (out / "tables").iterdir()}
+
+    read.clear()
+    edited, text = files[1], files[1].read_text(encoding="utf-8")
+    swapped = text.replace("Council", "Cuoncil", 1)  # the same size, other words
+    assert swapped != text and len(swapped.encode()) == len(text.encode())
+    edited.write_text(swapped, encoding="utf-8")
+    os.utime(edited, ns=(old + 10**9, old + 10**9))
+    hand = out / "texts" / f"{files[2].stem}.txt"
+    hand.write_text("edited by hand", encoding="utf-8")
+    stages.run_clean(corpus, out, progress=False, workers=1)
+    assert read == [edited.name]
+    assert hand.read_text(encoding="utf-8") != "edited by hand"
+
+    edited.write_text(text, encoding="utf-8")
+    os.utime(edited, ns=(old, old))
+    stages.run_clean(corpus, out, progress=False, workers=1)
+    assert {p.name: p.read_bytes() for p in (out / "tables").iterdir()} == before
+    fresh = tmp_path / "fresh"
+    stages.run_clean(corpus, fresh, progress=False, workers=1)
+    assert {p.name: p.read_bytes() for p in (fresh / "tables").iterdir()} == before
+    assert {p.name: p.read_bytes() for p in (out / "texts").iterdir()} == \
+        {p.name: p.read_bytes() for p in (fresh / "texts").iterdir()}

@@ -522,3 +522,39 @@ def test_unchanged_run_has_nothing_to_redo_and_anything_changed_runs_again(
     assert run("--set", "term=bb")[0] == 5
     (corpus / "b.txt").write_text("Twelve states spoke.", "utf-8")
     assert run("--set", "term=bb")[0] == 6  # a file added
+
+
+def test_input_files_hashes_a_file_again_only_when_its_stat_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import hashlib
+
+    from helpers import pipeline
+
+    corpus, memo = tmp_path / "corpus", tmp_path / "out" / "cache" / "file-hashes.json"
+    corpus.mkdir()
+    old = 1_600_000_000_000_000_000
+    for name, text in (("a.txt", "first"), ("b.txt", "second"), ("c.txt", "third")):
+        (corpus / name).write_text(text, encoding="utf-8")
+        os.utime(corpus / name, ns=(old, old))
+    hashed: list[str] = []
+    real = pipeline._sha256
+
+    def counted(path: Path) -> str:
+        hashed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(pipeline, "_sha256", counted)
+    first = pipeline.input_files(corpus, memo)
+    assert hashed == ["a.txt", "b.txt", "c.txt"]
+    assert first[1]["sha256"] == hashlib.sha256(b"second").hexdigest()
+
+    hashed.clear()
+    (corpus / "b.txt").write_text("SECOND", encoding="utf-8")  # same size, new time
+    (corpus / "d.txt").write_text("just now", encoding="utf-8")  # too recent to remember
+    again = pipeline.input_files(corpus, memo)
+    assert hashed == ["b.txt", "d.txt"]
+    assert again[1]["sha256"] == hashlib.sha256(b"SECOND").hexdigest()
+    assert again[0] == first[0] and again[2] == first[2]
+    hashed.clear()
+    pipeline.input_files(corpus, memo)
+    assert hashed == ["b.txt", "d.txt"]  # both changed within the last two seconds

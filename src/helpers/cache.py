@@ -130,6 +130,15 @@ class DocCache:
         except Exception:  # unreadable entry: recompute
             return None
 
+    def has(self, stage: str, doc_id: str, key: str) -> bool:
+        """Whether a result for ``doc_id`` is stored under ``key`` (without loading it; like
+        :meth:`get`, results not yet flushed are not seen)."""
+        if self._db is None:
+            return False
+        row = self._db.execute("SELECT key FROM entries WHERE stage=? AND doc_id=?",
+                               (stage, doc_id)).fetchone()
+        return row is not None and row[0] == key
+
     def put(self, stage: str, doc_id: str, key: str, value: Any) -> None:
         """Store a result (written in batches; :meth:`flush` or :meth:`close` commits)."""
         if self._db is None:

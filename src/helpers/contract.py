@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +113,7 @@ class ContractError(ValueError):
 
 
 def validate(table: str, df: pd.DataFrame, *, offset: int = 0,
-             as_text: bool = False) -> None:
+             as_text: bool = False, row_numbers: Sequence[int] | None = None) -> None:
     """Check a table against the contract before it is written.
 
     Rules: the contract's columns come first, in order; required cells are filled; integer
@@ -126,6 +126,8 @@ def validate(table: str, df: pd.DataFrame, *, offset: int = 0,
         df: the rows.
         offset: the row number of ``df``'s first row in the whole table (for messages).
         as_text: every cell is already its CSV text (a table read back with ``dtype=str``).
+        row_numbers: each row's number in the whole table, when ``df`` holds rows from
+            several places of it (instead of ``offset``).
 
     Raises:
         ContractError: naming the table, the first offending row (0-based, as written,
@@ -142,7 +144,8 @@ def validate(table: str, df: pd.DataFrame, *, offset: int = 0,
         if mask.any():
             i = int(mask.to_numpy().nonzero()[0][0])
             rec = {k: df.iloc[i][k] for k in cols[:4]}
-            raise ContractError(f"{table}.csv row {offset + i} {rec}: {rule}")
+            n = row_numbers[i] if row_numbers is not None else offset + i
+            raise ContractError(f"{table}.csv row {n} {rec}: {rule}")
 
     texts: dict[str, pd.Series] = {}
 

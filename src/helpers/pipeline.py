@@ -234,16 +234,43 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def input_files(corpus: Path) -> list[dict[str, Any]]:
-    """Every readable file in the corpus folder (hidden files aside), with size and sha256."""
+_RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen by its stat
+
+
+def input_files(corpus: Path, memo: Path | None = None) -> list[dict[str, Any]]:
+    """Every readable file in the corpus folder (hidden files aside), with size and sha256.
+
+    ``memo`` (a JSON file, ``OUT/cache/file-hashes.json`` for the runner) remembers each
+    file's sha256 with its device, inode, size and modification time; a file whose four are
+    unchanged is not hashed again — the way git's index notices changed files. A file
+    modified in the last two seconds is not remembered (it may change again within the
+    same clock tick).
+    """
+    known: dict[str, list[Any]] = {}
+    if memo is not None and memo.is_file():
+        try:
+            known = json.loads(memo.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+    remembered: dict[str, list[Any]] = {}
+    now = time.time_ns()
     out = []
     for p in sorted(corpus.iterdir(), key=lambda p: p.name):
         if p.name.startswith(".") or not p.is_file():
             continue
         try:
-            out.append({"name": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p)})
+            st = p.stat()
+            sig = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+            was = known.get(p.name)  # by name: the inode tells a copy from the file
+            sha = was[4] if was is not None and was[:4] == sig else _sha256(p)
+            if now - st.st_mtime_ns > _RACY_NS:
+                remembered[p.name] = [*sig, sha]
+            out.append({"name": p.name, "bytes": st.st_size, "sha256": sha})
         except OSError as exc:
             out.append({"name": p.name, "error": f"{type(exc).__name__}: {exc.strerror}"})
+    if memo is not None and remembered != known:
+        with contextlib.suppress(OSError):  # not written: only a slower next run
+            atomic_write_text(memo, json.dumps(remembered))
     return out
 
 
@@ -1036,7 +1063,8 @@ def run_pipeline(corpus: Path, out: Path, *, notebooks_dir: Path | None = None,
             "ignored_parameters": ignored, "kernel": KERNEL_NAME,
             "corpus": {"path": corpus_rel, "files": []}, "packages": {}, "notebooks": [],
         }
-        files, packages = input_files(corpus), package_versions()
+        files = input_files(corpus, out / "cache" / "file-hashes.json")
+        packages = package_versions()
         params = {n: parameters_for(declared[n], offered) for n in names}
         fingerprint = run_fingerprint(files, [notebooks_dir / n for n in names], params,
                                       packages, html=html)

@@ -22,6 +22,7 @@ warnings.csv row and that document's rows for the stage are left out; the others
 
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
 import io
@@ -29,10 +30,11 @@ import os
 import re
 import sys
 import tempfile
+import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,10 @@ from helpers.contract import COLUMNS, EXTRA_COLUMNS, _cell, read_table, write_ta
 from helpers.engine import MISSING, Engine, Fault
 
 STAGE_CLEAN, STAGE_SPLIT, STAGE_PUNKT = "01_clean", "01_split", "01_punkt"
+# 01's other cache entries: a file as read (without its text), a cleaned text, a text file
+# written to OUT/texts
+STAGE_READ, STAGE_CLEAN_TEXT, STAGE_TEXT_FILE = "01_read", "01_clean_text", "01_text_file"
+_RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen by its stat
 STAGE_ENTITIES, STAGE_TALLIES = "02_entities", "03_tallies"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # a canonical that is a full ISO date
 _YEAR = re.compile(r"^\d{4}")  # a year at the start of a date cell
@@ -84,11 +90,20 @@ class TableStream:
     """Write ``OUT/tables/<table>.csv`` row by row, byte for byte as :func:`write_table` would
     (same columns, cells and quoting), into a temporary file renamed into place on success.
 
+    Rows are checked against the contract (:func:`helpers.contract.validate`) in batches
+    of :attr:`BATCH_ROWS`, wherever they stand in the table, except rows written as
+    ``cached`` — a document's rows reused from the cache, which passed the same check under
+    the same code and data before they were stored — so a re-run does not read its whole
+    table back to check it. A violation raises :class:`helpers.contract.ContractError`
+    naming the row as numbered in the whole table; the previous table stays.
+
     Args:
         out_dir: the run folder.
         table: contract table name.
         extra: columns after the contract's and the project's own (in this order).
     """
+
+    BATCH_ROWS = 50_000  # unchecked rows held before they are checked
 
     def __init__(self, out_dir: str | Path, table: str, extra: Iterable[str] = ()) -> None:
         self.table = table
@@ -101,33 +116,78 @@ class TableStream:
         self._w = csv.writer(self._fh, lineterminator="\n")
         self._w.writerow(self.columns)
         self.rows = 0  # rows written so far
+        self._unchecked: list[str] = []  # CSV lines of rows not yet checked
+        self._unchecked_rows = 0
+        self._unchecked_at: list[tuple[int, int]] = []  # (first row's number, rows) of each
+        self.rows_checked = 0  # rows this stream checked (the rest came checked)
+        self._then: list[Callable[[], Any]] = []  # to call once the held rows pass
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
         """Append rows (dicts; missing columns are empty)."""
         cols = self.columns
         rows = list(rows)
-        self._w.writerows([_cell(r.get(c)) for c in cols] for r in rows)
-        self.rows += len(rows)
+        self.write_text(format_rows(cols, rows), len(rows))
 
-    def write_text(self, lines: str, n_rows: int) -> None:
+    def write_text(self, lines: str, n_rows: int, *, cached: bool = False,
+                   then: Callable[[], Any] | None = None) -> None:
         """Append ``n_rows`` rows as CSV lines made by :func:`format_rows` with this table's
-        columns."""
+        columns.
+
+        Args:
+            lines: the rows' CSV lines.
+            n_rows: how many rows they are.
+            cached: they are a cached result's, checked when first written (see the class).
+            then: called once these rows passed the check (storing the result in the cache).
+        """
+        if not cached:
+            self._unchecked.append(lines)
+            self._unchecked_at.append((self.rows, n_rows))
+            self._unchecked_rows += n_rows
+            if then is not None:
+                self._then.append(then)
         self._fh.write(lines)
         self.rows += n_rows
+        if self._unchecked_rows >= self.BATCH_ROWS:
+            self._check()
+
+    def _check(self) -> None:
+        """Check the rows held unchecked (numbered as in the whole table in messages)."""
+        from helpers.contract import validate
+
+        if not self._unchecked_rows:
+            self._run_then()
+            return
+        head = io.StringIO()
+        csv.writer(head, lineterminator="\n").writerow(self.columns)
+        df = pd.read_csv(io.StringIO(head.getvalue() + "".join(self._unchecked)), dtype=str,
+                         keep_default_na=False)
+        numbers = [first + i for first, n in self._unchecked_at for i in range(n)]
+        validate(self.table, df, as_text=True, row_numbers=numbers)
+        self.rows_checked += len(df)
+        self._unchecked.clear()
+        self._unchecked_at.clear()
+        self._unchecked_rows = 0
+        self._run_then()
+
+    def _run_then(self) -> None:
+        then, self._then = self._then, []
+        for fn in then:
+            fn()
 
     def close(self) -> Path:
-        """Finish the file, check it against the contract (:func:`validate_csv`: a violation
-        raises and the previous table stays) and move it into place."""
-        from helpers.contract import _UMASK, validate_csv
+        """Check what is left to check, finish the file and move it into place (a violation
+        raises and the previous table stays)."""
+        from helpers.contract import _UMASK, validate
 
+        try:
+            validate(self.table, pd.DataFrame(columns=self.columns))  # the header
+            self._check()
+        except BaseException:
+            self.abort()
+            raise
         self._fh.flush()
         os.fsync(self._fh.fileno())
         self._fh.close()
-        try:
-            validate_csv(self.table, self._tmp)
-        except BaseException:
-            Path(self._tmp).unlink(missing_ok=True)
-            raise
         os.chmod(self._tmp, 0o666 & ~_UMASK)
         os.replace(self._tmp, self.path)
         return self.path
@@ -141,6 +201,15 @@ class TableStream:
 
 def _groups(path: Path, parse) -> Iterator[tuple[str, list[Any]]]:
     """``(doc_id, [parsed rows])`` of a table sorted by doc_id, one document at a time."""
+    for doc_id, idx, rows in _raw_groups(path):
+        yield doc_id, [parse(r, idx) for r in rows]
+
+
+def _raw_groups(path: Path) -> Iterator[tuple[str, dict[str, int], list[list[str]]]]:
+    """``(doc_id, {column: index}, [rows as cell texts])`` of a table sorted by doc_id, one
+    document at a time, nothing parsed (a cached document's rows are only hashed)."""
+    if not path.exists():
+        return
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, None)
@@ -148,7 +217,15 @@ def _groups(path: Path, parse) -> Iterator[tuple[str, list[Any]]]:
             return
         idx = {c: i for i, c in enumerate(header)}
         for doc_id, rows in groupby(reader, key=lambda r: r[0]):
-            yield doc_id, [parse(r, idx) for r in rows]
+            yield doc_id, idx, list(rows)
+
+
+def _rows_digest(rows: list[list[str]]) -> str:
+    """A hash of a document's rows as read (cells joined by U+001F, rows by U+001E: control
+    characters that :func:`helpers.clean.clean_text` removes from every text a row holds,
+    so no two row lists join alike)."""
+    joined = "\x1e".join(["\x1f".join(r) for r in rows])
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _n_split(docs: pd.DataFrame) -> int:
@@ -171,7 +248,10 @@ def _cached_map(eng: Engine, cache: DocCache, stage: str, fn, entries: Iterable[
                 still_valid=None) -> Iterator[tuple[str, Any]]:
     """Map ``fn`` over ``(doc_id, key, payload_fn)`` entries, reusing cached results.
 
-    Yields ``(doc_id, result or Fault)`` in entry order; stores new results; when done,
+    Yields ``(doc_id, result or Fault, store)`` in entry order: ``store`` is None for a
+    result taken from the cache (or a failure, never cached) and otherwise stores the new
+    result when called — after its rows passed the contract check (see
+    :class:`TableStream`), so that a cached result's rows are known to pass. When done,
     records ``<label>: N documents cached, M to process`` for the runner (and prints it when
     ``progress``). ``still_valid(value)``, if given, must also hold for a cached value to be
     reused (for what the key cannot hold).
@@ -191,16 +271,29 @@ def _cached_map(eng: Engine, cache: DocCache, stage: str, fn, entries: Iterable[
     for doc_id, res, was_cached in eng.map_cached(fn, items(), context=context, stage=stage,
                                                   total=total, desc=label, progress=progress):
         if was_cached or isinstance(res, Fault):  # a failure is never cached
-            yield doc_id, res
+            yield doc_id, res, None
             continue
         key, value = res
-        cache.put(stage, doc_id, key, value)
-        yield doc_id, value
+        yield doc_id, value, partial(cache.put, stage, doc_id, key, value)
     cache.flush()
     line = f"{label}: {counts['hit']} documents cached, {counts['miss']} to process"
     if progress:
         print(line)
     cache.note(label.split(":")[0][:2], line)
+
+
+def _after_both(store: Callable[[], Any] | None) -> Callable[[], Any] | None:
+    """``store`` to be called on the second call of the result (a result whose rows go to
+    two tables is stored once both checked them); None stays None."""
+    if store is None:
+        return None
+    calls = [0]
+
+    def call() -> None:
+        calls[0] += 1
+        if calls[0] == 2:
+            store()
+    return call
 
 
 class _Keyed:
@@ -228,6 +321,15 @@ def _append_warnings(out: Path, stage: str, rows: list[dict[str, str]]) -> None:
 def _fault_row(stage: str, doc_id: str, source_file: str, fault: Fault) -> dict[str, str]:
     return {"stage": stage, "doc_id": doc_id, "source_file": source_file,
             "message": fault.describe(stage)}
+
+
+def _file_signature(path: Path) -> tuple[int, int, int, int] | None:
+    """``(device, inode, size, modification time in ns)`` of a file, or None."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -401,13 +503,47 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
     todo: deque[tuple[str, str, Any]] = deque()  # (doc_id, key, raw): read, awaiting result
     n_raws = len(raws)
 
+    read_limits = (max_file_bytes, max_container_bytes)
+
+    def read_pending(p: PendingDocument) -> tuple[Any, str | None, bool]:
+        """``(RawDocument, sha256 of its text or None, whether its text was left unread)``.
+        A file whose device, inode, size and modification time are those recorded when it
+        was last read (the way git's index notices a changed file) is not read again: its
+        record stands in for it — unless its cleaned result is not cached, when the text is
+        needed after all."""
+        sig = _file_signature(p.path)
+        # the name, not the folder: the same files hard-linked into another folder (a copy
+        # with a few files changed) are not read again
+        rkey = digest(base, STAGE_READ, p.path.name, sig, read_limits)
+        got = cache.get(STAGE_READ, p.doc_id, rkey) if sig is not None else None
+        if got is not None:
+            raw, text_sha, need = got
+            raw.doc_id = p.doc_id
+            if text_sha is None or cache.has(STAGE_CLEAN, p.doc_id,
+                                              digest(base, STAGE_CLEAN, text_sha, need)):
+                return raw, text_sha, True
+        raw = p.read(**limits)
+        text_sha = (None if raw.text is None else
+                    hashlib.sha256(raw.text.encode("utf-8", "surrogatepass")).hexdigest())
+        if sig is not None and time.time_ns() - sig[3] > _RACY_NS:
+            record = copy.copy(raw)
+            record.text = None
+            given = {**raw.metadata, **{k: v for k, v in meta.get(p.doc_id, {}).items() if v}}
+            need = not (subject_country or str(given.get("subject_country") or ""))
+            cache.put(STAGE_READ, p.doc_id, rkey, (record, text_sha, need))
+        return raw, text_sha, False
+
     def read_all() -> Iterator[tuple[str, str, Any]]:
         """Read each document in turn, give it its documents.csv row and its warnings, and
         yield the map's entry for it when it has text."""
         while raws:
             raw = raws.popleft()
+            text_sha, unread = None, False
             if isinstance(raw, PendingDocument):
-                raw = raw.read(**limits)
+                pending = raw
+                raw, text_sha, unread = read_pending(pending)
+            elif raw.text is not None:
+                text_sha = hashlib.sha256(raw.text.encode("utf-8", "surrogatepass")).hexdigest()
             doc_id = raw.doc_id
             given = {**raw.metadata, **{k: v for k, v in meta.get(doc_id, {}).items() if v}}
             row: dict[str, Any] = {"doc_id": doc_id, "source_file": raw.source_file,
@@ -425,23 +561,32 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
             warnings.extend({"stage": STAGE_CLEAN, "doc_id": doc_id,
                              "source_file": raw.source_file, "message": m}
                             for m in raw.warnings)
-            if raw.text is None:
+            if text_sha is None:
                 continue
             need = not (subject_country or str(given.get("subject_country") or ""))
-            text_sha = hashlib.sha256(raw.text.encode("utf-8", "surrogatepass")).hexdigest()
             key = digest(base, STAGE_CLEAN, text_sha, need)
             todo.append((doc_id, key, raw))
-            payload = {"text": raw.text, "need_subject": need}
-            yield doc_id, key, (lambda p=payload: p)
+            if unread:  # cached (checked above): the text is read only if it is not after all
+                yield doc_id, key, (lambda p=pending, n=need: {
+                    "text": p.read(**limits).text, "need_subject": n})
+            else:
+                payload = {"text": raw.text, "need_subject": need}
+                yield doc_id, key, (lambda p=payload: p)
 
     with DocCache(out) as cache, Engine(engine, workers, scheduler) as eng:
         # -- map 1: read, decode, clean --------------------------------------------------
         keys: dict[str, str] = {}
-        for _d, res in _cached_map(eng, cache, STAGE_CLEAN, _Keyed(clean_doc), read_all(),
-                                   context=None, label="01 clean", total=n_raws,
-                                   progress=progress):
+        for _d, res, store in _cached_map(eng, cache, STAGE_CLEAN, _Keyed(clean_doc),
+                                          read_all(), context=None, label="01 clean",
+                                          total=n_raws, progress=progress):
             doc_id, key, raw = todo.popleft()
             row = docs[doc_id]
+            if store is not None:  # no table of its own: stored now (the reductions read it)
+                doc = res.pop("doc")  # the text apart: most re-runs need only the rest
+                res.update(usable=doc is not None, n_chars=len(doc.text) if doc else 0)
+                store()
+                if doc is not None:
+                    cache.put(STAGE_CLEAN_TEXT, doc_id, key, doc)
             if isinstance(res, Fault):
                 row["status"] = f"rejected: cleaning failed ({res.error_type}: {res.message})"
                 continue
@@ -457,13 +602,13 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
                 fields_.pop("title", None)  # a title given by the input or metadata wins
             row.update(fields_)
             row["notes"] = "; ".join(notes)
-            if res["doc"] is not None:
+            if res["usable"]:
                 keys[doc_id] = key
-                info[doc_id] = {"text_sha": res["text_sha"], "n_chars": len(res["doc"].text),
+                info[doc_id] = {"text_sha": res["text_sha"], "n_chars": res["n_chars"],
                                 "signature": res["signature"], "subject": res["subject"]}
 
         def cleaned(doc_id: str):
-            return cache.get(STAGE_CLEAN, doc_id, keys[doc_id])["doc"]
+            return cache.get(STAGE_CLEAN_TEXT, doc_id, keys[doc_id])
 
         # -- reduce: duplicates, then Punkt on a bounded sample of the originals ----------
         ids = sorted(info)
@@ -493,26 +638,39 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
         def split_still_valid(got: tuple) -> bool:
             return splitter.lookups(got[2]) == got[3]
 
+        def text_file(doc_id: str) -> None:
+            """``OUT/texts/<doc_id>.txt``, written unless its device, inode, size and
+            modification time are those recorded when this text was last written there."""
+            path, sha = out / "texts" / f"{doc_id}.txt", info[doc_id]["text_sha"]
+            sig = _file_signature(path)
+            if sig is not None and cache.get(STAGE_TEXT_FILE, doc_id, sha) == sig:
+                return
+            _write_text(path, cleaned(doc_id).text)
+            if (sig := _file_signature(path)) is not None:
+                cache.put(STAGE_TEXT_FILE, doc_id, sha, sig)
+
         ordered = sorted(info)
         entries = ((d, digest(base, STAGE_SPLIT, info[d]["text_sha"]),
                     (lambda d=d: cleaned(d))) for d in ordered)
         (out / "texts").mkdir(parents=True, exist_ok=True)
         sent_table = TableStream(out, "sentences")
         try:
-            for doc_id, res in _cached_map(eng, cache, STAGE_SPLIT, _Keyed(_split_csv),
-                                             entries, context=splitter,
-                                             label="01 clean: sentences", total=len(ordered),
-                                             progress=progress, still_valid=split_still_valid):
+            for doc_id, res, store in _cached_map(eng, cache, STAGE_SPLIT,
+                                                  _Keyed(_split_csv), entries,
+                                                  context=splitter,
+                                                  label="01 clean: sentences",
+                                                  total=len(ordered), progress=progress,
+                                                  still_valid=split_still_valid):
                 row = docs[doc_id]
                 if isinstance(res, Fault):
                     row["status"] = (f"rejected: sentence splitting failed "
                                      f"({res.error_type}: {res.message})")
                     continue
                 row["n_sentences"] = res[0]
-                if doc_id in dup:
+                if doc_id in dup:  # no rows written, none checked: not stored either
                     continue
-                _write_text(out / "texts" / f"{doc_id}.txt", cleaned(doc_id).text)
-                sent_table.write_text(res[1], res[0])
+                text_file(doc_id)
+                sent_table.write_text(res[1], res[0], cached=store is None, then=store)
         except BaseException:
             sent_table.abort()
             raise
@@ -633,20 +791,21 @@ def run_entities(out_dir: str | Path, *, subject_country: str = "", engine: str 
     source = {r.doc_id: _text(r.source_file) for r in docs.itertuples()}
     sent_path = out / "tables" / "sentences.csv"
     # one string per document: the words' regex cannot match across the newlines
-    common = common_words("\n".join(t for _, _, t, _ in rows)
-                          for _, rows in _groups(sent_path, _sentence_row))
+    common = common_words("\n".join([r[idx["text"]] for r in rows])
+                          for _, idx, rows in _raw_groups(sent_path))
     base = base_version()
     n_docs = _n_split(docs)
 
+    def payload(rows: list[list[str]], idx: dict[str, int], subject: str,
+                year: int | None) -> dict[str, Any]:
+        return {"sentences": [_sentence_row(r, idx)[:3] for r in rows], "subject": subject,
+                "year": year}
+
     def entries() -> Iterator[tuple]:
-        for doc_id, rows in _groups(sent_path, _sentence_row):
-            sents = [(sid, st, tx) for sid, st, tx, _ in rows]
-            payload = {"sentences": sents,
-                       "subject": subject_country or subjects.get(doc_id, ""),
-                       "year": years.get(doc_id)}
-            key = digest(base, STAGE_ENTITIES, doc_id, payload["subject"], payload["year"],
-                         sents)
-            yield doc_id, key, (lambda p=payload: p)
+        for doc_id, idx, rows in _raw_groups(sent_path):
+            subject, year = subject_country or subjects.get(doc_id, ""), years.get(doc_id)
+            key = digest(base, STAGE_ENTITIES, doc_id, subject, year, _rows_digest(rows))
+            yield doc_id, key, partial(payload, rows, idx, subject, year)
 
     def still_valid(cached: dict[str, Any]) -> bool:
         return common.intersection(cached["words"]) == cached["used"]
@@ -655,19 +814,20 @@ def run_entities(out_dir: str | Path, *, subject_country: str = "", engine: str 
     table = TableStream(out, "entities")
     try:
         with DocCache(out) as cache, Engine(engine, workers, scheduler) as eng:
-            for doc_id, res in _cached_map(eng, cache, STAGE_ENTITIES, _Keyed(_entities_csv),
-                                           entries(), context=common, label="02 entities",
-                                           total=n_docs, progress=progress,
-                                           still_valid=still_valid):
+            for doc_id, res, store in _cached_map(eng, cache, STAGE_ENTITIES,
+                                                  _Keyed(_entities_csv), entries(),
+                                                  context=common, label="02 entities",
+                                                  total=n_docs, progress=progress,
+                                                  still_valid=still_valid):
                 if isinstance(res, Fault):
                     faults.append(_fault_row(STAGE_ENTITIES, doc_id, source.get(doc_id, ""),
                                              res))
                     continue
-                table.write_text(res["csv"], res["n"])
+                table.write_text(res["csv"], res["n"], cached=store is None, then=store)
+            table.close()  # stores the results whose rows passed the check
     except BaseException:
         table.abort()
         raise
-    table.close()
     _append_warnings(out, STAGE_ENTITIES, faults)
     return {"entities": table.rows, "warnings": len(faults)}
 
@@ -855,23 +1015,30 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "", engine: str =
     base = base_version()
     n_docs = _n_split(docs)
 
+    def payload(sents: list[list[str]], s_idx: dict[str, int], ents: list[list[str]],
+                e_idx: dict[str, int], m: dict[str, str], subject: str) -> dict[str, Any]:
+        return {"sentences": [_sentence_row(r, s_idx) for r in sents],
+                "entities": [_entity_row(r, e_idx) for r in ents], "meta": m,
+                "subject": subject}
+
     def entries() -> Iterator[tuple]:
-        ent_groups = _groups(ent_path, _entity_row) if ent_path.exists() else iter(())
+        ent_groups = _raw_groups(ent_path)
         pending = next(ent_groups, None)
-        for doc_id, sents in _groups(sent_path, _sentence_row):
+        for doc_id, s_idx, sents in _raw_groups(sent_path):
             while pending is not None and pending[0] < doc_id:
                 pending = next(ent_groups, None)
-            ents: list[Any] = []
+            ents: list[list[str]] = []
+            e_idx: dict[str, int] = {}
             if pending is not None and pending[0] == doc_id:
-                ents = pending[1]
+                _, e_idx, ents = pending
                 pending = next(ent_groups, None)
             m = meta.get(doc_id)
             if m is None:
                 continue
             subject = subject_country or m.get("subject_country", "")
-            payload = {"sentences": sents, "entities": ents, "meta": m, "subject": subject}
-            key = digest(base, STAGE_TALLIES, doc_id, sorted(m.items()), subject, sents, ents)
-            yield doc_id, key, (lambda p=payload: p)
+            key = digest(base, STAGE_TALLIES, doc_id, sorted(m.items()), subject,
+                         _rows_digest(sents), _rows_digest(ents))
+            yield doc_id, key, partial(payload, sents, s_idx, ents, e_idx, m, subject)
 
     faults: list[dict[str, str]] = []
     tables = {"tallies": TableStream(out, "tallies"),
@@ -881,21 +1048,25 @@ def run_tallies(out_dir: str | Path, *, subject_country: str = "", engine: str =
     parts: dict[str, Any] = {}
     try:
         with DocCache(out) as cache, Engine(engine, workers, scheduler) as eng:
-            for doc_id, res in _cached_map(eng, cache, STAGE_TALLIES, _Keyed(_tallies_csv),
-                                           entries(), context=None, label="03 tallies",
-                                           total=n_docs, progress=progress):
+            for doc_id, res, store in _cached_map(eng, cache, STAGE_TALLIES,
+                                                  _Keyed(_tallies_csv), entries(),
+                                                  context=None, label="03 tallies",
+                                                  total=n_docs, progress=progress):
                 if isinstance(res, Fault):
                     faults.append(_fault_row(STAGE_TALLIES, doc_id,
                                              meta[doc_id].get("source_file", ""), res))
                     continue
-                tables["tallies"].write_text(res["tallies"], res["n_tallies"])
-                tables["stances"].write_text(res["stances"], len(res["stance_keys"]))
+                hit, store = store is None, _after_both(store)
+                tables["tallies"].write_text(res["tallies"], res["n_tallies"], cached=hit,
+                                             then=store)
+                tables["stances"].write_text(res["stances"], len(res["stance_keys"]),
+                                             cached=hit, then=store)
                 event_rows += [_interned(r) for r in res["events"]]
                 for values in res["stance_keys"]:
                     stance_keys.add(values)
                 parts[doc_id] = {**res["parts"], "main": _interned(res["parts"]["main"])}
-        for t in tables.values():
-            t.close()
+            for t in tables.values():  # stores the results whose rows passed the checks
+                t.close()
     except BaseException:
         for t in tables.values():
             t.abort()
