@@ -81,6 +81,12 @@ def test_bench_runs_on_a_small_corpus(root: Path):
     ("sentences", {"doc_id": "a", "sentence_id": 1, "paragraph_id": 1, "start": 10,
                    "end": 12, "text": "abc"}, "offsets must span the text"),
     ("documents", {"doc_id": "a", "source_file": "a.txt", "status": "maybe"}, "'status'"),
+    ("sentences", {"doc_id": "a", "sentence_id": 1, "paragraph_id": 1, "start": 12,
+                   "end": 10, "text": ""}, "'end' must not come before 'start'"),
+    ("sentences", {"doc_id": "a", "sentence_id": "1.5", "paragraph_id": 1, "start": 0,
+                   "end": 3, "text": "abc"}, "'sentence_id' must be a non-negative integer"),
+    ("entities", {"doc_id": "a", "sentence_id": 1, "start": 0, "end": 3, "text": "abcd",
+                  "label": "COUNTRY", "canonical": "FRA"}, "offsets must span the text"),
 ])
 def test_a_table_that_breaks_the_contract_is_not_written(tmp_path: Path, table, row, rule):
     ok = {"documents": {"doc_id": "b", "source_file": "b.txt", "status": "ok"},
@@ -101,3 +107,24 @@ def test_valid_rows_pass_validation(tmp_path: Path):
         {"doc_id": "a", "sentence_id": 2, "subject": "seats", "stance": "unspecified",
          "count": 125, "evidence": "125 seats", "kind": "other", "vote": None}])
     assert len(read_table(tmp_path, "tallies")) == 2
+
+
+def test_the_first_offending_row_is_named_among_many(tmp_path: Path):
+    """Checks over whole columns at once still name the first row that breaks a rule, and
+    where (row numbers given per row, as a stream's batch of rows from several places)."""
+    import pandas as pd
+
+    from helpers.contract import validate
+
+    rows = [{"doc_id": "d", "sentence_id": str(i), "paragraph_id": "1", "start": str(i * 10),
+             "end": str(i * 10 + 3), "text": "abc"} for i in range(1, 200)]
+    validate("sentences", pd.DataFrame(rows), as_text=True)  # all fine
+    bad = [dict(r) for r in rows]
+    bad[150]["end"] = str(int(bad[150]["end"]) + 1)
+    bad[170]["paragraph_id"] = "x"
+    with pytest.raises(ContractError, match=r"row 170 .*'paragraph_id'"):
+        validate("sentences", pd.DataFrame(bad), as_text=True)
+    bad[170]["paragraph_id"] = "1"
+    numbers = list(range(1000, 1100)) + list(range(5000, 5099))
+    with pytest.raises(ContractError, match=r"row 5050 .*offsets must span"):
+        validate("sentences", pd.DataFrame(bad), as_text=True, row_numbers=numbers)

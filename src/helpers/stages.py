@@ -519,13 +519,14 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
         if got is not None:
             raw, text_sha, need = got
             raw.doc_id = p.doc_id
-            if text_sha is None or cache.has(STAGE_CLEAN, p.doc_id,
-                                              digest(base, STAGE_CLEAN, text_sha, need)):
+            if cache.has(STAGE_CLEAN, p.doc_id, digest(base, STAGE_CLEAN, text_sha, need)):
                 return raw, text_sha, True
         raw = p.read(**limits)
         text_sha = (None if raw.text is None else
                     hashlib.sha256(raw.text.encode("utf-8", "surrogatepass")).hexdigest())
-        if sig is not None and time.time_ns() - sig[3] > _RACY_NS:
+        # a file that could not be read is not recorded: permissions, say, change without
+        # touching the modification time
+        if raw.status == "ok" and sig is not None and time.time_ns() - sig[3] > _RACY_NS:
             record = copy.copy(raw)
             record.text = None
             given = {**raw.metadata, **{k: v for k, v in meta.get(p.doc_id, {}).items() if v}}
@@ -607,7 +608,8 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
                 info[doc_id] = {"text_sha": res["text_sha"], "n_chars": res["n_chars"],
                                 "signature": res["signature"], "subject": res["subject"]}
 
-        def cleaned(doc_id: str):
+        @lru_cache(maxsize=1024)  # a document's text is wanted twice a few hundred apart:
+        def cleaned(doc_id: str):  # as the splitter's input, then for OUT/texts
             return cache.get(STAGE_CLEAN_TEXT, doc_id, keys[doc_id])
 
         # -- reduce: duplicates, then Punkt on a bounded sample of the originals ----------
