@@ -760,14 +760,26 @@ def summarise_across(event_rows: Sequence[Mapping[str, Any]],
     return out
 
 
-def _nearest_event(sid: int, doc_events: Sequence[Mapping[str, Any]]) -> str:
+def _event_sentences(doc_events: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[int]]]:
+    """``(event_id, [sentence ids])`` of a document's events, in order."""
+    return [(str(e["event_id"]),
+             [int(x) for x in str(e.get("sentence_ids") or "").split(";") if x.strip()])
+            for e in doc_events]
+
+
+def _nearest_in(sid: int, events: Sequence[tuple[str, list[int]]]) -> str:
+    """The event (of :func:`_event_sentences`) with a sentence nearest ``sid`` (the first
+    on ties); "" when there is none."""
     best, dist = "", None
-    for e in doc_events:
-        sids = [int(x) for x in str(e.get("sentence_ids") or "").split(";") if x.strip()]
+    for eid, sids in events:
         d = min((abs(sid - x) for x in sids), default=10**6)
         if dist is None or d < dist:
-            best, dist = str(e["event_id"]), d
+            best, dist = eid, d
     return best
+
+
+def _nearest_event(sid: int, doc_events: Sequence[Mapping[str, Any]]) -> str:
+    return _nearest_in(sid, _event_sentences(doc_events))
 
 
 def actor_record(stance_rows: Sequence[Mapping[str, Any]],
@@ -787,11 +799,21 @@ def actor_record(stance_rows: Sequence[Mapping[str, Any]],
         per_doc[str(e["doc_id"])].append(e)
     acc: dict[tuple[str, str], list[tuple[str, str, str, str]]] = defaultdict(list)
     subj: dict[str, str] = {}
+    # the current document's events' sentences, and its sentences' nearest events (rows
+    # come a document at a time, and many share a sentence)
+    at = ""
+    parsed: list[tuple[str, list[int]]] = []
+    nearest: dict[int, str] = {}
     for s in stance_rows:
         doc = str(s["doc_id"])
         evs = per_doc.get(doc)
         if evs:
-            eid = _nearest_event(int(s["sentence_id"]), evs)
+            if doc != at:
+                at, parsed, nearest = doc, _event_sentences(evs), {}
+            sid = int(s["sentence_id"])
+            eid = nearest.get(sid)
+            if eid is None:
+                eid = nearest[sid] = _nearest_in(sid, parsed)
             subj[eid] = str(evs[0].get("subject_country") or s.get("target") or "")
         else:
             main = main_events.get(doc)
