@@ -475,3 +475,11 @@ def test_figure_saver_reports_every_figure_it_could_not_write(
         saver.save(charts.delegations_by_event(tables["event_summary"]), name)
     with pytest.raises(RuntimeError, match=r"one: OSError: disk full writing one; two: "):
         saver.close()
+
+
+def test_bench_04_bounds_grow_from_10_000_to_100_000_articles():
+    from helpers.bench04 import default_bounds
+
+    assert default_bounds(200) == default_bounds(10_000) == (30.0, 1024.0)
+    assert default_bounds(100_000) == (90.0, 2048.0)
+    assert default_bounds(55_000) == (60.0, 1536.0)
