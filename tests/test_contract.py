@@ -85,6 +85,8 @@ def test_bench_runs_on_a_small_corpus(root: Path):
                    "end": 10, "text": ""}, "'end' must not come before 'start'"),
     ("sentences", {"doc_id": "a", "sentence_id": "1.5", "paragraph_id": 1, "start": 0,
                    "end": 3, "text": "abc"}, "'sentence_id' must be a non-negative integer"),
+    ("tallies", {"doc_id": "a", "sentence_id": 1, "subject": "delegations", "stance": "all",
+                 "count": "1\n2", "evidence": "x", "kind": "vote"}, "'count' must be a non-neg"),
     ("entities", {"doc_id": "a", "sentence_id": 1, "start": 0, "end": 3, "text": "abcd",
                   "label": "COUNTRY", "canonical": "FRA"}, "offsets must span the text"),
 ])

@@ -558,3 +558,8 @@ def test_input_files_hashes_a_file_again_only_when_its_stat_changed(
     hashed.clear()
     pipeline.input_files(corpus, memo)
     assert hashed == ["b.txt", "d.txt"]  # both changed within the last two seconds
+    for broken in ("[1, 2]", "{not json", json.dumps({"a.txt": [1, 2, 3, 4]})):
+        memo.write_text(broken, encoding="utf-8")  # a damaged memo: everything hashed
+        hashed.clear()
+        assert pipeline.input_files(corpus, memo)[0] == first[0]
+        assert hashed == ["a.txt", "b.txt", "c.txt", "d.txt"]

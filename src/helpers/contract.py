@@ -108,6 +108,13 @@ _DIGIT_LINES = re.compile(r"[\d\n]*")  # integer cells joined by newlines
 _STATUS = re.compile(r"^(?:ok|rejected: .+|duplicate of .+|near-duplicate of .+)$")
 
 
+def _all_digits(cells: list[str]) -> bool:
+    """Whether every cell is digits or empty: one match over the cells joined by newlines
+    (a cell holding a newline itself makes one line too many, and fails)."""
+    joined = "\n".join(cells)
+    return bool(_DIGIT_LINES.fullmatch(joined)) and joined.count("\n") == max(0, len(cells) - 1)
+
+
 class ContractError(ValueError):
     """A table about to be written breaks the contract; the message names the table, the row
     and the rule."""
@@ -161,9 +168,7 @@ def validate(table: str, df: pd.DataFrame, *, offset: int = 0,
     for col in REQUIRED.get(table, ()):
         fail(text(col) == "", f"'{col}' must not be empty")
     for col in df.columns:
-        # one match over the column joined (a digit run per row) before a row-by-row search
-        if col in INTEGER_COLUMNS and col in cols and \
-                not _DIGIT_LINES.fullmatch("\n".join(text(col).tolist())):
+        if col in INTEGER_COLUMNS and col in cols and not _all_digits(text(col).tolist()):
             fail(~text(col).str.fullmatch(r"\d*").astype(bool),
                  f"'{col}' must be a non-negative integer")
     for col, allowed in VOCABULARIES.get(table, {}).items():

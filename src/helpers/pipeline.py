@@ -234,9 +234,6 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-_RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen by its stat
-
-
 def input_files(corpus: Path, memo: Path | None = None) -> list[dict[str, Any]]:
     """Every readable file in the corpus folder (hidden files aside), with size and sha256.
 
@@ -246,11 +243,15 @@ def input_files(corpus: Path, memo: Path | None = None) -> list[dict[str, Any]]:
     modified in the last two seconds is not remembered (it may change again within the
     same clock tick).
     """
+    from helpers.cache import RACY_NS
+
     known: dict[str, list[Any]] = {}
     if memo is not None and memo.is_file():
         try:
             known = json.loads(memo.read_text(encoding="utf-8"))
         except (OSError, ValueError):
+            known = {}
+        if not isinstance(known, dict):
             known = {}
     remembered: dict[str, list[Any]] = {}
     now = time.time_ns()
@@ -262,8 +263,9 @@ def input_files(corpus: Path, memo: Path | None = None) -> list[dict[str, Any]]:
             st = p.stat()
             sig = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
             was = known.get(p.name)  # by name: the inode tells a copy from the file
-            sha = was[4] if was is not None and was[:4] == sig else _sha256(p)
-            if now - st.st_mtime_ns > _RACY_NS:
+            sha = (was[4] if isinstance(was, list) and len(was) == 5 and was[:4] == sig
+                   else _sha256(p))
+            if now - st.st_mtime_ns > RACY_NS:
                 remembered[p.name] = [*sig, sha]
             out.append({"name": p.name, "bytes": st.st_size, "sha256": sha})
         except OSError as exc:

@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.cache import DocCache, base_version, digest
+from helpers.cache import RACY_NS, DocCache, base_version, digest
 from helpers.contract import COLUMNS, EXTRA_COLUMNS, _cell, read_table, write_table
 from helpers.engine import MISSING, Engine, Fault
 
@@ -50,7 +50,6 @@ STAGE_CLEAN, STAGE_SPLIT, STAGE_PUNKT = "01_clean", "01_split", "01_punkt"
 # 01's other cache entries: a file as read (without its text), a cleaned text, a text file
 # written to OUT/texts
 STAGE_READ, STAGE_CLEAN_TEXT, STAGE_TEXT_FILE = "01_read", "01_clean_text", "01_text_file"
-_RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen by its stat
 STAGE_ENTITIES, STAGE_TALLIES = "02_entities", "03_tallies"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # a canonical that is a full ISO date
 _YEAR = re.compile(r"^\d{4}")  # a year at the start of a date cell
@@ -154,7 +153,9 @@ class TableStream:
         """Check the rows held unchecked (numbered as in the whole table in messages)."""
         from helpers.contract import validate
 
-        if not self._unchecked_rows:
+        if not self._unchecked_rows:  # only empty fragments held: nothing to read
+            self._unchecked.clear()
+            self._unchecked_at.clear()
             self._run_then()
             return
         head = io.StringIO()
@@ -526,7 +527,7 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
                     hashlib.sha256(raw.text.encode("utf-8", "surrogatepass")).hexdigest())
         # a file that could not be read is not recorded: permissions, say, change without
         # touching the modification time
-        if raw.status == "ok" and sig is not None and time.time_ns() - sig[3] > _RACY_NS:
+        if raw.status == "ok" and sig is not None and time.time_ns() - sig[3] > RACY_NS:
             record = copy.copy(raw)
             record.text = None
             given = {**raw.metadata, **{k: v for k, v in meta.get(p.doc_id, {}).items() if v}}
