@@ -18,8 +18,10 @@ it, which is what lets a remote Dask cluster use it too.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sqlite3
+import time
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +34,26 @@ SCHEMA = 1
 # the same clock tick, unseen (git's "racily clean" files).
 RACY_NS = 2_000_000_000
 _SKIP_DATA = ("gold", "devset", "heldout")  # evaluation data: never read by the stages
+
+
+def stat_signature(st: os.stat_result) -> tuple[int, int, int, int]:
+    """``(device, inode, size, modification time in ns)``: what tells that a file changed
+    without reading it (the way git's index does)."""
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def file_signature(path: Path) -> tuple[int, int, int, int] | None:
+    """:func:`stat_signature` of a file, or None when it cannot be stat'ed."""
+    try:
+        return stat_signature(path.stat())
+    except OSError:
+        return None
+
+
+def settled(signature: tuple[int, int, int, int]) -> bool:
+    """Whether a file with this signature was last modified long enough ago (:data:`RACY_NS`)
+    for the signature to be remembered."""
+    return time.time_ns() - signature[3] > RACY_NS
 
 
 def digest(*parts: object) -> str:

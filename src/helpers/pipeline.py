@@ -243,7 +243,7 @@ def input_files(corpus: Path, memo: Path | None = None) -> list[dict[str, Any]]:
     modified in the last two seconds is not remembered (it may change again within the
     same clock tick).
     """
-    from helpers.cache import RACY_NS
+    from helpers.cache import settled, stat_signature
 
     known: dict[str, list[Any]] = {}
     if memo is not None and memo.is_file():
@@ -254,20 +254,18 @@ def input_files(corpus: Path, memo: Path | None = None) -> list[dict[str, Any]]:
         if not isinstance(known, dict):
             known = {}
     remembered: dict[str, list[Any]] = {}
-    now = time.time_ns()
     out = []
     for p in sorted(corpus.iterdir(), key=lambda p: p.name):
         if p.name.startswith(".") or not p.is_file():
             continue
         try:
-            st = p.stat()
-            sig = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+            sig = list(stat_signature(p.stat()))
             was = known.get(p.name)  # by name: the inode tells a copy from the file
             sha = (was[4] if isinstance(was, list) and len(was) == 5 and was[:4] == sig
                    else _sha256(p))
-            if now - st.st_mtime_ns > RACY_NS:
+            if settled(tuple(sig)):
                 remembered[p.name] = [*sig, sha]
-            out.append({"name": p.name, "bytes": st.st_size, "sha256": sha})
+            out.append({"name": p.name, "bytes": sig[2], "sha256": sha})
         except OSError as exc:
             out.append({"name": p.name, "error": f"{type(exc).__name__}: {exc.strerror}"})
     if memo is not None and remembered != known:

@@ -30,7 +30,6 @@ import os
 import re
 import sys
 import tempfile
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
@@ -42,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.cache import RACY_NS, DocCache, base_version, digest
+from helpers.cache import DocCache, base_version, digest, file_signature, settled
 from helpers.contract import COLUMNS, EXTRA_COLUMNS, _cell, read_table, write_table
 from helpers.engine import MISSING, Engine, Fault
 
@@ -118,7 +117,6 @@ class TableStream:
         self._unchecked: list[str] = []  # CSV lines of rows not yet checked
         self._unchecked_rows = 0
         self._unchecked_at: list[tuple[int, int]] = []  # (first row's number, rows) of each
-        self.rows_checked = 0  # rows this stream checked (the rest came checked)
         self._then: list[Callable[[], Any]] = []  # to call once the held rows pass
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
@@ -164,7 +162,6 @@ class TableStream:
                          keep_default_na=False)
         numbers = [first + i for first, n in self._unchecked_at for i in range(n)]
         validate(self.table, df, as_text=True, row_numbers=numbers)
-        self.rows_checked += len(df)
         self._unchecked.clear()
         self._unchecked_at.clear()
         self._unchecked_rows = 0
@@ -324,13 +321,9 @@ def _fault_row(stage: str, doc_id: str, source_file: str, fault: Fault) -> dict[
             "message": fault.describe(stage)}
 
 
-def _file_signature(path: Path) -> tuple[int, int, int, int] | None:
-    """``(device, inode, size, modification time in ns)`` of a file, or None."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+def _text_sha(text: str) -> str:
+    """sha256 of a decoded text (the key of its cleaning)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -506,33 +499,39 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
 
     read_limits = (max_file_bytes, max_container_bytes)
 
+    def given_of(raw: Any, doc_id: str) -> dict[str, Any]:
+        """The metadata a document has: its own, under metadata.csv's non-empty cells."""
+        return {**raw.metadata, **{k: v for k, v in meta.get(doc_id, {}).items() if v}}
+
+    def clean_key(text_sha: str, given: dict[str, Any]) -> tuple[str, bool]:
+        """The cleaning's cache key, and whether the country under review is inferred."""
+        need = not (subject_country or str(given.get("subject_country") or ""))
+        return digest(base, STAGE_CLEAN, text_sha, need), need
+
     def read_pending(p: PendingDocument) -> tuple[Any, str | None, bool]:
         """``(RawDocument, sha256 of its text or None, whether its text was left unread)``.
         A file whose device, inode, size and modification time are those recorded when it
         was last read (the way git's index notices a changed file) is not read again: its
         record stands in for it — unless its cleaned result is not cached, when the text is
         needed after all."""
-        sig = _file_signature(p.path)
+        sig = file_signature(p.path)
         # the name, not the folder: the same files hard-linked into another folder (a copy
         # with a few files changed) are not read again
         rkey = digest(base, STAGE_READ, p.path.name, sig, read_limits)
         got = cache.get(STAGE_READ, p.doc_id, rkey) if sig is not None else None
         if got is not None:
-            raw, text_sha, need = got
+            raw, text_sha = got
             raw.doc_id = p.doc_id
-            if cache.has(STAGE_CLEAN, p.doc_id, digest(base, STAGE_CLEAN, text_sha, need)):
+            if cache.has(STAGE_CLEAN, p.doc_id, clean_key(text_sha, given_of(raw, p.doc_id))[0]):
                 return raw, text_sha, True
         raw = p.read(**limits)
-        text_sha = (None if raw.text is None else
-                    hashlib.sha256(raw.text.encode("utf-8", "surrogatepass")).hexdigest())
+        text_sha = None if raw.text is None else _text_sha(raw.text)
         # a file that could not be read is not recorded: permissions, say, change without
         # touching the modification time
-        if raw.status == "ok" and sig is not None and time.time_ns() - sig[3] > RACY_NS:
+        if raw.status == "ok" and sig is not None and settled(sig):
             record = copy.copy(raw)
             record.text = None
-            given = {**raw.metadata, **{k: v for k, v in meta.get(p.doc_id, {}).items() if v}}
-            need = not (subject_country or str(given.get("subject_country") or ""))
-            cache.put(STAGE_READ, p.doc_id, rkey, (record, text_sha, need))
+            cache.put(STAGE_READ, p.doc_id, rkey, (record, text_sha))
         return raw, text_sha, False
 
     def read_all() -> Iterator[tuple[str, str, Any]]:
@@ -545,9 +544,9 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
                 pending = raw
                 raw, text_sha, unread = read_pending(pending)
             elif raw.text is not None:
-                text_sha = hashlib.sha256(raw.text.encode("utf-8", "surrogatepass")).hexdigest()
+                text_sha = _text_sha(raw.text)
             doc_id = raw.doc_id
-            given = {**raw.metadata, **{k: v for k, v in meta.get(doc_id, {}).items() if v}}
+            given = given_of(raw, doc_id)
             row: dict[str, Any] = {"doc_id": doc_id, "source_file": raw.source_file,
                                    "sha256": raw.sha256, "encoding": raw.encoding,
                                    "status": raw.status, "dateline": "", "n_chars": 0,
@@ -565,8 +564,7 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
                             for m in raw.warnings)
             if text_sha is None:
                 continue
-            need = not (subject_country or str(given.get("subject_country") or ""))
-            key = digest(base, STAGE_CLEAN, text_sha, need)
+            key, need = clean_key(text_sha, given)
             todo.append((doc_id, key, raw))
             if unread:  # cached (checked above): the text is read only if it is not after all
                 yield doc_id, key, (lambda p=pending, n=need: {
@@ -645,11 +643,11 @@ def run_clean(corpus_dir: str | Path, out_dir: str | Path, *, subject_country: s
             """``OUT/texts/<doc_id>.txt``, written unless its device, inode, size and
             modification time are those recorded when this text was last written there."""
             path, sha = out / "texts" / f"{doc_id}.txt", info[doc_id]["text_sha"]
-            sig = _file_signature(path)
+            sig = file_signature(path)
             if sig is not None and cache.get(STAGE_TEXT_FILE, doc_id, sha) == sig:
                 return
             _write_text(path, cleaned(doc_id).text)
-            if (sig := _file_signature(path)) is not None:
+            if (sig := file_signature(path)) is not None:
                 cache.put(STAGE_TEXT_FILE, doc_id, sha, sig)
 
         ordered = sorted(info)
