@@ -238,3 +238,19 @@ def test_literal_pre_check_never_rules_out_a_case_insensitive_match():
     assert cannot_match(("statement",), "nothing", "nothing", True)
     assert cannot_match(("Mr.",), "mr. Smith", None, False)  # case-sensitive: as written
     assert not cannot_match(("Mr.",), "Mr. Smith", None, False)
+
+
+def test_document_words_from_sentence_tokens_equal_those_of_the_joined_text():
+    # stage 02 takes a document's words from its sentences' tokens instead of tokenising the
+    # document's text again: the same set, as no token crosses the newline joining them
+    from helpers.stages import doc_words
+    from helpers.text import TOKEN_RE
+
+    rnd = random.Random(11)
+    alphabet = "aB1,.’'- \u00a0\t-‐—(SéİſU.S"
+    for _ in range(300):
+        texts = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 25)))
+                 for _ in range(rnd.randint(1, 5))]
+        joined = "\n".join(texts)
+        want = {w.lower().replace("’", "'") for w in TOKEN_RE.findall(joined)}
+        assert doc_words(Sentence(i, 0, t) for i, t in enumerate(texts)) == want, texts

@@ -739,13 +739,23 @@ def entities_doc(doc_id: str, payload: dict[str, Any], context: Any) -> list[tup
             "year": int or None, "common": the corpus's common words found in this document}``.
         context: unused.
     """
-    from helpers.entities import EntityTagger, infer_subject_country
+    return _tag_sentences(doc_id, _doc_sentences(payload), payload, payload["common"])
+
+
+def _doc_sentences(payload: dict[str, Any]) -> list[Any]:
+    """The :class:`helpers.text.Sentence` of a stage-02 payload's ``(id, start, text)``."""
     from helpers.text import Sentence
 
-    sents = payload["sentences"]
-    subject = payload["subject"] or infer_subject_country(t for _, _, t in sents)
-    tagger = EntityTagger(subject_country=subject, common=payload["common"])
-    sentences = [Sentence(sid, st, tx) for sid, st, tx in sents]
+    return [Sentence(sid, st, tx) for sid, st, tx in payload["sentences"]]
+
+
+def _tag_sentences(doc_id: str, sentences: list[Any], payload: dict[str, Any],
+                   common: frozenset[str]) -> list[tuple]:
+    """:func:`entities_doc` on sentences tokenised already."""
+    from helpers.entities import EntityTagger, infer_subject_country
+
+    subject = payload["subject"] or infer_subject_country(s.text for s in sentences)
+    tagger = EntityTagger(subject_country=subject, common=common)
     return [(m.doc_id, m.sentence_id, m.start, m.end, m.text, m.label, m.canonical)
             for m in tagger.tag(doc_id, sentences, year=payload["year"])]
 
@@ -755,20 +765,23 @@ def _entities_csv(doc_id: str, payload: dict[str, Any], context: Any) -> dict[st
     per worker); the document gets those it contains. Returns the CSV lines, the document's
     words and the common words it used (a cached result is reused only while the corpus's
     common words among its words are the same)."""
-    words = _doc_words("\n".join(t for _, _, t in payload["sentences"]))
+    sentences = _doc_sentences(payload)
+    words = doc_words(sentences)
     used = frozenset(context.intersection(words))
-    rows = entities_doc(doc_id, {**payload, "common": used}, None)
+    rows = _tag_sentences(doc_id, sentences, payload, used)
     return {"csv": format_rows(COLUMNS["entities"],
                                [dict(zip(COLUMNS["entities"], r, strict=True)) for r in rows]),
             "n": len(rows), "words": frozenset(words), "used": used}
 
 
-def _doc_words(joined: str) -> set[str]:
-    """The lower-cased tokens of a document (its sentences joined by newlines, which no token
-    crosses), as the tagger compares them with common words."""
-    from helpers.text import TOKEN_RE
-
-    return {w.lower().replace("’", "'") for w in set(TOKEN_RE.findall(joined))}
+def doc_words(sentences: Iterable[Any]) -> set[str]:
+    """The lower-cased, apostrophe-normalised tokens of a document's sentences, as the
+    tagger compares them with common words (the sentences' own ``lkeys``: the document is
+    tokenised once)."""
+    words: set[str] = set()
+    for s in sentences:
+        words.update(s.lkeys)
+    return words
 
 
 def run_entities(out_dir: str | Path, *, subject_country: str = "", engine: str = "local",
