@@ -254,3 +254,25 @@ def test_document_words_from_sentence_tokens_equal_those_of_the_joined_text():
         joined = "\n".join(texts)
         want = {w.lower().replace("’", "'") for w in TOKEN_RE.findall(joined)}
         assert doc_words(Sentence(i, 0, t) for i, t in enumerate(texts)) == want, texts
+
+
+def test_attribution_word_tests_never_rule_out_a_sentence_a_pattern_matches():
+    # each pattern's quick test (one of some words, and all of others) is a necessary
+    # condition: on sentences built from the patterns' own pieces, a match is never skipped
+    from helpers.sources import _PATTERN_CHECKS
+    from helpers.text import lower_for_literals
+
+    pieces = ["In a statement", " issued by", " by ", "the Mission", ", ", "said ", "says",
+              " according to ", "According To ", "’s count", "'S Tally", " of Peru", ".",
+              "Ambassador Ney", " read out", " the joint statement", "statement, read by ",
+              "“", "”", '"', " noted ", "Its", " figures", "ſaid", "İN A STATEMENT BY x"]
+    rnd = random.Random(7)
+    hits = 0
+    for _ in range(4000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 7)))
+        low = lower_for_literals(text)
+        for pat, lits in _PATTERN_CHECKS:
+            if pat.search(text):
+                hits += 1
+                assert not lits.cannot_match(text, low), (pat.pattern, text)
+    assert hits > 1000  # the sentences do exercise the patterns

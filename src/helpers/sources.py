@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from helpers.phrases import Match, PhraseIndex
 from helpers.refdata import rows
-from helpers.text import Sentence, cannot_match, lower_for_literals, tokens_of
+from helpers.text import Literals, Sentence, lower_for_literals, tokens_of
 
 # Verbs of attribution (not their -s forms that double as plural nouns: "states", "reports")
 _VERBS = (r"said|says|say|stated|noted|reported|announced|counted|pointed out|"
@@ -53,20 +53,23 @@ _PATTERNS = [
                r"{2,80})"),
 ]
 # Literal words one of which each pattern above needs, in its order (lower-case for the
-# patterns that ignore case): a sentence holding none of them is not searched with it
-_PATTERN_NEEDS = [
-    ("according to",),
-    ("statement", "release", "communiqu", "summary"),
-    ("count", "tally", "figures", "reckoning"),
-    (" said", " say", " stated", " noted", " reported", " announced", " counted",
-     " pointed out", " told ", " added", " claimed", " wrote", " tallied", " recorded"),
-    (" said ", " says ", " according to ", " noted "),
-    ("statement",),
-    ("statement",),
+# patterns that ignore case), and words it needs all of: a sentence without them is not
+# searched with it
+_APOSTROPHE_S = ("'s ", "’s ")
+_PATTERN_NEEDS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
+    (("according to",), ()),
+    (("statement", "release", "communiqu", "summary"), (" by ",)),
+    (tuple(a + w for a in _APOSTROPHE_S for w in ("count", "tally", "figures", "reckoning")),
+     ()),
+    ((" said", " say", " stated", " noted", " reported", " announced", " counted",
+      " pointed out", " told ", " added", " claimed", " wrote", " tallied", " recorded"), ()),
+    (tuple(q + w for q in (", ", "” ", '" ')
+           for w in ("said ", "says ", "according to ", "noted ")), ()),
+    (("statement",), ()),
+    (("statement",), (" by ",)),
 ]
-# (pattern, its needles, whether it ignores case)
-_PATTERN_CHECKS = [(p, w, bool(p.flags & re.IGNORECASE))
-                   for p, w in zip(_PATTERNS, _PATTERN_NEEDS, strict=True)]
+_PATTERN_CHECKS = [(p, Literals(w, bool(p.flags & re.IGNORECASE), all_of=a))
+                   for p, (w, a) in zip(_PATTERNS, _PATTERN_NEEDS, strict=True)]
 # A ministry's or department's full name, listing its portfolios with commas ("Ministry of
 # Foreign Affairs, Foreign Employment and Tourism"): kept as written
 _FULL_NAME = re.compile(r"\b(?:Ministry|Department) of [A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*"
@@ -174,8 +177,8 @@ def attributions(sentence: str) -> list[str]:
         sentence = sentence.replace(name, name.replace(",", _COMMA_MASK))
     low = lower_for_literals(sentence)
     out = []
-    for pat, needles, nocase in _PATTERN_CHECKS:
-        if cannot_match(needles, sentence, low, nocase):
+    for pat, needles in _PATTERN_CHECKS:
+        if needles.cannot_match(sentence, low):
             continue
         for m in pat.finditer(sentence):
             src = m.group("src").replace(_COMMA_MASK, ",").strip(" ,")

@@ -40,6 +40,7 @@ TOKEN_RE = re.compile(TOKEN_PATTERN)
 # Characters ``re`` matches case-insensitively with an ASCII letter that ``str.lower`` does
 # not turn into it ("ſ" ~ "s", "ı" and "İ" ~ "i")
 _CASE_ODD = ("ſ", "ı", "İ")
+_CASE_ODD_RE = re.compile("|".join(_CASE_ODD))
 
 
 def lower_for_literals(text: str) -> str | None:
@@ -47,7 +48,7 @@ def lower_for_literals(text: str) -> str | None:
     None when the text holds a character (ſ, ı, İ) that such a pattern matches with an ASCII
     letter but ``str.lower`` does not turn into it: then no literal may rule the pattern out.
     """
-    return None if any(c in text for c in _CASE_ODD) else text.lower()
+    return None if _CASE_ODD_RE.search(text) else text.lower()
 
 
 def cannot_match(needles: Sequence[str], text: str, low: str | None, ignore_case: bool) -> bool:
@@ -56,6 +57,29 @@ def cannot_match(needles: Sequence[str], text: str, low: str | None, ignore_case
     if ignore_case:
         return low is not None and not any(w in low for w in needles)
     return not any(w in text for w in needles)
+
+
+class Literals:
+    """The literal words a pattern needs — one of ``needles``, and each of ``all_of`` (lower
+    case when it ignores case) — looked for with one regex search each: :func:`cannot_match`
+    for a pattern tested often."""
+
+    __slots__ = ("_all", "_any", "ignore_case")
+
+    def __init__(self, needles: Sequence[str], ignore_case: bool,
+                 all_of: Sequence[str] = ()) -> None:
+        self.ignore_case = ignore_case
+        self._any = re.compile("|".join(re.escape(w) for w in needles)) if needles else None
+        self._all = tuple(all_of)
+
+    def cannot_match(self, text: str, low: str | None) -> bool:
+        """:func:`cannot_match` of the needles, or a word of ``all_of`` missing."""
+        where = low if self.ignore_case else text
+        if where is None:  # a letter str.lower cannot show: no literal may rule it out
+            return False
+        if self._any is None or self._any.search(where) is None:
+            return True
+        return not all(w in where for w in self._all)
 
 
 def tokens_of(text: str) -> tuple[str, ...]:
