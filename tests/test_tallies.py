@@ -475,3 +475,20 @@ def test_text_after_a_link_list_is_read_again():
         subject_country="KHM")
     assert [(t.stance, t.count) for t in ts if t.subject == "delegations"] == [
         ("favourable", 30), ("all", 41)]
+
+
+def test_number_opens_are_the_digit_and_number_word_tokens():
+    # the quick test of where a number may open agrees with the plain one on odd tokens
+    import random
+
+    from helpers.tallies import _is_number_word, number_opens
+    from helpers.text import Sentence
+
+    words = ["Thirty-one", "thirty‐one", "FORTY", "one", "One’s", "ninety-nine-nine", "12",
+             "2,000", "x1", "Twenty", "twenty’", "-", "‑", "seven-", "-seven", "Ⅻ", "٣",
+             "İ", "fifty-ſix", "hundred", "and", "states", "Five-Year"]
+    rnd = random.Random(13)
+    for _ in range(500):
+        s = Sentence(1, 0, " ".join(rnd.choice(words) for _ in range(rnd.randint(0, 9))))
+        want = [i for i, t in enumerate(s.toks) if t[:1].isdigit() or _is_number_word(t)]
+        assert number_opens(s.lkeys) == want, s.text

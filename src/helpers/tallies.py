@@ -124,13 +124,23 @@ class Number:
     digits: bool
 
 
-def find_numbers(toks: Sequence[str]) -> list[Number]:
-    """Numbers in a token list: digit tokens and runs of number words."""
+def number_opens(lk: Sequence[str]) -> list[int]:
+    """Indexes of the tokens a number may open on: a digit or a number word (``lk``: tokens
+    lower-cased). A word of letters only is one when it is in the list; only a token with
+    other characters ("thirty-one") needs the full test."""
+    return [i for i, k in enumerate(lk) if k in NUMBER_WORDS or k[:1].isdigit()
+            or (not k.isalpha() and _is_number_word(k))]
+
+
+def find_numbers(toks: Sequence[str], lk: Sequence[str] | None = None) -> list[Number]:
+    """Numbers in a token list: digit tokens and runs of number words (``lk``: the tokens
+    lower-cased, apostrophes normalised, when the caller has them)."""
     out: list[Number] = []
     n = len(toks)
     nxt = 0  # the tokens before this one belong to a number read already
-    # a number opens on a digit or a number word: no other token needs a look
-    for i in [i for i, t in enumerate(toks) if t[:1].isdigit() or _is_number_word(t)]:
+    if lk is None:
+        lk = [t.lower().replace("’", "'") for t in toks]
+    for i in number_opens(lk):
         if i < nxt:
             continue
         t = toks[i]
@@ -541,7 +551,7 @@ def _skip_concessive(lk: Sequence[str], a: int, b: int) -> list[int]:
 
 def _sentence_tallies(toks: Sequence[str], lk: Sequence[str], *,
                       after_vote: bool = False) -> list[_Cand]:
-    nums = [x for x in find_numbers(toks) if not _excluded(toks, lk, x)]
+    nums = [x for x in find_numbers(toks, lk) if not _excluded(toks, lk, x)]
     cands = [_Cand(x, *_noun_phrase(toks, lk, x.j)) for x in nums]
     for c in cands:
         extra = named_besides(toks, lk, c.num.i, c.num.j, len(c.np_words))
