@@ -276,3 +276,24 @@ def test_attribution_word_tests_never_rule_out_a_sentence_a_pattern_matches():
                 hits += 1
                 assert not lits.cannot_match(text, low), (pat.pattern, text)
     assert hits > 1000  # the sentences do exercise the patterns
+
+
+def test_date_word_tests_never_rule_out_a_sentence_the_date_patterns_match():
+    from helpers.events import _BARE_MONTH, _BARE_MONTH_NEEDS, _RELATIVE, _RELATIVE_NEEDS
+    from helpers.text import lower_for_literals
+
+    pieces = ["on ", "On ", "last ", "LAST ", "Monday", "TUESDAY", "ſunday", "yesterday",
+              "ToDay", "this week", "THIS WEEK", " in ", "In ", "since ", "mid-", "March",
+              "MAY", "May", " 12", ", ", "the vote", "Week", "wednesdaY"]
+    rnd = random.Random(17)
+    hits = 0
+    for _ in range(4000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 6)))
+        low = lower_for_literals(text)
+        if _RELATIVE.search(text):
+            hits += 1
+            assert not _RELATIVE_NEEDS.cannot_match(text, low), text
+        if _BARE_MONTH.search(text):
+            hits += 1
+            assert not _BARE_MONTH_NEEDS.cannot_match(text, low), text
+    assert hits > 500

@@ -36,7 +36,7 @@ from typing import Any
 
 from helpers.contract import make_event_id, parse_event_id  # noqa: F401  (re-exported)
 from helpers.refdata import rows
-from helpers.text import Sentence, cannot_match, lower_for_literals
+from helpers.text import Literals, Sentence, cannot_match, lower_for_literals
 
 KINDS = ("dialogue", "vote", "joint_statement", "review", "other")
 # On equal cue weight the more specific kind wins.
@@ -76,6 +76,10 @@ _BARE_MONTH = re.compile(r"\b(?:in|last|this|since|during|early|late|mid-?) (Jan
 # relative days resolved against a full publication date
 _RELATIVE = re.compile(r"\b(?:on |last )?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
                        r"Sunday|yesterday|today|this week|last week)\b", re.IGNORECASE)
+# what every match of the two patterns above holds: "day" or "week" (in lower case), a
+# month's name
+_RELATIVE_NEEDS = Literals(("day", "week"), ignore_case=True)
+_BARE_MONTH_NEEDS = Literals(tuple(m.capitalize() for m in MONTHS), ignore_case=False)
 # "since April 2018", "until 2020": a date that bounds a period is not the event's date
 _BOUND = re.compile(r"\b(?:since|until|till|from|between|before|after|by)\s+(?:the\s+)?$",
                     re.IGNORECASE)
@@ -334,9 +338,12 @@ def relative_date(phrase: str, published: str) -> str:
     return ""
 
 
+_FOUR_DIGITS = re.compile(r"^(\d{4})")
+
+
 def _ref_year(meta: Mapping[str, str]) -> int | None:
     for col in ("published", "event_date"):
-        m = re.match(r"^(\d{4})", meta.get(col) or "")
+        m = _FOUR_DIGITS.match(meta.get(col) or "")
         if m:
             return int(m.group(1))
     return None
@@ -372,12 +379,12 @@ def _dates_of_sentence(sid: int, text: str, dates: Sequence[tuple[int, str, str]
             rel = relative_date(txt.strip(), meta.get("published") or "")
             if rel:
                 out.append(rel)
-    if not out:
+    if not out and not _RELATIVE_NEEDS.cannot_match(text, lower_for_literals(text)):
         for m in _RELATIVE.finditer(text):
             rel = relative_date(m.group(0), meta.get("published") or "")
             if rel:
                 out.append(rel)
-    if not out:
+    if not out and not _BARE_MONTH_NEEDS.cannot_match(text, None):
         for m in _BARE_MONTH.finditer(text):
             year = year_hint or ref
             if year is None:
