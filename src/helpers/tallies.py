@@ -735,6 +735,8 @@ def _stance_ahead(sentences: Sequence[Sentence], x: int) -> tuple[str, str] | No
 
 def _clauses(lk: Sequence[str]) -> list[tuple[int, int]]:
     """Clause spans of a sentence, split at ";"."""
+    if ";" not in lk:
+        return [(0, len(lk))]
     out, a = [], 0
     for k, w in enumerate(lk):
         if w == ";":

@@ -376,13 +376,16 @@ def _subject_at(forms: PhraseIndex, lk: Sequence[str], k: int) -> int:
     return m[0] if m else 0
 
 
+# The words own_text needs one of (or a token with a hyphen: "X-led")
+_OWN_TEXT_CUES = OWN_TEXT | ASKED_FOR | {"own", "request", "against"}
+
+
 def own_text(lk: Sequence[str], subject: str) -> str:
     """The cue when a clause says the voted text is the subject's own: "tabled by X",
     "X's own resolution", "the X-ian text", "a resolution of its own"; else ""."""
     n = len(lk)
     present = set(lk)
-    if not (present & (OWN_TEXT | ASKED_FOR | {"own", "request", "against"})
-            or any("-" in w for w in lk)):
+    if present.isdisjoint(_OWN_TEXT_CUES) and "-" not in "".join(lk):
         return ""  # no text named, no "X-led": nothing to find
     for k in range(n) if "own" in present else ():  # both phrases hold "own"
         if lk[k] == "own" and k > 0 and lk[k - 1] in ("its", "their", "'s") and \
@@ -465,6 +468,7 @@ def asked_by_subject(lk: Sequence[str], k: int, e: int) -> str:
 TOPIC_OPENERS = (("on",), ("concerning",), ("regarding",), ("as", "for"), ("turning", "to"),
                  ("with", "regard", "to"), ("in", "a", "resolution", "on"),
                  ("in", "a", "decision", "on"))
+_TOPIC_FIRST = frozenset(o[0] for o in TOPIC_OPENERS)
 # What the "on ..." of a sentence about the day is not: "On Thursday, ..."
 NOT_A_TOPIC = frozenset("monday tuesday wednesday thursday friday saturday sunday "
                         "january february march april may june july august september "
@@ -478,6 +482,8 @@ def other_topic(lk: Sequence[str], subject: str) -> str:
     adopted ..."), or when it names another state's situation; else ""."""
     if not subject:
         return ""
+    if (not lk or lk[0] not in _TOPIC_FIRST) and "situation" not in lk and "rights" not in lk:
+        return ""  # no opener, no "situation in", "rights in": no topic to read
     forms = subject_forms(subject)
     if forms.find(lk):
         return ""
