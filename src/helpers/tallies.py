@@ -38,7 +38,9 @@ from functools import lru_cache
 
 from helpers.phrases import PhraseIndex
 from helpers.refdata import rows
+from helpers.sources import document_sources
 from helpers.text import Sentence
+from helpers.votes import new_text, own_text, read_votes, text_direction, vote_stance
 
 # A count in digits: "39", "09", "2,000"
 DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
@@ -505,8 +507,6 @@ def _of_between(between: Sequence[str]) -> bool:
 def _apply_votes(toks: Sequence[str], lk: Sequence[str], cands: list[_Cand], *,
                  after_vote: bool = False) -> list[_Cand]:
     """Mark the counts of a recorded vote (helpers.votes); dash scores add new counts."""
-    from helpers.votes import read_votes
-
     nums = [(c.num.i, c.num.j, c.num.value) for c in cands
             if c.whole_of_previous or c.stance != "all"]
     wholes = frozenset(k for c in cands if c.stance == "all" and not c.whole_of_previous
@@ -786,9 +786,6 @@ def extract_tallies(doc_id: str, sentences: Sequence[Sentence], *,
         persons_roles: ``{person: role phrase}`` from the article, so "Sokkhoeurn said" can
             be traced to the Permanent Mission when the article says he heads it.
     """
-    from helpers.sources import document_sources
-    from helpers.votes import new_text, own_text, text_direction, vote_stance
-
     persons_roles = persons_roles or {}
     out: list[Tally] = []
     canon, doc_source = document_sources(sentences, persons_roles)
