@@ -441,3 +441,21 @@ def test_a_numbered_list_item_is_one_sentence():
     splitter = train_sentence_splitter([doc.text])
     got = [doc.text[s:e] for _p, s, e in split_sentences(doc, splitter)]
     assert "1. Bolivia" in got and "2. Cuba" in got and "1." not in got
+
+
+def test_caption_word_test_never_rules_out_a_line_the_hint_pattern_matches():
+    import random
+
+    from helpers.clean import _CAPTION_HINT, _CAPTION_WORDS
+    from helpers.text import lower_for_literals
+
+    pieces = ["Photo", "PHOTO", "ımage", "İMAGE", "picture", "Credit", "CAPTION", "/", " ",
+              "AFP", "The vote", "phoTo", "imagine", "credits", "ſ"]
+    rnd = random.Random(19)
+    hits = 0
+    for _ in range(3000):
+        line = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 5)))
+        if _CAPTION_HINT.search(line):
+            hits += 1
+            assert not _CAPTION_WORDS.cannot_match(line, lower_for_literals(line)), line
+    assert hits > 1000

@@ -49,6 +49,7 @@ from helpers.readers import (  # noqa: F401  (intake, re-exported for callers of
     unique_ids,
 )
 from helpers.refdata import words
+from helpers.text import Literals, lower_for_literals
 
 NEAR_DUPLICATE_JACCARD = 0.9
 SHINGLE_SIZE = 5
@@ -254,6 +255,10 @@ _CREDIT_AGENCY = re.compile(
     r"|(?<=[.!?] )[A-Z]{2,6}\s?/\s?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3})\s*$")
 # Every caption pattern holds one of these (a cheap pre-check before the patterns above).
 _CAPTION_HINT = re.compile(r"photo|image|picture|credit|caption|/", re.IGNORECASE)
+# the same words looked for in the lower-cased line first (much faster than the pattern,
+# which ignores case; the pattern still decides)
+_CAPTION_WORDS = Literals(("photo", "image", "picture", "credit", "caption", "/"),
+                          ignore_case=True)
 # Skip links in the UN's six languages and a few more ("Skip to main content", "Aller au
 # contenu principal", "Pasar al contenido principal", "Перейти к основному содержанию",
 # "跳转到主要内容", "تخطي إلى المحتوى الرئيسي", "Zum Hauptinhalt springen" ...).
@@ -282,7 +287,8 @@ def is_caption(line: str) -> bool:
     """A photo caption or credit: a line that ends in a photo credit ("... Photo:
     Supplied", "... File photo", "(Jane Doe/AFP)") or opens with "[Photo]" / "Caption:";
     at most 60 words."""
-    if not _CAPTION_HINT.search(line) or len(_WORD.findall(line)) > 60:
+    if _CAPTION_WORDS.cannot_match(line, lower_for_literals(line)) or \
+            not _CAPTION_HINT.search(line) or len(_WORD.findall(line)) > 60:
         return False
     return bool(_CAPTION_START.match(line) or _CREDIT_END.search(line)
                 or _CREDIT_AGENCY.search(line))
@@ -307,13 +313,19 @@ def _looks_like_link_text(line: str) -> bool:
     return len(_WORD.findall(line)) <= 25 and not _TERMINAL.search(line)
 
 
-def _is_repeat(line: str, seen: set[str]) -> bool:
+def _line_key(line: str) -> str:
+    """A line as compared with the document's other lines: lower case, spaces collapsed."""
+    return " ".join(line.lower().split())
+
+
+def _is_repeat(line: str, seen: set[str], key: str | None = None) -> bool:
     """A short line without closing punctuation seen before in the document (a logo, a
-    repeated headline or menu): the first copy stays, later ones are furniture."""
-    key = " ".join(line.lower().split())
+    repeated headline or menu): the first copy stays, later ones are furniture. ``key``:
+    :func:`_line_key` of the line, when the caller has it."""
+    key = _line_key(line) if key is None else key
     if key in seen:
         return True
-    if 3 <= len(_WORD.findall(line)) <= 25 and not _TERMINAL.search(line):
+    if not _TERMINAL.search(line) and 3 <= len(_WORD.findall(line)) <= 25:
         seen.add(key)
     return False
 
@@ -345,8 +357,9 @@ def strip_furniture(lines: Sequence[str]) -> tuple[list[str], int]:
     removed = 0
     in_block = False
     seen: set[str] = set()
-    all_lines = {" ".join(ln.lower().split()) for ln in lines if ln}
-    for line in lines:
+    keys = [_line_key(ln) if ln else "" for ln in lines]
+    all_lines = {k for ln, k in zip(lines, keys, strict=True) if ln}
+    for line, key in zip(lines, keys, strict=True):
         if not line:
             kept.append(line)
             continue
@@ -354,7 +367,8 @@ def strip_furniture(lines: Sequence[str]) -> tuple[list[str], int]:
             removed += len(line)
             continue
         in_block = False
-        if is_furniture(line) or _is_repeat(line, seen) or _is_page_title(line, all_lines):
+        if is_furniture(line) or _is_repeat(line, seen, key) or \
+                _is_page_title(line, all_lines):
             removed += len(line)
             if _BLOCK_HEADER.match(line):
                 in_block = True
