@@ -221,20 +221,20 @@ def test_a_result_is_cached_only_once_its_rows_pass_the_contract(
     victim = sorted({r["doc_id"] for r in rows})[1]
     first_row = next(i for i, r in enumerate(rows) if r["doc_id"] == victim)
 
-    real = stages.entities_doc
+    real = stages._tag_sentences  # what the stage's worker calls for a document's rows
 
-    def broken(doc_id, payload, context):
-        found = real(doc_id, payload, context)
+    def broken(doc_id, sentences, payload, common):
+        found = real(doc_id, sentences, payload, common)
         if doc_id == victim:
             found[0] = (*found[0][:5], "NOT_A_LABEL", *found[0][6:])
         return found
 
-    monkeypatch.setattr(stages, "entities_doc", broken)
+    monkeypatch.setattr(stages, "_tag_sentences", broken)
     with pytest.raises(ContractError, match=rf"entities\.csv row {first_row} .*'label'"):
         stages.run_entities(out, progress=False, workers=1)
     assert not (out / "tables" / "entities.csv").exists()
     assert not list((out / "tables").glob(".entities.csv.*"))  # no temporary file left
-    monkeypatch.setattr(stages, "entities_doc", real)
+    monkeypatch.setattr(stages, "_tag_sentences", real)
 
     checked: list[int] = []
     validate = contract.validate

@@ -459,3 +459,32 @@ def test_caption_word_test_never_rules_out_a_line_the_hint_pattern_matches():
             hits += 1
             assert not _CAPTION_WORDS.cannot_match(line, lower_for_literals(line)), line
     assert hits > 1000
+
+
+def test_splitter_on_plain_regexes_splits_as_nltks_own_punkt():
+    # Punkt's patterns compiled by re (not NLTK's guarded regex engine): same spans, same
+    # trained parameters
+    import random
+
+    from nltk.tokenize.punkt import PunktSentenceTokenizer, PunktTrainer
+
+    from helpers.clean import PlainRegexToken, train_sentence_splitter
+
+    rnd = random.Random(23)
+    words = ["The", "Council", "adopted", "it", "by", "23", "votes", "to", "17.", "Mr.", "Smith",
+             "(U.S.)", "said:", "“Yes.”", "Dr.", "e.g.", "No.", "5", "...", "ended!", "Why?",
+             "‘quoted’", "Côte", "d’Ivoire", "--", "and", "2.5", "per", "cent.", "Jan.", "3,"]
+    texts = [" ".join(rnd.choice(words) for _ in range(rnd.randint(5, 60))) for _ in range(150)]
+    ours = train_sentence_splitter(texts, max_chars=10**9)
+    trainer = PunktTrainer()
+    for t in texts:
+        trainer.train(t, finalize=False)
+    trainer.finalize_training()
+    theirs = PunktSentenceTokenizer(ours._params)  # NLTK's own patterns and tokens
+    assert ours._Token is PlainRegexToken and theirs._Token is not PlainRegexToken
+    nltk_params = trainer.get_params()
+    assert nltk_params.sent_starters == ours._params.sent_starters
+    assert nltk_params.collocations == ours._params.collocations
+    assert dict(nltk_params.ortho_context) == dict(ours._params.ortho_context)
+    for t in texts:
+        assert list(ours.span_tokenize(t)) == list(theirs.span_tokenize(t)), t

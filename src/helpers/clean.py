@@ -26,8 +26,10 @@ import helpers.nltk_import  # noqa: F401  (before nltk: NLTK without SciPy's sta
 # isort: split
 import numpy as np
 from nltk.tokenize.punkt import (
+    PunktLanguageVars,
     PunktParameters,
     PunktSentenceTokenizer,
+    PunktToken,
     PunktTrainer,
 )
 
@@ -570,6 +572,60 @@ class _TracedParameters:
         self.ortho_context = _SeenIn(params.ortho_context, "ortho", seen)
 
 
+class PlainRegexVars(PunktLanguageVars):
+    """Punkt's (English) language variables with its own patterns compiled by ``re``.
+
+    NLTK 3.10 compiles every pattern of the library with the third-party ``regex`` engine
+    behind a time-out wrapper (its ReDoS guard): right for patterns a caller supplies, but
+    Punkt's are fixed, and the wrapper and engine made splitting 1.7 times slower. The
+    patterns are Punkt's own, unchanged (as NLTK ran them with ``re`` before 3.10); they
+    could only read differently a character newer than Python's Unicode tables.
+    """
+
+    re_boundary_realignment = re.compile(PunktLanguageVars.re_boundary_realignment.pattern,
+                                         re.MULTILINE)
+
+    def _word_tokenizer_re(self) -> re.Pattern[str]:
+        try:
+            return self._re_word_tokenizer
+        except AttributeError:
+            self._re_word_tokenizer = re.compile(
+                self._word_tokenize_fmt % {"NonWord": self._re_non_word_chars,
+                                           "MultiChar": self._re_multi_char_punct,
+                                           "WordStart": self._re_word_start},
+                re.UNICODE | re.VERBOSE)
+            return self._re_word_tokenizer
+
+    def period_context_re(self) -> re.Pattern[str]:
+        try:
+            return self._re_period_context
+        except AttributeError:
+            self._re_period_context = re.compile(
+                self._period_context_fmt % {"NonWord": self._re_non_word_chars,
+                                            "SentEndChars": self._re_sent_end_chars},
+                re.UNICODE | re.VERBOSE)
+            return self._re_period_context
+
+
+_NON_PUNCT = re.compile(r"[^\W\d]")
+
+
+class PlainRegexToken(PunktToken):
+    """Punkt's token with its property patterns compiled by ``re`` (see
+    :class:`PlainRegexVars`)."""
+
+    __slots__ = ()
+    _RE_ELLIPSIS = re.compile(PunktToken._RE_ELLIPSIS.pattern)
+    _RE_NUMERIC = re.compile(PunktToken._RE_NUMERIC.pattern)
+    _RE_INITIAL = re.compile(PunktToken._RE_INITIAL.pattern)
+    _RE_ALPHA = re.compile(PunktToken._RE_ALPHA.pattern)
+
+    @property
+    def is_non_punct(self) -> re.Match[str] | None:
+        """True if the token is either a number or is alphabetic."""
+        return _NON_PUNCT.search(self.type)
+
+
 class SentenceSplitter(PunktSentenceTokenizer):
     """NLTK's Punkt, which can also say which of its trained parameters a split looked up.
 
@@ -581,6 +637,9 @@ class SentenceSplitter(PunktSentenceTokenizer):
     same look-ups), which lets a re-run whose retrained splitter moved on a few words keep
     the other documents' sentences.
     """
+
+    def __init__(self, params: PunktParameters | None = None) -> None:
+        super().__init__(params, lang_vars=PlainRegexVars(), token_cls=PlainRegexToken)
 
     def lookups(self, seen: Iterable[tuple[str, Any]]) -> str:
         """A digest of this splitter's answers to the look-ups ``seen``."""
@@ -616,7 +675,8 @@ def train_sentence_splitter(texts: Iterable[str], *, extra_abbreviations: Iterab
         max_chars: train on the first this-many characters only: Punkt's statistics settle
             long before, and training time grows with the text.
     """
-    trainer = PunktTrainer()  # collocations only after numbers and initials (Punkt's default)
+    # collocations only after numbers and initials (Punkt's default)
+    trainer = PunktTrainer(lang_vars=PlainRegexVars(), token_cls=PlainRegexToken)
     any_text = False
     used = 0
     for t in texts:
