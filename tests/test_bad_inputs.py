@@ -312,3 +312,22 @@ def test_long_row_ids_become_short_stable_file_names(tmp_path: Path):
     assert len(ids[1].encode()) <= 5 + 60 and (docs["status"] == "ok").all()
     for doc_id in ids:
         assert (tmp_path / "out" / "texts" / f"{doc_id}.txt").exists()
+
+
+def test_a_file_larger_than_its_stat_said_is_still_read_whole_and_bounded(tmp_path):
+    # /proc files say size 0 and hold text: the read goes on past the stat size, up to the
+    # limit and no further
+    from helpers.readers import _read_bytes, _TooLarge
+
+    proc = Path("/proc/self/status")
+    if not proc.exists() or os.stat(proc).st_size != 0:
+        pytest.skip("needs a Linux /proc file")
+    data = _read_bytes(proc, 1_000_000)
+    assert data.startswith(b"Name:") and len(data) > 200
+    with pytest.raises(_TooLarge):
+        _read_bytes(proc, 50)
+    small = tmp_path / "a.txt"
+    small.write_bytes(b"x" * 100)
+    assert _read_bytes(small, 100) == b"x" * 100
+    with pytest.raises(_TooLarge):
+        _read_bytes(small, 99)

@@ -373,9 +373,16 @@ def _file_status(path: Path, limit: int) -> tuple[str, int]:
 
 
 def _read_bytes(path: Path, limit: int) -> bytes:
-    """Read at most ``limit + 1`` bytes (a file growing after ``stat`` is still bounded)."""
+    """Read at most ``limit + 1`` bytes (a file growing after ``stat`` is still bounded).
+
+    The first read asks for the file's size and one byte more, not for ``limit + 1`` bytes
+    (Python would allocate a buffer of the limit's size for every small file); a file that
+    grew since is read on, up to the limit."""
     with path.open("rb") as fh:
-        data = fh.read(limit + 1)
+        size = os.fstat(fh.fileno()).st_size
+        data = fh.read(min(limit, size) + 1)
+        if size < len(data) <= limit:  # it grew: the rest, still bounded
+            data += fh.read(limit + 1 - len(data))
     if len(data) > limit:
         raise _TooLarge(len(data))
     return data
