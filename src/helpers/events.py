@@ -36,7 +36,7 @@ from typing import Any
 
 from helpers.contract import make_event_id, parse_event_id  # noqa: F401  (re-exported)
 from helpers.refdata import rows
-from helpers.text import Literals, Sentence, cannot_match, lower_for_literals
+from helpers.text import Literals, Sentence, lower_for_literals
 
 KINDS = ("dialogue", "vote", "joint_statement", "review", "other")
 # On equal cue weight the more specific kind wins.
@@ -166,8 +166,10 @@ def _text_kind_weights(text: str) -> tuple[tuple[str, int], ...]:
     low = lower_for_literals(text)
     out = []
     for kind, weight, pat, lit, nocase in _kind_checks():
-        if lit and cannot_match((lit,), text, low, nocase):
-            continue
+        if lit:  # cannot_match((lit,), text, low, nocase), inline: this runs per pattern
+            where = low if nocase else text
+            if where is not None and lit not in where:
+                continue
         if pat.search(text):
             out.append((kind, weight))
     return tuple(out)

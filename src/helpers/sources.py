@@ -163,15 +163,14 @@ def country_name(iso3: str) -> str:
     return iso3_names().get(iso3, iso3)
 
 
-def _may_match(needles: Sequence[str], text: str) -> bool:
-    """False when ``text`` holds none of ``needles`` (so a pattern needing one cannot
-    match)."""
-    return any(w in text for w in needles)
+# a title with a dot, a titled body's head noun: what the patterns after them need
+_TITLE_WORDS = Literals(_TITLE_NEEDS, ignore_case=False)
+_ORG_WORDS = Literals(_ORG_HEADS, ignore_case=False)
 
 
 def attributions(sentence: str) -> list[str]:
     """Candidate attribution phrases of a sentence, most specific pattern first."""
-    if _may_match(_TITLE_NEEDS, sentence):
+    if not _TITLE_WORDS.cannot_match(sentence, None):
         sentence = _TITLE_DOT.sub(r"\1", sentence)
     for name in full_names(sentence):  # commas inside a full name end no phrase
         sentence = sentence.replace(name, name.replace(",", _COMMA_MASK))
@@ -374,7 +373,7 @@ def document_sources(sentences: Sequence[Sentence], persons_roles: dict[str, str
     for s in sentences:
         for name in full_names(s.text):  # "the ministry" later on is this one
             memory.setdefault(_head(name), name)
-        orgs = _ORG.finditer(s.text) if _may_match(_ORG_HEADS, s.text) else ()
+        orgs = () if _ORG_WORDS.cannot_match(s.text, None) else _ORG.finditer(s.text)
         for org in orgs:  # remember organisations named in full
             name = re.sub(r"^The ", "", org.group("org"))
             acr = _ACRONYM.match(s.text, org.end() + 1)
