@@ -225,3 +225,25 @@ def plt_close(fig) -> None:
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def test_term_counter_counts_as_the_case_blind_pattern():
+    # the ASCII fast path (lower-case the text) gives pandas' str.count with the case-blind
+    # pattern on every text, ASCII or not
+    import random
+    import re
+
+    from helpers.explore import term_counter
+
+    rnd = random.Random(29)
+    pieces = ["Covid", "COVID-19", "covid", "delegations", "Delegation", " ", "x", "ſ", "İ",
+              "ı", "Kelvin\u212a", "_", "é", "elections", "Elections", ".", "'"]
+    for terms in (["delegations", "Covid", "elections"], ["ſtate", "Co"], ["İ", "x"]):
+        pat = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + ")",
+                         re.IGNORECASE)
+        count = term_counter(terms)
+        texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+                 for _ in range(2000)]
+        want = pd.Series(texts).str.count(pat).tolist()
+        assert [count(t) for t in texts] == want, terms
+        assert sum(want) > 100

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -629,6 +629,24 @@ def state_record(actor: str, actor_record: pd.DataFrame,
     })[cols]
 
 
+def term_counter(terms: Sequence[str]) -> Callable[[str], int]:
+    """How many times any of ``terms`` occurs at a word start in a text, case ignored.
+
+    An ASCII text is lower-cased and searched with the lower-cased terms, without the
+    case-blind pattern (half again as fast, the same count: for ASCII letters ignoring case
+    is lowering them); other texts, or terms that are not ASCII, use the case-blind pattern.
+    """
+    pat = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + ")", re.IGNORECASE)
+    if not all(t.isascii() for t in terms):
+        return lambda text: len(pat.findall(text))
+    low = re.compile(r"\b(?:" + "|".join(re.escape(t.lower()) for t in terms) + ")")
+
+    def count(text: str) -> int:
+        return len(low.findall(text.lower()) if text.isascii() else pat.findall(text))
+
+    return count
+
+
 def documents_for_terms(sentences: pd.DataFrame | SentenceFile, terms: Sequence[str], *,
                         n: int = 5
                         ) -> list[str]:
@@ -636,12 +654,11 @@ def documents_for_terms(sentences: pd.DataFrame | SentenceFile, terms: Sequence[
     terms = [t for t in terms if t]
     if not terms:
         return []
-    # any of the terms at a word start
-    pat = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + ")", re.IGNORECASE)
+    count = term_counter(terms)
     per_doc = pd.Series(dtype="int64")
     for chunk in sentence_chunks(sentences, ["doc_id", "text"]):
-        hits = chunk["text"].fillna("").str.count(pat)
-        hits.index = chunk["doc_id"].astype(str).to_numpy()
+        hits = pd.Series([count(t) for t in chunk["text"].fillna("").tolist()],
+                         index=chunk["doc_id"].astype(str).to_numpy(), dtype="int64")
         per_doc = per_doc.add(hits[hits > 0].groupby(level=0).sum(), fill_value=0)
     per_doc = per_doc[per_doc > 0]
     return sorted(per_doc.index, key=lambda d: (-per_doc[d], d))[:n]
