@@ -35,12 +35,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from helpers.clauses import clause_ids, connectives, opens_with
 from helpers.lexicon import bloc_members, demonym_states
-from helpers.phrases import PhraseIndex
+from helpers.phrases import Match, PhraseIndex
 from helpers.refdata import rows
 from helpers.text import Mention, Sentence
 
@@ -136,6 +137,49 @@ def statement_words() -> PhraseIndex:
     return PhraseIndex(((p, "|".join(k), "") for p, k in kinds.items()), ignore_case=True)
 
 
+@lru_cache(maxsize=16)
+def _phrase_needs(index: PhraseIndex) -> dict[str, tuple[frozenset[str], ...]]:
+    """``{first token: the other tokens each of its phrases needs}``, shortest first."""
+    return {w: tuple(sorted({frozenset(toks[1:]) for toks, _l, _p in entries}, key=len))
+            for w, entries in index.index.items()}
+
+
+def find_phrases(index: PhraseIndex, lk: Sequence[str], words: AbstractSet[str]) -> list[Match]:
+    """``index.find(lk)`` over a whole sentence whose distinct tokens are ``words``, tried
+    only at the tokens that open a phrase whose every token the sentence holds (elsewhere
+    no phrase can match): the same matches, without a test per token."""
+    needs = _phrase_needs(index)
+    live = [w for w in needs.keys() & words if any(r <= words for r in needs[w])]
+    if not live:
+        return []
+    starts: list[int] = []
+    for w in live:
+        k = -1
+        for _n in range(lk.count(w)):
+            k = lk.index(w, k + 1)
+            starts.append(k)
+    if len(live) > 1:
+        starts.sort()
+    out: list[Match] = []
+    n = len(lk)
+    nxt = 0  # a match covers tokens up to here: the next one starts at or after it
+    for k in starts:
+        if k < nxt:
+            continue
+        m = index.match(lk, k)
+        if m and k + m[0] <= n:
+            out.append(Match(k, k + m[0], m[1], m[2]))
+            nxt = k + m[0]
+    return out
+
+
+@lru_cache(maxsize=1)
+def _group_firsts() -> frozenset[str]:
+    """First tokens of the stance cues of kind ``group``."""
+    return frozenset(w for w, entries in stance_cues().index.items()
+                     if any(kind == "group" for _t, _l, kind in entries))
+
+
 def statement_kinds(lk: Sequence[str]) -> set[str]:
     """Kinds of statement words in a sentence (reply, marker, refers, concern, roll)."""
     return {k for m in statement_words().find(lk) for k in m.label.split("|")}
@@ -143,12 +187,12 @@ def statement_kinds(lk: Sequence[str]) -> set[str]:
 
 def _statement_kinds_of(c: Clause) -> frozenset[str]:
     """:func:`statement_kinds` of a clause's sentence, computed once per sentence."""
-    memo = c.sent.memo
-    got = memo.get(statement_kinds)
+    got = c._kinds
     if got is None:
-        got = memo[statement_kinds] = frozenset(
-            k for m in statement_words().find_in(c.sent) for k in m.label.split("|"))
-    return got  # type: ignore[return-value]
+        got = c._kinds = frozenset(
+            k for m in find_phrases(statement_words(), c.lk, c.words)
+            for k in m.label.split("|"))
+    return got
 
 
 @lru_cache(maxsize=1)
@@ -226,20 +270,63 @@ class DocState:
     heading: tuple[str, str] | None = None  # (stance, cue) of a vote heading ending in ":"
 
 
-@dataclass
 class Clause:
-    """The sentence seen by the rules: tokens, clause ids, slots and cues."""
+    """The sentence seen by the rules: tokens, clause ids, slots and cues.
 
-    sent: Sentence
-    ids: list[int]
-    slots: list[Slot]
-    cues: list[tuple[int, int, str, str]]  # (i, j, label, kind)
-    subject: str = ""  # ISO3 of the country under review
-    found: list[Found] = field(default_factory=list)  # stances found so far in the sentence
+    The clause ids, the cues and the phrase look-ups are computed when first asked for: most
+    sentences that name no state or bloc never need their clause ids, and a look-up runs
+    once per sentence however many rules ask it.
+    """
+
+    __slots__ = ("_cues", "_drafts", "_ids", "_kinds", "found", "lk", "sent", "slots",
+                 "subject", "words")
+
+    def __init__(self, sent: Sentence, slots: list[Slot], subject: str = "", *,
+                 ids: list[int] | None = None,
+                 cues: list[tuple[int, int, str, str]] | None = None) -> None:
+        self.sent = sent
+        self.lk: list[str] = sent.lkeys
+        self.words: frozenset[str] = frozenset(self.lk)  # the sentence's distinct tokens
+        self.slots = slots
+        self.subject = subject  # ISO3 of the country under review
+        self.found: list[Found] = []  # stances found so far in the sentence
+        self._ids = ids
+        self._cues = cues
+        self._drafts: tuple[Match, ...] | None = None
+        self._kinds: frozenset[str] | None = None
 
     @property
-    def lk(self) -> list[str]:
-        return self.sent.lkeys
+    def ids(self) -> list[int]:
+        """A clause id per token (:func:`helpers.clauses.clause_ids`)."""
+        if self._ids is None:
+            starts = {s.i for s in self.slots}
+            ends = {s.j - 1 for s in self.slots}
+            self._ids = clause_ids(self.lk, is_item=starts.__contains__,
+                                   is_item_end=ends.__contains__)
+        return self._ids
+
+    @property
+    def cues(self) -> list[tuple[int, int, str, str]]:
+        """Stance cues ``(i, j, label, kind)`` in order: :func:`find_cues` and
+        :func:`request_cues`."""
+        if self._cues is None:
+            self._cues = sorted(find_cues(self.lk, self.words) +
+                                request_cues(self.lk, self.slots, self.subject))
+        return self._cues
+
+    @property
+    def drafts(self) -> tuple[Match, ...]:
+        """``draft_cues().find`` over the whole sentence."""
+        if self._drafts is None:
+            self._drafts = tuple(find_phrases(draft_cues(), self.lk, self.words))
+        return self._drafts
+
+    def has_group_cue(self) -> bool:
+        """True when a cue of kind ``group`` ("on behalf of") is among the cues; a sentence
+        holding no first word of such a cue has none, and its cues are not looked up."""
+        if self._cues is None and _group_firsts().isdisjoint(self.words):
+            return False
+        return any(k == "group" for *_x, k in self.cues)
 
     def actors_in(self, a: int, b: int, *, places: bool = False) -> list[Slot]:
         return [s for s in self.slots if a <= s.i < b and (places or not s.place)]
@@ -314,11 +401,16 @@ def expression_cues(lk: Sequence[str]) -> list[tuple[int, int, str, str]]:
     return out
 
 
-def find_cues(lk: Sequence[str]) -> list[tuple[int, int, str, str]]:
+def find_cues(lk: Sequence[str], words: AbstractSet[str] | None = None
+              ) -> list[tuple[int, int, str, str]]:
     """Stance cues of a sentence as ``(i, j, label, kind)``: the phrases of
     ``data/stance_cues.csv`` and expressions of a side (:func:`expression_cues`), the
-    longer where they overlap."""
-    cues = [(m.i, m.j, m.label, m.payload) for m in stance_cues().find(lk)]
+    longer where they overlap (``words``: the sentence's distinct tokens, when known)."""
+    if words is None:
+        words = frozenset(lk)
+    cues = [(m.i, m.j, m.label, m.payload) for m in find_phrases(stance_cues(), lk, words)]
+    if _expression_verbs().isdisjoint(words):
+        return sorted(cues)  # no verb of expressing: no expression cue
     for e in expression_cues(lk):
         clash = [x for x in cues if x[0] < e[1] and e[0] < x[1]]
         if all(x[1] - x[0] < e[1] - e[0] for x in clash):
@@ -344,7 +436,7 @@ def text_polarity(c: Clause, st: DocState) -> str:
     resolution or draft again.
     """
     lk = c.lk
-    found = draft_cues().find_in(c.sent)
+    found = c.drafts
     kinds = {m.label for m in found}
     nouns = [m.i for m in found if m.label == "noun"]
     if "reverse" in kinds:
@@ -661,7 +753,7 @@ def sponsor_active(c: Clause, st: DocState) -> list[Found]:
     a text forward votes yes on it."""
     lk = c.lk
     out: list[Found] = []
-    nouns = {m.i for m in draft_cues().find_in(c.sent) if m.label == "noun"}
+    nouns = {m.i for m in c.drafts if m.label == "noun"}
     for k, w in enumerate(lk):
         if w not in SPONSOR_VERBS or w in ("led", "forward") or (
                 k + 1 < len(lk) and lk[k + 1] == "by"):
@@ -933,7 +1025,7 @@ def sponsor_compound(c: Clause, st: DocState) -> list[Found]:
     """The sponsor of a text votes yes on it: "a US-backed resolution", "the EU's draft", "a
     European Union resolution", "the EU's renewal text"."""
     lk = c.lk
-    nouns = {m.i for m in draft_cues().find_in(c.sent) if m.label == "noun"}
+    nouns = {m.i for m in c.drafts if m.label == "noun"}
     out: list[Found] = []
     for s in c.slots:
         if s.m.canonical == c.subject:
@@ -1131,13 +1223,9 @@ def bloc_member_follow(c: Clause, st: DocState, stated: set[str]) -> list[Found]
 
 
 def analyse(sent: Sentence, mentions: Sequence[Mention], subject: str) -> Clause:
-    """A sentence's clauses, actor slots and cues."""
-    slots = actor_slots(sent, mentions)
-    starts = {s.i for s in slots}
-    ends = {s.j - 1 for s in slots}
-    ids = clause_ids(sent.lkeys, is_item=lambda k: k in starts, is_item_end=lambda k: k in ends)
-    cues = find_cues(sent.lkeys) + request_cues(sent.lkeys, slots, subject)
-    return Clause(sent, ids, slots, sorted(cues), subject)
+    """A sentence's clauses, actor slots and cues (clause ids and cues are computed when
+    first asked for)."""
+    return Clause(sent, actor_slots(sent, mentions), subject)
 
 
 _REQUEST_VERBS = frozenset({"asked", "requested", "asking", "requesting"})
@@ -1175,8 +1263,7 @@ def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found
         found += sponsor_compound(c, st)
         found += sponsor_active(c, st)
     side: str | None = None
-    if any(k == "group" for *_x, k in c.cues) or any(
-            k in ("marker", "reply") for k in _statement_kinds_of(c)):
+    if c.has_group_cue() or any(k in ("marker", "reply") for k in _statement_kinds_of(c)):
         side = statement_side(cs, idx, st)
         st.statement = side
     if not c.slots:
@@ -1250,7 +1337,7 @@ def extract_stances(doc_id: str, sentences: Sequence[Sentence],
         if m.label in ("COUNTRY", "BLOC") and m.canonical:
             by_sent[m.sentence_id].append(m)
     cs = [analyse(s, by_sent.get(s.sentence_id, ()), subject_country) for s in sentences]
-    words = {w for c in cs for w in c.lk}
+    words = frozenset().union(*(c.words for c in cs))
     # a document about a voted text (not merely an election "vote")
     st = DocState(subject_country, vote_doc=bool(words & VOTE_WORDS and words & DRAFT_NOUNS))
     members = bloc_members()
