@@ -138,18 +138,21 @@ def statement_words() -> PhraseIndex:
 
 
 @lru_cache(maxsize=16)
-def _phrase_needs(index: PhraseIndex) -> dict[str, tuple[frozenset[str], ...]]:
-    """``{first token: the other tokens each of its phrases needs}``, shortest first."""
-    return {w: tuple(sorted({frozenset(toks[1:]) for toks, _l, _p in entries}, key=len))
+def _phrase_needs(index: PhraseIndex) -> dict[str, frozenset[str] | None]:
+    """``{first token: the second tokens of its phrases}`` (None when a phrase is that one
+    token)."""
+    return {w: None if any(len(toks) == 1 for toks, _l, _p in entries) else
+            frozenset(toks[1] for toks, _l, _p in entries)
             for w, entries in index.index.items()}
 
 
 def find_phrases(index: PhraseIndex, lk: Sequence[str], words: AbstractSet[str]) -> list[Match]:
     """``index.find(lk)`` over a whole sentence whose distinct tokens are ``words``, tried
-    only at the tokens that open a phrase whose every token the sentence holds (elsewhere
-    no phrase can match): the same matches, without a test per token."""
+    only at the tokens that open a phrase whose second token the sentence also holds
+    (elsewhere no phrase can match): the same matches, without a test per token."""
     needs = _phrase_needs(index)
-    live = [w for w in needs.keys() & words if any(r <= words for r in needs[w])]
+    live = [w for w in needs.keys() & words
+            if (r := needs[w]) is None or not r.isdisjoint(words)]
     if not live:
         return []
     starts: list[int] = []
@@ -174,10 +177,10 @@ def find_phrases(index: PhraseIndex, lk: Sequence[str], words: AbstractSet[str])
 
 
 @lru_cache(maxsize=1)
-def _group_firsts() -> frozenset[str]:
-    """First tokens of the stance cues of kind ``group``."""
-    return frozenset(w for w, entries in stance_cues().index.items()
-                     if any(kind == "group" for _t, _l, kind in entries))
+def _group_phrases() -> tuple[frozenset[str], ...]:
+    """The words of each stance cue of kind ``group``."""
+    return tuple({frozenset(toks) for entries in stance_cues().index.values()
+                  for toks, _l, kind in entries if kind == "group"})
 
 
 def statement_kinds(lk: Sequence[str]) -> set[str]:
@@ -323,8 +326,8 @@ class Clause:
 
     def has_group_cue(self) -> bool:
         """True when a cue of kind ``group`` ("on behalf of") is among the cues; a sentence
-        holding no first word of such a cue has none, and its cues are not looked up."""
-        if self._cues is None and _group_firsts().isdisjoint(self.words):
+        missing a word of each such cue has none, and its cues are not looked up."""
+        if self._cues is None and not any(p <= self.words for p in _group_phrases()):
             return False
         return any(k == "group" for *_x, k in self.cues)
 
