@@ -33,6 +33,7 @@ in a separate column (``bloc_members``), never turned into rows.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -339,40 +340,63 @@ class Clause:
 # sentence analysis
 
 
+# negators that make an actor right after them no actor ("but not Beijing"); "no" does not
+_NEGATES_ACTOR = NEGATORS - {"no"}
+# a bloc's role after its name ("as ASEAN chair", "under the EU presidency")
+_ROLE_NOUNS = frozenset({"chair", "chairman", "chairmanship", "presidency"})
+
+
+def _spans_upto(sent: Sentence, end: int) -> list[tuple[int, int]]:
+    """:attr:`Sentence.spans` (offsets within the sentence), computed the same way but only
+    up to the first token that starts at or after offset ``end`` (all when none does)."""
+    spans: list[tuple[int, int]] = []
+    pos, find = 0, sent.text.find
+    for t in sent.toks:
+        a = find(t, pos)
+        pos = a + len(t)
+        spans.append((a, pos))
+        if a >= end:
+            break
+    return spans
+
+
 def actor_slots(sent: Sentence, mentions: Iterable[Mention]) -> list[Slot]:
     """States and blocs of a sentence on its tokens, with places and compounds marked."""
     out: list[Slot] = []
     lk = sent.lkeys
     if not mentions:
         return out
-    spans = sent.spans
-    for m in sorted(mentions, key=lambda m: m.start):
-        i = sent.token_at(m.start)
-        if i is None:
+    ordered = sorted(mentions, key=lambda m: m.start)
+    base = sent.start
+    # the tokens up to the first one past the last mention are enough to place them all
+    spans = _spans_upto(sent, max(m.end for m in ordered) - base)
+    starts = [a for a, _e in spans]
+    n = len(spans)
+    for m in ordered:
+        ms, me = m.start - base, m.end - base
+        i = bisect_left(starts, ms)  # the first token starting at or after the mention
+        if i >= n:
             continue
         # the token holding the mention start may begin before it ("Cambodia-Thailand")
-        s0 = sent.start + spans[i][0]
-        if s0 > m.start and i > 0:
+        if starts[i] > ms and i > 0:
             i -= 1
         j = i
-        while j < len(lk) and sent.start + spans[j][0] < m.end:
+        while j < n and starts[j] < me:
             j += 1
         j = max(j, i + 1)
-        tok = lk[i] if i == j - 1 else lk[j - 1]
-        whole = (sent.start + spans[i][0], sent.start + spans[j - 1][1]) == \
-            (m.start, m.end)
-        compound = "-" in tok and not whole and \
-            not any(tok.endswith(x) for x in SPONSOR_SUFFIXES) and \
+        tok = lk[j - 1]
+        whole = starts[i] == ms and spans[j - 1][1] == me
+        compound = "-" in tok and not whole and not tok.endswith(SPONSOR_SUFFIXES) and \
             not tok.endswith(("-based", "-born"))
         prev = [w for w in lk[max(0, i - 3):i] if w != "the"]
         place = bool(prev and prev[-1] in PLACE_PREPS) or compound or \
-            lk[j:j + 1] in (["chair"], ["chairman"], ["chairmanship"], ["presidency"])
+            (j < len(lk) and lk[j] in _ROLE_NOUNS)
         # "as ASEAN chair", "under the EU presidency": a role, not the bloc speaking
         if place and not compound and prev[-1] == "from" and len(prev) > 1 and \
                 prev[-2] in SPEAKER_WORDS:
             place = False  # "the representative from Japan" speaks for it
-        negated_here = i > 0 and (lk[i - 1] in NEGATORS - {"no"} or (
-            i > 1 and lk[i - 2] in NEGATORS - {"no"} and lk[i - 1] in ("by", "the")))
+        negated_here = i > 0 and (lk[i - 1] in _NEGATES_ACTOR or (
+            i > 1 and lk[i - 2] in _NEGATES_ACTOR and lk[i - 1] in ("by", "the")))
         # "but not Beijing", "but not by China"
         out.append(Slot(i, j, m, place or negated_here, compound or negated_here))
     return out
@@ -1034,7 +1058,7 @@ def sponsor_compound(c: Clause, st: DocState) -> list[Found]:
         if s.m.canonical == c.subject:
             continue
         last = lk[s.j - 1]
-        hyph = any(last.endswith(x) for x in SPONSOR_SUFFIXES)
+        hyph = last.endswith(SPONSOR_SUFFIXES)
         poss = s.j < len(lk) and lk[s.j] == "'s"
         k = s.j + (1 if poss else 0)
         # the text follows at once, or after one modifier ("the EU's renewal text", "an EU
@@ -1101,6 +1125,8 @@ def side_noun_list(c: Clause, st: DocState) -> list[Found]:
     lk = c.lk
     out: list[Found] = []
     nouns = side_nouns()
+    if nouns.index.keys().isdisjoint(c.words):
+        return out  # no side noun
     for k in [k for k, w in enumerate(lk) if w in nouns.index]:  # where a side noun may start
         m = nouns.match(lk, k)
         if not m or (k > 0 and lk[k - 1] == "among"):
@@ -1340,9 +1366,10 @@ def extract_stances(doc_id: str, sentences: Sequence[Sentence],
         if m.label in ("COUNTRY", "BLOC") and m.canonical:
             by_sent[m.sentence_id].append(m)
     cs = [analyse(s, by_sent.get(s.sentence_id, ()), subject_country) for s in sentences]
-    words = frozenset().union(*(c.words for c in cs))
     # a document about a voted text (not merely an election "vote")
-    st = DocState(subject_country, vote_doc=bool(words & VOTE_WORDS and words & DRAFT_NOUNS))
+    vote_doc = any(not VOTE_WORDS.isdisjoint(c.words) for c in cs) and \
+        any(not DRAFT_NOUNS.isdisjoint(c.words) for c in cs)
+    st = DocState(subject_country, vote_doc=vote_doc)
     members = bloc_members()
     out: list[Stance] = []
     for idx, c in enumerate(cs):
