@@ -36,7 +36,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -139,20 +138,21 @@ def statement_words() -> PhraseIndex:
 
 
 @lru_cache(maxsize=16)
-def _phrase_needs(index: PhraseIndex) -> dict[str, frozenset[str] | None]:
-    """``{first token: the second tokens of its phrases}`` (None when a phrase is that one
-    token)."""
-    return {w: None if any(len(toks) == 1 for toks, _l, _p in entries) else
-            frozenset(toks[1] for toks, _l, _p in entries)
-            for w, entries in index.index.items()}
+def _phrase_needs(index: PhraseIndex) -> tuple[frozenset[str], dict[str, frozenset[str] | None]]:
+    """The first tokens of an index's phrases, and ``{first token: the second tokens of its
+    phrases}`` (None when a phrase is that one token)."""
+    needs = {w: None if any(len(toks) == 1 for toks, _l, _p in entries) else
+             frozenset(toks[1] for toks, _l, _p in entries)
+             for w, entries in index.index.items()}
+    return frozenset(needs), needs
 
 
-def find_phrases(index: PhraseIndex, lk: Sequence[str], words: AbstractSet[str]) -> list[Match]:
+def find_phrases(index: PhraseIndex, lk: Sequence[str], words: frozenset[str]) -> list[Match]:
     """``index.find(lk)`` over a whole sentence whose distinct tokens are ``words``, tried
     only at the tokens that open a phrase whose second token the sentence also holds
     (elsewhere no phrase can match): the same matches, without a test per token."""
-    needs = _phrase_needs(index)
-    live = [w for w in needs.keys() & words
+    firsts, needs = _phrase_needs(index)
+    live = [w for w in firsts & words
             if (r := needs[w]) is None or not r.isdisjoint(words)]
     if not live:
         return []
@@ -178,10 +178,13 @@ def find_phrases(index: PhraseIndex, lk: Sequence[str], words: AbstractSet[str])
 
 
 @lru_cache(maxsize=1)
-def _group_phrases() -> tuple[frozenset[str], ...]:
-    """The words of each stance cue of kind ``group``."""
-    return tuple({frozenset(toks) for entries in stance_cues().index.values()
-                  for toks, _l, kind in entries if kind == "group"})
+def _group_phrases() -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    """The words of each stance cue of kind ``group``, and the longest word of each (a
+    sentence holding none of those holds no group cue)."""
+    phrases = {toks for entries in stance_cues().index.values()
+               for toks, _l, kind in entries if kind == "group"}
+    return (frozenset(max(toks, key=len) for toks in phrases),
+            tuple({frozenset(toks) for toks in phrases}))
 
 
 def statement_kinds(lk: Sequence[str]) -> set[str]:
@@ -328,8 +331,10 @@ class Clause:
     def has_group_cue(self) -> bool:
         """True when a cue of kind ``group`` ("on behalf of") is among the cues; a sentence
         missing a word of each such cue has none, and its cues are not looked up."""
-        if self._cues is None and not any(p <= self.words for p in _group_phrases()):
-            return False
+        if self._cues is None:
+            keys, phrases = _group_phrases()
+            if keys.isdisjoint(self.words) or not any(p <= self.words for p in phrases):
+                return False
         return any(k == "group" for *_x, k in self.cues)
 
     def actors_in(self, a: int, b: int, *, places: bool = False) -> list[Slot]:
@@ -428,7 +433,7 @@ def expression_cues(lk: Sequence[str]) -> list[tuple[int, int, str, str]]:
     return out
 
 
-def find_cues(lk: Sequence[str], words: AbstractSet[str] | None = None
+def find_cues(lk: Sequence[str], words: frozenset[str] | None = None
               ) -> list[tuple[int, int, str, str]]:
     """Stance cues of a sentence as ``(i, j, label, kind)``: the phrases of
     ``data/stance_cues.csv`` and expressions of a side (:func:`expression_cues`), the
@@ -486,7 +491,7 @@ def text_polarity(c: Clause, st: DocState) -> str:
                                       lk[s.j:s.j + 1] == ["'s"]) for s in others) or \
                 any(n < s.i <= n + 6 and tabled_by(lk, n, s.i) for s in others):
             return "critical"
-    if "critical" in kinds or (nouns and any(w == "on" for w in lk)):
+    if "critical" in kinds or (nouns and "on" in c.words):
         return "critical"
     if st.polarity == "reverse" and st.reversed_motion and nouns and \
             not any(lk[n] == "motion" for n in nouns):
@@ -839,8 +844,9 @@ def call_for_object(c: Clause, b: int, stance: str, st: DocState) -> str:
     is supportive; criticising the rapporteur, the Office or interference defends the
     country."""
     lk = c.lk
-    cid = c.ids[b - 1]
-    obj = [w for k, w in enumerate(lk[b:b + 12], start=b) if c.ids[k] == cid]
+    ids = c.ids
+    cid = ids[b - 1]
+    obj = [w for k, w in enumerate(lk[b:b + 12], start=b) if ids[k] == cid]
     head3 = [w for w in obj[:4] if w not in ("the", "a", "an", "this", "that", "for", "its",
                                              "their")]
     if stance in ("supportive", "critical") and head3 and head3[0] in DRAFT_NOUNS:
@@ -1387,6 +1393,8 @@ def extract_stances(doc_id: str, sentences: Sequence[Sentence],
             st.known[m.canonical] = f.stance
         if stated:
             st.last_stance = list(stated.values())[-1]
-        st.last_blocs = {a: s for a, s in stated.items()
-                         if any(x.m.canonical == a and x.m.label == "BLOC" for x in c.slots)}
+            blocs = {x.m.canonical for x in c.slots if x.m.label == "BLOC"}
+            st.last_blocs = {a: s for a, s in stated.items() if a in blocs}
+        else:
+            st.last_blocs = {}
     return out
