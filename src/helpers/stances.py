@@ -138,22 +138,20 @@ def statement_words() -> PhraseIndex:
 
 
 @lru_cache(maxsize=16)
-def _phrase_needs(index: PhraseIndex) -> tuple[frozenset[str], dict[str, frozenset[str] | None]]:
-    """The first tokens of an index's phrases, and ``{first token: the second tokens of its
-    phrases}`` (None when a phrase is that one token)."""
-    needs = {w: None if any(len(toks) == 1 for toks, _l, _p in entries) else
-             frozenset(toks[1] for toks, _l, _p in entries)
+def _phrase_needs(index: PhraseIndex) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """The first tokens of an index's phrases, and ``{first token: the longest token of each
+    of its phrases}``: a phrase can match only in a sentence that holds its longest token."""
+    needs = {w: frozenset(max(toks, key=len) for toks, _l, _p in entries)
              for w, entries in index.index.items()}
     return frozenset(needs), needs
 
 
 def find_phrases(index: PhraseIndex, lk: Sequence[str], words: frozenset[str]) -> list[Match]:
     """``index.find(lk)`` over a whole sentence whose distinct tokens are ``words``, tried
-    only at the tokens that open a phrase whose second token the sentence also holds
+    only at the tokens that open a phrase whose longest token the sentence also holds
     (elsewhere no phrase can match): the same matches, without a test per token."""
     firsts, needs = _phrase_needs(index)
-    live = [w for w in firsts & words
-            if (r := needs[w]) is None or not r.isdisjoint(words)]
+    live = [w for w in firsts & words if not needs[w].isdisjoint(words)]
     if not live:
         return []
     starts: list[int] = []
@@ -177,14 +175,36 @@ def find_phrases(index: PhraseIndex, lk: Sequence[str], words: frozenset[str]) -
     return out
 
 
-@lru_cache(maxsize=1)
-def _group_phrases() -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
-    """The words of each stance cue of kind ``group``, and the longest word of each (a
-    sentence holding none of those holds no group cue)."""
-    phrases = {toks for entries in stance_cues().index.values()
-               for toks, _l, kind in entries if kind == "group"}
+def _needed_words(phrases: Iterable[tuple[str, ...]]
+                  ) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    """The longest word of each phrase, and the words of each: a sentence holding none of
+    the former, or not all the words of any phrase, can match none of them."""
+    phrases = set(phrases)
     return (frozenset(max(toks, key=len) for toks in phrases),
             tuple({frozenset(toks) for toks in phrases}))
+
+
+def _may_hold(words: frozenset[str], needed: tuple[frozenset[str], tuple[frozenset[str], ...]]
+              ) -> bool:
+    """False when a sentence with these words can match none of the phrases of
+    :func:`_needed_words`."""
+    keys, phrases = needed
+    return not keys.isdisjoint(words) and any(p <= words for p in phrases)
+
+
+@lru_cache(maxsize=1)
+def _group_phrases() -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    """:func:`_needed_words` of the stance cues of kind ``group``."""
+    return _needed_words(toks for entries in stance_cues().index.values()
+                         for toks, _l, kind in entries if kind == "group")
+
+
+@lru_cache(maxsize=1)
+def _marker_phrases() -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    """:func:`_needed_words` of the statement words of kind ``marker`` or ``reply``."""
+    return _needed_words(toks for entries in statement_words().index.values()
+                         for toks, label, _p in entries
+                         if {"marker", "reply"} & set(label.split("|")))
 
 
 def statement_kinds(lk: Sequence[str]) -> set[str]:
@@ -331,10 +351,8 @@ class Clause:
     def has_group_cue(self) -> bool:
         """True when a cue of kind ``group`` ("on behalf of") is among the cues; a sentence
         missing a word of each such cue has none, and its cues are not looked up."""
-        if self._cues is None:
-            keys, phrases = _group_phrases()
-            if keys.isdisjoint(self.words) or not any(p <= self.words for p in phrases):
-                return False
+        if self._cues is None and not _may_hold(self.words, _group_phrases()):
+            return False
         return any(k == "group" for *_x, k in self.cues)
 
     def actors_in(self, a: int, b: int, *, places: bool = False) -> list[Slot]:
@@ -1298,7 +1316,8 @@ def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found
         found += sponsor_compound(c, st)
         found += sponsor_active(c, st)
     side: str | None = None
-    if c.has_group_cue() or any(k in ("marker", "reply") for k in _statement_kinds_of(c)):
+    if c.has_group_cue() or (_may_hold(c.words, _marker_phrases()) and any(
+            k in ("marker", "reply") for k in _statement_kinds_of(c))):
         side = statement_side(cs, idx, st)
         st.statement = side
     if not c.slots:
