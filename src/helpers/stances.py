@@ -476,6 +476,12 @@ def tabled_by(lk: Sequence[str], n: int, i: int) -> bool:
                for k in range(n + 1, i))
 
 
+@lru_cache(maxsize=64)
+def _subject_demonyms(subject: str) -> frozenset[str]:
+    """The demonyms (``data`` via :func:`helpers.lexicon.demonym_states`) naming a state."""
+    return frozenset(d for d, iso in demonym_states().items() if iso == subject)
+
+
 def text_polarity(c: Clause, st: DocState) -> str:
     """What the text this sentence talks about does to the country under review.
 
@@ -494,13 +500,13 @@ def text_polarity(c: Clause, st: DocState) -> str:
         return "reverse"
     subj = [s for s in c.slots if s.m.canonical == c.subject]
     others = [s for s in c.slots if s.m.canonical != c.subject and not s.place]
-    dem = demonym_states()
+    own = _subject_demonyms(c.subject)
     for n in nouns:
         before = lk[max(0, n - 3):n]
         # "Eritrea's draft", "the Eritrean text", "a draft tabled by Eritrea"
-        if any(s.j <= n and n - s.j <= 3 and "'s" in lk[s.j:n + 1] for s in subj) or \
-                any(dem.get(w.capitalize()) == c.subject for w in before) or \
-                any(n < s.i <= n + 6 and tabled_by(lk, n, s.i) for s in subj):
+        if (subj and any(s.j <= n and n - s.j <= 3 and "'s" in lk[s.j:n + 1] for s in subj)) \
+                or (own and any(w.capitalize() in own for w in before)) or \
+                (subj and any(n < s.i <= n + 6 and tabled_by(lk, n, s.i) for s in subj)):
             st.reversed_motion = False
             return "reverse"
     for n in nouns:
@@ -803,6 +809,8 @@ def sponsor_active(c: Clause, st: DocState) -> list[Found]:
     a text forward votes yes on it."""
     lk = c.lk
     out: list[Found] = []
+    if SPONSOR_VERBS.isdisjoint(c.words):
+        return out  # no verb of putting a text forward
     nouns = {m.i for m in c.drafts if m.label == "noun"}
     for k, w in enumerate(lk):
         if w not in SPONSOR_VERBS or w in ("led", "forward") or (
