@@ -261,7 +261,7 @@ class Stance:
     bloc_members: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Slot:
     """A state or bloc mention placed on the sentence's tokens ``[i, j)``."""
 
@@ -272,7 +272,7 @@ class Slot:
     bound: bool = False  # part of a compound or negated: never an actor at all
 
 
-@dataclass
+@dataclass(slots=True)
 class Found:
     """A stance a rule found for one slot."""
 
@@ -337,8 +337,10 @@ class Clause:
         """Stance cues ``(i, j, label, kind)`` in order: :func:`find_cues` and
         :func:`request_cues`."""
         if self._cues is None:
-            self._cues = sorted(find_cues(self.lk, self.words) +
-                                request_cues(self.lk, self.slots, self.subject))
+            cues = find_cues(self.lk, self.words)
+            if not _REQUEST_VERBS.isdisjoint(self.words):
+                cues += request_cues(self.lk, self.slots, self.subject)
+            self._cues = sorted(cues)
         return self._cues
 
     @property
@@ -1086,6 +1088,8 @@ def sponsor_compound(c: Clause, st: DocState) -> list[Found]:
     lk = c.lk
     nouns = {m.i for m in c.drafts if m.label == "noun"}
     out: list[Found] = []
+    if not nouns:
+        return out  # no text named
     for s in c.slots:
         if s.m.canonical == c.subject:
             continue
