@@ -1027,7 +1027,7 @@ def signatories(c: Clause, st: DocState) -> list[Found]:
     """Listed signatories of the statement in focus: "Signatories included A, B", "The list
     ... included A", "signed by A and B"."""
     lk = c.lk
-    if (_SIGNING.isdisjoint(lk) and "signator" not in c.sent.text.lower()) or \
+    if (_SIGNING.isdisjoint(c.words) and "signator" not in c.sent.text.lower()) or \
             not any(w.startswith("signator") or w in _SIGNING for w in lk):
         return []
     side = st.statement or st.last_stance
