@@ -179,9 +179,9 @@ def _needed_words(phrases: Iterable[tuple[str, ...]]
                   ) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
     """The longest word of each phrase, and the words of each: a sentence holding none of
     the former, or not all the words of any phrase, can match none of them."""
-    phrases = set(phrases)
-    return (frozenset(max(toks, key=len) for toks in phrases),
-            tuple({frozenset(toks) for toks in phrases}))
+    distinct = set(phrases)
+    return (frozenset(max(toks, key=len) for toks in distinct),
+            tuple({frozenset(toks) for toks in distinct}))
 
 
 def _may_hold(words: frozenset[str], needed: tuple[frozenset[str], tuple[frozenset[str], ...]]
