@@ -33,6 +33,16 @@ def connectives() -> dict[str, str]:
     return {r["word"]: r["kind"] for r in rows("clause_words.csv")}
 
 
+def _positions(lkeys: Sequence[str], w: str) -> list[int]:
+    """Indexes of the tokens equal to ``w``, in order."""
+    out: list[int] = []
+    k = -1
+    for _n in range(lkeys.count(w)):
+        k = lkeys.index(w, k + 1)
+        out.append(k)
+    return out
+
+
 def clause_ids(lkeys: Sequence[str], *, is_item: Item | None = None,
                is_item_end: Item | None = None) -> list[int]:
     """A clause id for every token of a sentence (lower-cased tokens).
@@ -53,8 +63,8 @@ def clause_ids(lkeys: Sequence[str], *, is_item: Item | None = None,
     kinds = connectives()
     n = len(lkeys)
     if ";" not in lkeys and kinds.keys().isdisjoint(lkeys) and not (
-            is_item is not None and is_item_end is not None and
-            any(is_item(k + 1) for k, w in enumerate(lkeys) if w == "and" and k + 1 < n)):
+            is_item is not None and is_item_end is not None and "and" in lkeys and
+            any(is_item(k + 1) for k in _positions(lkeys, "and") if k + 1 < n)):
         return [0] * n  # no break, no connective, no "and" before an item: one clause
     out: list[int] = []
     current, next_id = 0, 1

@@ -33,6 +33,7 @@ in a separate column (``bloc_members``), never turned into rows.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ from functools import lru_cache
 
 from helpers.clauses import clause_ids, connectives, opens_with
 from helpers.lexicon import bloc_members, demonym_states
-from helpers.phrases import PhraseIndex
+from helpers.phrases import Match, PhraseIndex
 from helpers.refdata import rows
 from helpers.text import Mention, Sentence
 
@@ -136,6 +137,76 @@ def statement_words() -> PhraseIndex:
     return PhraseIndex(((p, "|".join(k), "") for p, k in kinds.items()), ignore_case=True)
 
 
+@lru_cache(maxsize=16)
+def _phrase_needs(index: PhraseIndex) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """The first tokens of an index's phrases, and ``{first token: the longest token of each
+    of its phrases}``: a phrase can match only in a sentence that holds its longest token."""
+    needs = {w: frozenset(max(toks, key=len) for toks, _l, _p in entries)
+             for w, entries in index.index.items()}
+    return frozenset(needs), needs
+
+
+def find_phrases(index: PhraseIndex, lk: Sequence[str], words: frozenset[str]) -> list[Match]:
+    """``index.find(lk)`` over a whole sentence whose distinct tokens are ``words``, tried
+    only at the tokens that open a phrase whose longest token the sentence also holds
+    (elsewhere no phrase can match): the same matches, without a test per token."""
+    firsts, needs = _phrase_needs(index)
+    live = [w for w in firsts & words if not needs[w].isdisjoint(words)]
+    if not live:
+        return []
+    starts: list[int] = []
+    for w in live:
+        k = -1
+        for _n in range(lk.count(w)):
+            k = lk.index(w, k + 1)
+            starts.append(k)
+    if len(live) > 1:
+        starts.sort()
+    out: list[Match] = []
+    n = len(lk)
+    nxt = 0  # a match covers tokens up to here: the next one starts at or after it
+    for k in starts:
+        if k < nxt:
+            continue
+        m = index.match(lk, k)
+        if m and k + m[0] <= n:
+            out.append(Match(k, k + m[0], m[1], m[2]))
+            nxt = k + m[0]
+    return out
+
+
+def _needed_words(phrases: Iterable[tuple[str, ...]]
+                  ) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    """The longest word of each phrase, and the words of each: a sentence holding none of
+    the former, or not all the words of any phrase, can match none of them."""
+    distinct = set(phrases)
+    return (frozenset(max(toks, key=len) for toks in distinct),
+            tuple({frozenset(toks) for toks in distinct}))
+
+
+def _may_hold(words: frozenset[str], needed: tuple[frozenset[str], tuple[frozenset[str], ...]]
+              ) -> bool:
+    """False when a sentence with these words can match none of the phrases of
+    :func:`_needed_words`."""
+    keys, phrases = needed
+    return not keys.isdisjoint(words) and any(p <= words for p in phrases)
+
+
+@lru_cache(maxsize=1)
+def _group_phrases() -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    """:func:`_needed_words` of the stance cues of kind ``group``."""
+    return _needed_words(toks for entries in stance_cues().index.values()
+                         for toks, _l, kind in entries if kind == "group")
+
+
+@lru_cache(maxsize=1)
+def _marker_phrases() -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    """:func:`_needed_words` of the statement words of kind ``marker`` or ``reply``."""
+    return _needed_words(toks for entries in statement_words().index.values()
+                         for toks, label, _p in entries
+                         if {"marker", "reply"} & set(label.split("|")))
+
+
 def statement_kinds(lk: Sequence[str]) -> set[str]:
     """Kinds of statement words in a sentence (reply, marker, refers, concern, roll)."""
     return {k for m in statement_words().find(lk) for k in m.label.split("|")}
@@ -143,12 +214,12 @@ def statement_kinds(lk: Sequence[str]) -> set[str]:
 
 def _statement_kinds_of(c: Clause) -> frozenset[str]:
     """:func:`statement_kinds` of a clause's sentence, computed once per sentence."""
-    memo = c.sent.memo
-    got = memo.get(statement_kinds)
+    got = c._kinds
     if got is None:
-        got = memo[statement_kinds] = frozenset(
-            k for m in statement_words().find_in(c.sent) for k in m.label.split("|"))
-    return got  # type: ignore[return-value]
+        got = c._kinds = frozenset(
+            k for m in find_phrases(statement_words(), c.lk, c.words)
+            for k in m.label.split("|"))
+    return got
 
 
 @lru_cache(maxsize=1)
@@ -190,7 +261,7 @@ class Stance:
     bloc_members: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Slot:
     """A state or bloc mention placed on the sentence's tokens ``[i, j)``."""
 
@@ -201,7 +272,7 @@ class Slot:
     bound: bool = False  # part of a compound or negated: never an actor at all
 
 
-@dataclass
+@dataclass(slots=True)
 class Found:
     """A stance a rule found for one slot."""
 
@@ -226,20 +297,65 @@ class DocState:
     heading: tuple[str, str] | None = None  # (stance, cue) of a vote heading ending in ":"
 
 
-@dataclass
 class Clause:
-    """The sentence seen by the rules: tokens, clause ids, slots and cues."""
+    """The sentence seen by the rules: tokens, clause ids, slots and cues.
 
-    sent: Sentence
-    ids: list[int]
-    slots: list[Slot]
-    cues: list[tuple[int, int, str, str]]  # (i, j, label, kind)
-    subject: str = ""  # ISO3 of the country under review
-    found: list[Found] = field(default_factory=list)  # stances found so far in the sentence
+    The clause ids, the cues and the phrase look-ups are computed when first asked for: most
+    sentences that name no state or bloc never need their clause ids, and a look-up runs
+    once per sentence however many rules ask it.
+    """
+
+    __slots__ = ("_cues", "_drafts", "_ids", "_kinds", "found", "lk", "sent", "slots",
+                 "subject", "words")
+
+    def __init__(self, sent: Sentence, slots: list[Slot], subject: str = "", *,
+                 ids: list[int] | None = None,
+                 cues: list[tuple[int, int, str, str]] | None = None) -> None:
+        self.sent = sent
+        self.lk: list[str] = sent.lkeys
+        self.words: frozenset[str] = frozenset(self.lk)  # the sentence's distinct tokens
+        self.slots = slots
+        self.subject = subject  # ISO3 of the country under review
+        self.found: list[Found] = []  # stances found so far in the sentence
+        self._ids = ids
+        self._cues = cues
+        self._drafts: tuple[Match, ...] | None = None
+        self._kinds: frozenset[str] | None = None
 
     @property
-    def lk(self) -> list[str]:
-        return self.sent.lkeys
+    def ids(self) -> list[int]:
+        """A clause id per token (:func:`helpers.clauses.clause_ids`)."""
+        if self._ids is None:
+            starts = {s.i for s in self.slots}
+            ends = {s.j - 1 for s in self.slots}
+            self._ids = clause_ids(self.lk, is_item=starts.__contains__,
+                                   is_item_end=ends.__contains__)
+        return self._ids
+
+    @property
+    def cues(self) -> list[tuple[int, int, str, str]]:
+        """Stance cues ``(i, j, label, kind)`` in order: :func:`find_cues` and
+        :func:`request_cues`."""
+        if self._cues is None:
+            cues = find_cues(self.lk, self.words)
+            if not _REQUEST_VERBS.isdisjoint(self.words):
+                cues += request_cues(self.lk, self.slots, self.subject)
+            self._cues = sorted(cues)
+        return self._cues
+
+    @property
+    def drafts(self) -> tuple[Match, ...]:
+        """``draft_cues().find`` over the whole sentence."""
+        if self._drafts is None:
+            self._drafts = tuple(find_phrases(draft_cues(), self.lk, self.words))
+        return self._drafts
+
+    def has_group_cue(self) -> bool:
+        """True when a cue of kind ``group`` ("on behalf of") is among the cues; a sentence
+        missing a word of each such cue has none, and its cues are not looked up."""
+        if self._cues is None and not _may_hold(self.words, _group_phrases()):
+            return False
+        return any(k == "group" for *_x, k in self.cues)
 
     def actors_in(self, a: int, b: int, *, places: bool = False) -> list[Slot]:
         return [s for s in self.slots if a <= s.i < b and (places or not s.place)]
@@ -249,40 +365,63 @@ class Clause:
 # sentence analysis
 
 
+# negators that make an actor right after them no actor ("but not Beijing"); "no" does not
+_NEGATES_ACTOR = NEGATORS - {"no"}
+# a bloc's role after its name ("as ASEAN chair", "under the EU presidency")
+_ROLE_NOUNS = frozenset({"chair", "chairman", "chairmanship", "presidency"})
+
+
+def _spans_upto(sent: Sentence, end: int) -> list[tuple[int, int]]:
+    """:attr:`Sentence.spans` (offsets within the sentence), computed the same way but only
+    up to the first token that starts at or after offset ``end`` (all when none does)."""
+    spans: list[tuple[int, int]] = []
+    pos, find = 0, sent.text.find
+    for t in sent.toks:
+        a = find(t, pos)
+        pos = a + len(t)
+        spans.append((a, pos))
+        if a >= end:
+            break
+    return spans
+
+
 def actor_slots(sent: Sentence, mentions: Iterable[Mention]) -> list[Slot]:
     """States and blocs of a sentence on its tokens, with places and compounds marked."""
     out: list[Slot] = []
     lk = sent.lkeys
     if not mentions:
         return out
-    spans = sent.spans
-    for m in sorted(mentions, key=lambda m: m.start):
-        i = sent.token_at(m.start)
-        if i is None:
+    ordered = sorted(mentions, key=lambda m: m.start)
+    base = sent.start
+    # the tokens up to the first one past the last mention are enough to place them all
+    spans = _spans_upto(sent, max(m.end for m in ordered) - base)
+    starts = [a for a, _e in spans]
+    n = len(spans)
+    for m in ordered:
+        ms, me = m.start - base, m.end - base
+        i = bisect_left(starts, ms)  # the first token starting at or after the mention
+        if i >= n:
             continue
         # the token holding the mention start may begin before it ("Cambodia-Thailand")
-        s0 = sent.start + spans[i][0]
-        if s0 > m.start and i > 0:
+        if starts[i] > ms and i > 0:
             i -= 1
         j = i
-        while j < len(lk) and sent.start + spans[j][0] < m.end:
+        while j < n and starts[j] < me:
             j += 1
         j = max(j, i + 1)
-        tok = lk[i] if i == j - 1 else lk[j - 1]
-        whole = (sent.start + spans[i][0], sent.start + spans[j - 1][1]) == \
-            (m.start, m.end)
-        compound = "-" in tok and not whole and \
-            not any(tok.endswith(x) for x in SPONSOR_SUFFIXES) and \
+        tok = lk[j - 1]
+        whole = starts[i] == ms and spans[j - 1][1] == me
+        compound = "-" in tok and not whole and not tok.endswith(SPONSOR_SUFFIXES) and \
             not tok.endswith(("-based", "-born"))
         prev = [w for w in lk[max(0, i - 3):i] if w != "the"]
         place = bool(prev and prev[-1] in PLACE_PREPS) or compound or \
-            lk[j:j + 1] in (["chair"], ["chairman"], ["chairmanship"], ["presidency"])
+            (j < len(lk) and lk[j] in _ROLE_NOUNS)
         # "as ASEAN chair", "under the EU presidency": a role, not the bloc speaking
         if place and not compound and prev[-1] == "from" and len(prev) > 1 and \
                 prev[-2] in SPEAKER_WORDS:
             place = False  # "the representative from Japan" speaks for it
-        negated_here = i > 0 and (lk[i - 1] in NEGATORS - {"no"} or (
-            i > 1 and lk[i - 2] in NEGATORS - {"no"} and lk[i - 1] in ("by", "the")))
+        negated_here = i > 0 and (lk[i - 1] in _NEGATES_ACTOR or (
+            i > 1 and lk[i - 2] in _NEGATES_ACTOR and lk[i - 1] in ("by", "the")))
         # "but not Beijing", "but not by China"
         out.append(Slot(i, j, m, place or negated_here, compound or negated_here))
     return out
@@ -314,11 +453,16 @@ def expression_cues(lk: Sequence[str]) -> list[tuple[int, int, str, str]]:
     return out
 
 
-def find_cues(lk: Sequence[str]) -> list[tuple[int, int, str, str]]:
+def find_cues(lk: Sequence[str], words: frozenset[str] | None = None
+              ) -> list[tuple[int, int, str, str]]:
     """Stance cues of a sentence as ``(i, j, label, kind)``: the phrases of
     ``data/stance_cues.csv`` and expressions of a side (:func:`expression_cues`), the
-    longer where they overlap."""
-    cues = [(m.i, m.j, m.label, m.payload) for m in stance_cues().find(lk)]
+    longer where they overlap (``words``: the sentence's distinct tokens, when known)."""
+    if words is None:
+        words = frozenset(lk)
+    cues = [(m.i, m.j, m.label, m.payload) for m in find_phrases(stance_cues(), lk, words)]
+    if _expression_verbs().isdisjoint(words):
+        return sorted(cues)  # no verb of expressing: no expression cue
     for e in expression_cues(lk):
         clash = [x for x in cues if x[0] < e[1] and e[0] < x[1]]
         if all(x[1] - x[0] < e[1] - e[0] for x in clash):
@@ -334,6 +478,12 @@ def tabled_by(lk: Sequence[str], n: int, i: int) -> bool:
                for k in range(n + 1, i))
 
 
+@lru_cache(maxsize=64)
+def _subject_demonyms(subject: str) -> frozenset[str]:
+    """The demonyms (``data`` via :func:`helpers.lexicon.demonym_states`) naming a state."""
+    return frozenset(d for d, iso in demonym_states().items() if iso == subject)
+
+
 def text_polarity(c: Clause, st: DocState) -> str:
     """What the text this sentence talks about does to the country under review.
 
@@ -344,7 +494,7 @@ def text_polarity(c: Clause, st: DocState) -> str:
     resolution or draft again.
     """
     lk = c.lk
-    found = draft_cues().find_in(c.sent)
+    found = c.drafts
     kinds = {m.label for m in found}
     nouns = [m.i for m in found if m.label == "noun"]
     if "reverse" in kinds:
@@ -352,13 +502,13 @@ def text_polarity(c: Clause, st: DocState) -> str:
         return "reverse"
     subj = [s for s in c.slots if s.m.canonical == c.subject]
     others = [s for s in c.slots if s.m.canonical != c.subject and not s.place]
-    dem = demonym_states()
+    own = _subject_demonyms(c.subject)
     for n in nouns:
         before = lk[max(0, n - 3):n]
         # "Eritrea's draft", "the Eritrean text", "a draft tabled by Eritrea"
-        if any(s.j <= n and n - s.j <= 3 and "'s" in lk[s.j:n + 1] for s in subj) or \
-                any(dem.get(w.capitalize()) == c.subject for w in before) or \
-                any(n < s.i <= n + 6 and tabled_by(lk, n, s.i) for s in subj):
+        if (subj and any(s.j <= n and n - s.j <= 3 and "'s" in lk[s.j:n + 1] for s in subj)) \
+                or (own and any(w.capitalize() in own for w in before)) or \
+                (subj and any(n < s.i <= n + 6 and tabled_by(lk, n, s.i) for s in subj)):
             st.reversed_motion = False
             return "reverse"
     for n in nouns:
@@ -367,7 +517,7 @@ def text_polarity(c: Clause, st: DocState) -> str:
                                       lk[s.j:s.j + 1] == ["'s"]) for s in others) or \
                 any(n < s.i <= n + 6 and tabled_by(lk, n, s.i) for s in others):
             return "critical"
-    if "critical" in kinds or (nouns and any(w == "on" for w in lk)):
+    if "critical" in kinds or (nouns and "on" in c.words):
         return "critical"
     if st.polarity == "reverse" and st.reversed_motion and nouns and \
             not any(lk[n] == "motion" for n in nouns):
@@ -661,7 +811,9 @@ def sponsor_active(c: Clause, st: DocState) -> list[Found]:
     a text forward votes yes on it."""
     lk = c.lk
     out: list[Found] = []
-    nouns = {m.i for m in draft_cues().find_in(c.sent) if m.label == "noun"}
+    if SPONSOR_VERBS.isdisjoint(c.words):
+        return out  # no verb of putting a text forward
+    nouns = {m.i for m in c.drafts if m.label == "noun"}
     for k, w in enumerate(lk):
         if w not in SPONSOR_VERBS or w in ("led", "forward") or (
                 k + 1 < len(lk) and lk[k + 1] == "by"):
@@ -720,8 +872,9 @@ def call_for_object(c: Clause, b: int, stance: str, st: DocState) -> str:
     is supportive; criticising the rapporteur, the Office or interference defends the
     country."""
     lk = c.lk
-    cid = c.ids[b - 1]
-    obj = [w for k, w in enumerate(lk[b:b + 12], start=b) if c.ids[k] == cid]
+    ids = c.ids
+    cid = ids[b - 1]
+    obj = [w for k, w in enumerate(lk[b:b + 12], start=b) if ids[k] == cid]
     head3 = [w for w in obj[:4] if w not in ("the", "a", "an", "this", "that", "for", "its",
                                              "their")]
     if stance in ("supportive", "critical") and head3 and head3[0] in DRAFT_NOUNS:
@@ -874,7 +1027,7 @@ def signatories(c: Clause, st: DocState) -> list[Found]:
     """Listed signatories of the statement in focus: "Signatories included A, B", "The list
     ... included A", "signed by A and B"."""
     lk = c.lk
-    if (_SIGNING.isdisjoint(lk) and "signator" not in c.sent.text.lower()) or \
+    if (_SIGNING.isdisjoint(c.words) and "signator" not in c.sent.text.lower()) or \
             not any(w.startswith("signator") or w in _SIGNING for w in lk):
         return []
     side = st.statement or st.last_stance
@@ -933,13 +1086,15 @@ def sponsor_compound(c: Clause, st: DocState) -> list[Found]:
     """The sponsor of a text votes yes on it: "a US-backed resolution", "the EU's draft", "a
     European Union resolution", "the EU's renewal text"."""
     lk = c.lk
-    nouns = {m.i for m in draft_cues().find_in(c.sent) if m.label == "noun"}
+    nouns = {m.i for m in c.drafts if m.label == "noun"}
     out: list[Found] = []
+    if not nouns:
+        return out  # no text named
     for s in c.slots:
         if s.m.canonical == c.subject:
             continue
         last = lk[s.j - 1]
-        hyph = any(last.endswith(x) for x in SPONSOR_SUFFIXES)
+        hyph = last.endswith(SPONSOR_SUFFIXES)
         poss = s.j < len(lk) and lk[s.j] == "'s"
         k = s.j + (1 if poss else 0)
         # the text follows at once, or after one modifier ("the EU's renewal text", "an EU
@@ -1006,6 +1161,8 @@ def side_noun_list(c: Clause, st: DocState) -> list[Found]:
     lk = c.lk
     out: list[Found] = []
     nouns = side_nouns()
+    if nouns.index.keys().isdisjoint(c.words):
+        return out  # no side noun
     for k in [k for k, w in enumerate(lk) if w in nouns.index]:  # where a side noun may start
         m = nouns.match(lk, k)
         if not m or (k > 0 and lk[k - 1] == "among"):
@@ -1131,13 +1288,9 @@ def bloc_member_follow(c: Clause, st: DocState, stated: set[str]) -> list[Found]
 
 
 def analyse(sent: Sentence, mentions: Sequence[Mention], subject: str) -> Clause:
-    """A sentence's clauses, actor slots and cues."""
-    slots = actor_slots(sent, mentions)
-    starts = {s.i for s in slots}
-    ends = {s.j - 1 for s in slots}
-    ids = clause_ids(sent.lkeys, is_item=lambda k: k in starts, is_item_end=lambda k: k in ends)
-    cues = find_cues(sent.lkeys) + request_cues(sent.lkeys, slots, subject)
-    return Clause(sent, ids, slots, sorted(cues), subject)
+    """A sentence's clauses, actor slots and cues (clause ids and cues are computed when
+    first asked for)."""
+    return Clause(sent, actor_slots(sent, mentions), subject)
 
 
 _REQUEST_VERBS = frozenset({"asked", "requested", "asking", "requesting"})
@@ -1175,8 +1328,8 @@ def sentence_stances(cs: Sequence[Clause], idx: int, st: DocState) -> list[Found
         found += sponsor_compound(c, st)
         found += sponsor_active(c, st)
     side: str | None = None
-    if any(k == "group" for *_x, k in c.cues) or any(
-            k in ("marker", "reply") for k in _statement_kinds_of(c)):
+    if c.has_group_cue() or (_may_hold(c.words, _marker_phrases()) and any(
+            k in ("marker", "reply") for k in _statement_kinds_of(c))):
         side = statement_side(cs, idx, st)
         st.statement = side
     if not c.slots:
@@ -1250,9 +1403,10 @@ def extract_stances(doc_id: str, sentences: Sequence[Sentence],
         if m.label in ("COUNTRY", "BLOC") and m.canonical:
             by_sent[m.sentence_id].append(m)
     cs = [analyse(s, by_sent.get(s.sentence_id, ()), subject_country) for s in sentences]
-    words = {w for c in cs for w in c.lk}
     # a document about a voted text (not merely an election "vote")
-    st = DocState(subject_country, vote_doc=bool(words & VOTE_WORDS and words & DRAFT_NOUNS))
+    vote_doc = any(not VOTE_WORDS.isdisjoint(c.words) for c in cs) and \
+        any(not DRAFT_NOUNS.isdisjoint(c.words) for c in cs)
+    st = DocState(subject_country, vote_doc=vote_doc)
     members = bloc_members()
     out: list[Stance] = []
     for idx, c in enumerate(cs):
@@ -1270,6 +1424,8 @@ def extract_stances(doc_id: str, sentences: Sequence[Sentence],
             st.known[m.canonical] = f.stance
         if stated:
             st.last_stance = list(stated.values())[-1]
-        st.last_blocs = {a: s for a, s in stated.items()
-                         if any(x.m.canonical == a and x.m.label == "BLOC" for x in c.slots)}
+            blocs = {x.m.canonical for x in c.slots if x.m.label == "BLOC"}
+            st.last_blocs = {a: s for a, s in stated.items() if a in blocs}
+        else:
+            st.last_blocs = {}
     return out
