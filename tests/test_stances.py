@@ -335,3 +335,11 @@ def test_a_list_with_its_own_verb_is_not_the_object_of_the_previous_one():
                   subject="ERI")
     assert got == [("PER", "neutral"), ("CUB", "supportive"), ("LAO", "supportive"),
                    ("IRN", "supportive")]
+
+
+def test_a_bloc_opening_the_sentence_as_a_role_is_a_place_not_a_crash():
+    # "EU presidency Finland ...": the bloc names a role (no word before it); reading it
+    # once raised IndexError, which cost the whole document its tallies and stances
+    assert stances("EU presidency Finland urged Cambodia to release the detained "
+                   "activists.") == [("FIN", "critical")]
+    assert stances("ASEAN chair Malaysia welcomed the report on Cambodia.") == []

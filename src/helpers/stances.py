@@ -417,7 +417,7 @@ def actor_slots(sent: Sentence, mentions: Iterable[Mention]) -> list[Slot]:
         place = bool(prev and prev[-1] in PLACE_PREPS) or compound or \
             (j < len(lk) and lk[j] in _ROLE_NOUNS)
         # "as ASEAN chair", "under the EU presidency": a role, not the bloc speaking
-        if place and not compound and prev[-1] == "from" and len(prev) > 1 and \
+        if place and not compound and prev[-1:] == ["from"] and len(prev) > 1 and \
                 prev[-2] in SPEAKER_WORDS:
             place = False  # "the representative from Japan" speaks for it
         negated_here = i > 0 and (lk[i - 1] in _NEGATES_ACTOR or (
