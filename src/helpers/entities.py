@@ -18,6 +18,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 from typing import NamedTuple
 
 from helpers.lexicon import (
@@ -141,7 +143,7 @@ _HINT_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 def _date_hint(text: str) -> bool:
     """``_DATE_HINT.search(text)`` as substring tests (the year by regex only when "19" or
     "20" occurs)."""
-    return any(w in text for w in _HINT_WORDS) or (
+    return any(map(text.__contains__, _HINT_WORDS)) or (
         ("19" in text or "20" in text) and _HINT_YEAR.search(text) is not None)
 
 
@@ -185,6 +187,13 @@ def common_words(texts: Iterable[str]) -> frozenset[str]:
 
 
 _HAS_DIGIT = re.compile(r"\d").search
+_first_char = itemgetter(0)  # tokens are never empty
+
+
+def _indices(keys: Sequence[str], table: dict[str, object] | frozenset[str]) -> list[int]:
+    """The positions of the tokens in ``keys`` that ``table`` holds, in order (one pass in C:
+    candidates for a look-up keyed on the first token)."""
+    return list(compress(range(len(keys)), map(table.__contains__, keys)))
 
 
 class Run(NamedTuple):
@@ -270,9 +279,14 @@ class EntityTagger:
         keys, n = s.keys, len(s.keys)
         geo_idx = self.geo.index
         nxt = 0  # the tokens before this one belong to a name read already
-        # only a name's first word, a hyphenated word or "Kingdom" can give something
-        for i in [i for i, key in enumerate(keys)
-                  if key in geo_idx or "-" in key or key == "Kingdom"]:
+        # only a name's first word, a hyphenated word or "Kingdom" (when it may be the
+        # subject) can give something; the text tells whether any token holds a hyphen
+        if "-" in s.text or (self.kingdom_ok and "Kingdom" in s.text):
+            starts = [i for i, key in enumerate(keys)
+                      if key in geo_idx or "-" in key or key == "Kingdom"]
+        else:
+            starts = _indices(keys, geo_idx)
+        for i in starts:
             if i < nxt:
                 continue
             m = self.geo.match(keys, i) if keys[i] in geo_idx else None
@@ -342,8 +356,8 @@ class EntityTagger:
         if exact.index.keys().isdisjoint(s.keys) and anyc.index.keys().isdisjoint(s.lkeys):
             return  # no organisation's first word
         self._scan(doc_id, s, blocked, out, org_at,
-                   starts=[i for i, (key, low) in enumerate(zip(s.keys, s.lkeys, strict=True))
-                           if key in exact.index or low in anyc.index])
+                   starts=sorted({*_indices(s.keys, exact.index),
+                                  *_indices(s.lkeys, anyc.index)}))
 
     def _tag_roles(self, doc_id: str, s: Sentence, blocked: list[bool], role_at: dict[int, int],
                    out: list[Mention]) -> None:
@@ -352,7 +366,7 @@ class EntityTagger:
             return  # no role's first word
         self._scan(doc_id, s, blocked, out,
                    lambda i: roles.match(s.lkeys, i) if s.lkeys[i] in roles.index else None,
-                   role_at, starts=[i for i, low in enumerate(s.lkeys) if low in roles.index])
+                   role_at, starts=_indices(s.lkeys, roles.index))
 
     def _tag_dates(self, doc_id: str, s: Sentence, year: int | None, out: list[Mention]) -> None:
         if not _date_hint(s.text):
@@ -401,7 +415,7 @@ class EntityTagger:
         runs: list[Run] = []
         nxt_i = 0  # the tokens before this one belong to a run read already
         # a run opens on a capitalised token (_kind gives a name, caps or initials only there)
-        for i in [i for i, t in enumerate(toks) if t[:1].isupper()]:
+        for i in compress(range(n), map(str.isupper, map(_first_char, toks))):
             if i < nxt_i or pb[i] or _kind(toks[i]) not in (NAME, CAPS, INITIALS):
                 continue
             j = i + 1
