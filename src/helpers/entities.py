@@ -411,7 +411,7 @@ class EntityTagger:
         """Name-shaped runs of one sentence, trimmed and judged (see :meth:`_trim_run`)."""
         toks, n = s.toks, len(s.toks)
         pb = self._person_blocked(s, blocked)
-        headline = _title_case_line(s)
+        headline: bool | None = None  # _title_case_line(s), once a run needs it
         runs: list[Run] = []
         nxt_i = 0  # the tokens before this one belong to a run read already
         # a run opens on a capitalised token (_kind gives a name, caps or initials only there)
@@ -421,24 +421,30 @@ class EntityTagger:
             j = i + 1
             while j < n:
                 t = toks[j]
-                nxt_ok = j + 1 < n and not pb[j + 1] and _kind(toks[j + 1]) != ""
-                if not pb[j] and _kind(t) in (NAME, CAPS, INITIALS, PREFIXED):
+                if not pb[j] and _kind(t):  # a name, caps, initials or prefixed word
                     if t in NAME_SUFFIXES and j - i >= 2:
                         j += 1  # "Teodoro Locsin Jr." ends the name
                         if t in ("Jr", "Sr") and j < n and toks[j] == ".":
                             j += 1
                         break
                     j += 1
-                elif t.lower() in NAME_PARTICLES and nxt_ok:
+                elif not (j + 1 < n and not pb[j + 1] and _kind(toks[j + 1])):
+                    break  # a particle or a dot goes on a run only before a name part
+                elif t.lower() in NAME_PARTICLES:
                     j += 1  # "Ursula von der Leyen", "Paulo Sérgio Pinheiro da Silva"
-                elif t == "." and len(toks[j - 1]) == 1 and toks[j - 1].isupper() and nxt_ok:
+                elif t == "." and len(toks[j - 1]) == 1 and toks[j - 1].isupper():
                     j += 1  # a middle initial: "John F. Kennedy", "Volker T. Türk"
                 else:
                     break
+            if j == i + 1 and self._excluded(toks[i]):
+                nxt_i = j  # one word never a name part alone: _trim_run keeps nothing
+                continue
             for r in self._trim_run(s, i, j, role_at, pb):
                 # a line that is nothing but a name is a byline or a credit unless the
                 # text names the person elsewhere ("Taing Rinith" above a story)
                 alone = r.i == 0 and all(t in ".,;:|" for t in toks[r.j:])
+                if headline is None:
+                    headline = _title_case_line(s)
                 runs.append(r._replace(weak=(headline or alone)
                                        and not self._title_before(toks, r.i)))
             nxt_i = j
@@ -453,8 +459,9 @@ class EntityTagger:
         if 0 <= a < len(toks) and toks[a].replace(".", "") not in _title_prefixes(self.titles):
             return 0  # no title starts with this word
         for k in (4, 3, 2, 1):
-            if a + k <= limit and self._is_title_at(toks, a, a + k) and (
-                    k == 1 or toks[a + 1] == "."):
+            # a title of several tokens has a dot second ("H . E .", "Mr ."): test that first
+            if a + k <= limit and (k == 1 or (0 <= a + 1 < len(toks) and toks[a + 1] == ".")) \
+                    and self._is_title_at(toks, a, a + k):
                 return k
         return 0
 
@@ -463,9 +470,13 @@ class EntityTagger:
         """A title (one of ``among``, default any) ends right before token ``i``: "Mr Tan",
         "Mr. Tan", "H. E. Ouch Borith"."""
         among = self.titles if among is None else among
-        return any("".join(toks[i - k:i]).replace(".", "") in among
-                   and (k == 1 or toks[i - k + 1] == ".")
-                   for k in (1, 2, 3, 4) if i - k >= 0)
+        if i < 1:
+            return False
+        if toks[i - 1].replace(".", "") in among:
+            return True
+        # a title of several tokens has a dot second: test that before joining them
+        return any(toks[i - k + 1] == "." and "".join(toks[i - k:i]).replace(".", "") in among
+                   for k in (2, 3, 4) if i - k >= 0)
 
     def _title_cued(self, s: Sentence, i: int, role_at: dict[int, int]) -> bool:
         """A title or a role stands right before token ``i`` ("Minister In Dara")."""
