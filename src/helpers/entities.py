@@ -18,8 +18,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from itertools import compress
-from operator import itemgetter
 from typing import NamedTuple
 
 from helpers.lexicon import (
@@ -187,13 +185,12 @@ def common_words(texts: Iterable[str]) -> frozenset[str]:
 
 
 _HAS_DIGIT = re.compile(r"\d").search
-_first_char = itemgetter(0)  # tokens are never empty
 
 
 def _indices(keys: Sequence[str], table: dict[str, object] | frozenset[str]) -> list[int]:
-    """The positions of the tokens in ``keys`` that ``table`` holds, in order (one pass in C:
-    candidates for a look-up keyed on the first token)."""
-    return list(compress(range(len(keys)), map(table.__contains__, keys)))
+    """The positions of the tokens in ``keys`` that ``table`` holds, in order: candidates
+    for a look-up keyed on the first token."""
+    return [i for i, key in enumerate(keys) if key in table]
 
 
 class Run(NamedTuple):
@@ -271,7 +268,8 @@ class EntityTagger:
 
     def _emit(self, out: list[Mention], doc_id: str, s: Sentence, i: int, j: int, label: str,
               canonical: str) -> None:
-        a, b = s.spans[i][0], s.spans[j - 1][1]
+        spans = s.spans
+        a, b = spans[i][0], spans[j - 1][1]
         out.append(Mention(doc_id, s.sentence_id, s.start + a, s.start + b, s.text[a:b], label,
                            canonical))
 
@@ -415,7 +413,7 @@ class EntityTagger:
         runs: list[Run] = []
         nxt_i = 0  # the tokens before this one belong to a run read already
         # a run opens on a capitalised token (_kind gives a name, caps or initials only there)
-        for i in compress(range(n), map(str.isupper, map(_first_char, toks))):
+        for i in [i for i, t in enumerate(toks) if t[0].isupper()]:  # tokens are not empty
             if i < nxt_i or pb[i] or _kind(toks[i]) not in (NAME, CAPS, INITIALS):
                 continue
             j = i + 1
