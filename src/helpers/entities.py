@@ -398,8 +398,11 @@ class EntityTagger:
 
     def _person_blocked(self, s: Sentence, blocked: list[bool]) -> list[bool]:
         """Tokens no person may use: geo/org/role tokens and demonyms ("Sri Lankan")."""
+        found = self.demonym_index.find(s.keys)
+        if not found:
+            return blocked  # read only from here on: no copy needed
         pb = list(blocked)
-        for m in self.demonym_index.find(s.keys):
+        for m in found:
             for x in range(m.i, m.j):
                 pb[x] = True
         return pb
@@ -443,8 +446,8 @@ class EntityTagger:
                 alone = r.i == 0 and all(t in ".,;:|" for t in toks[r.j:])
                 if headline is None:
                     headline = _title_case_line(s)
-                runs.append(r._replace(weak=(headline or alone)
-                                       and not self._title_before(toks, r.i)))
+                runs.append(Run(r.s, r.i, r.j, r.cued, (headline or alone)
+                                and not self._title_before(toks, r.i)))
             nxt_i = j
         return runs
 
@@ -758,6 +761,7 @@ class EntityTagger:
                     part_of.setdefault(tok, canon[name])
         out: list[Mention] = []
         covered: set[tuple[int, int]] = set()
+        aliases: dict[tuple[str, ...], str] = {}  # this document's names, each looked up once
         for r in runs:
             name = _name_key(r.s.toks[r.i:r.j])
             c: tuple[str, ...] | None = None
@@ -776,7 +780,10 @@ class EntityTagger:
                     r.s.toks, r.i, self.honorifics):
                 c = name
             if c is not None:
-                self._emit_person(out, doc_id, r.s, r.i, r.j, self._alias(c), covered)
+                alias = aliases.get(c)
+                if alias is None:
+                    alias = aliases[c] = self._alias(c)
+                self._emit_person(out, doc_id, r.s, r.i, r.j, alias, covered)
         return out
 
     @staticmethod
@@ -881,11 +888,16 @@ def _title_case_line(s: Sentence) -> bool:
 
 def fold_name(name: str) -> str:
     """A name compared without case, accents, hyphens or extra spaces (alias look-ups)."""
-    import unicodedata
+    t = name
+    if not name.isascii():  # NFKD leaves ASCII as it is, and ASCII holds no combining mark
+        import unicodedata
 
-    t = unicodedata.normalize("NFKD", name)
-    t = "".join(c for c in t if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[-‐‑.]", " ", t).lower().split())
+        t = unicodedata.normalize("NFKD", name)
+        t = "".join(c for c in t if not unicodedata.combining(c))
+    return " ".join(_NAME_SEPARATORS.sub(" ", t).lower().split())
+
+
+_NAME_SEPARATORS = re.compile(r"[-‐‑.]")
 
 
 @lru_cache(maxsize=1)
