@@ -112,6 +112,11 @@ def role_gazetteer() -> Gazetteer:
 
 _MONTH_RE = (r"(?:January|February|March|April|May|June|July|August|September|October|"
              r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+# the words of DATE_RE's relative dates ("last year", "mid-June") and weekdays, which
+# _may_date also looks for
+_REL_WORDS = ("last", "next", "this", "early", "late", "mid-")
+_REL_UNITS = ("year", "month", "week")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Every alternative opens on a month's, weekday's or relative word's first letter or a digit:
 # the look-ahead lets the scan pass over other characters at once (same matches, ~2x faster)
 DATE_RE = re.compile(
@@ -119,9 +124,9 @@ DATE_RE = re.compile(
     rf"\b(?P<md>{_MONTH_RE}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,]\d)(?:,?\s+(?P<y1>(?:19|20)\d\d))?)\b"
     rf"|\b(?P<dm>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(?P<y2>(?:19|20)\d\d))?)\b"
     rf"|\b(?P<my>{_MONTH_RE}\s+(?P<y3>(?:19|20)\d\d))\b"
-    r"|\b(?P<rel>(?:last|next|this|early|late|mid-)\s*(?:year|month|week|"
+    rf"|\b(?P<rel>(?:{'|'.join(_REL_WORDS)})\s*(?:{'|'.join(_REL_UNITS)}|"
     r"January|February|March|April|May|June|July|August|September|October|November|December))\b"
-    r"|\b(?P<wd>(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
+    rf"|\b(?P<wd>(?:on\s+)?(?:{'|'.join(_WEEKDAYS)}))\b"
     r"|(?<![\d,.$€£-])\b(?P<y4>(?:19[4-9]\d|20\d\d))\b(?!\d|,\d|-page|\s*(?:%|per\s?cent)))")
 
 
@@ -136,6 +141,25 @@ _MEMO_MAX = 65536  # tokens an EntityTagger remembers _excluded for
 _HINT_WORDS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                "Dec", "day", "year", "month", "week")
 _HINT_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+# a month's name or abbreviation holds one of these (and every name in _MONTH_RE does)
+_MONTH_ABBRS = _HINT_WORDS[:12]
+
+
+def _may_date(text: str) -> bool:
+    """Whether DATE_RE may match ``text``: a necessary test, stricter than :func:`_date_hint`
+    ("today", "years", "May we" pass that one). Each alternative of DATE_RE needs a weekday
+    (``wd``), a month with a digit (``md``, ``dm``, ``my``), a relative word with a month or
+    a unit (``rel``) or a year (``y4``)."""
+    if "day" in text and any(map(text.__contains__, _WEEKDAYS)):
+        return True
+    if any(map(text.__contains__, _MONTH_ABBRS)) and (
+            _HAS_DIGIT(text) is not None or any(map(text.__contains__, _REL_WORDS))):
+        return True
+    if any(map(text.__contains__, _REL_UNITS)) and any(map(text.__contains__, _REL_WORDS)):
+        return True
+    return ("19" in text or "20" in text) and _HINT_YEAR.search(text) is not None
 
 
 def _date_hint(text: str) -> bool:
@@ -367,8 +391,8 @@ class EntityTagger:
                    role_at, starts=_indices(s.lkeys, roles.index))
 
     def _tag_dates(self, doc_id: str, s: Sentence, year: int | None, out: list[Mention]) -> None:
-        if not _date_hint(s.text):
-            return  # no digit, month, weekday or "year/month/week": no date (cheap pre-check)
+        if not _may_date(s.text):
+            return  # no weekday, month with a digit, relative date or year (cheap pre-check)
         for m in DATE_RE.finditer(s.text):
             text = m.group(0)
             a = m.start()
