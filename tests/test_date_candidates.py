@@ -27,3 +27,17 @@ def test_may_date_rules_out_words_without_a_date() -> None:
                                    "May we go?", "On Monday.", "In March 2020.",
                                    "Last year, early June.", "It was this year."]] == \
         [False, False, False, True, True, True, True]
+
+
+def test_date_scan_finds_what_date_re_finds() -> None:
+    from helpers.entities import _DATE_SCAN
+
+    rnd = random.Random(13)
+    words = ["on", "On", "Monday", "5", "October", "2022", ",", "Sept.", "last", "week",
+             "mid-", "March", "3rd", "of", "1998", "2,000", "-page", "%", "٣", "May", "x",
+             "early", "this", "year", "1945", "$", "-", "per cent", "20", "th"]
+    texts = [" ".join(rnd.choice(words) for _ in range(rnd.randint(0, 9))) for _ in range(1000)]
+    texts += ["".join(rnd.choice(words) for _ in range(rnd.randint(0, 6))) for _ in range(1000)]
+    for t in texts:
+        assert [(m.span(), m.groupdict()) for m in _DATE_SCAN.finditer(t)] == \
+            [(m.span(), m.groupdict()) for m in DATE_RE.finditer(t)], t
