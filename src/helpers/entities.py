@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -150,17 +150,29 @@ _HINT_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _MONTH_ABBRS = _HINT_WORDS[:12]
 
 
+def _literals(words: Iterable[str]) -> Callable[[str], re.Match[str] | None]:
+    """``search`` for any of ``words``: one regex scan (re looks for their first letters at
+    once), ~3x faster than a substring test per word."""
+    return re.compile("|".join(map(re.escape, words))).search
+
+
+_HAS_WEEKDAY = _literals(_WEEKDAYS)
+_HAS_MONTH = _literals(_MONTH_ABBRS)
+_HAS_REL_WORD = _literals(_REL_WORDS)
+_HAS_REL_UNIT = _literals(_REL_UNITS)
+
+
 def _may_date(text: str) -> bool:
     """Whether DATE_RE may match ``text``: a necessary test, stricter than :func:`_date_hint`
     ("today", "years", "May we" pass that one). Each alternative of DATE_RE needs a weekday
     (``wd``), a month with a digit (``md``, ``dm``, ``my``), a relative word with a month or
     a unit (``rel``) or a year (``y4``)."""
-    if "day" in text and any(map(text.__contains__, _WEEKDAYS)):
+    if "day" in text and _HAS_WEEKDAY(text) is not None:
         return True
-    if any(map(text.__contains__, _MONTH_ABBRS)) and (
-            _HAS_DIGIT(text) is not None or any(map(text.__contains__, _REL_WORDS))):
+    if _HAS_MONTH(text) is not None and (
+            _HAS_DIGIT(text) is not None or _HAS_REL_WORD(text) is not None):
         return True
-    if any(map(text.__contains__, _REL_UNITS)) and any(map(text.__contains__, _REL_WORDS)):
+    if _HAS_REL_UNIT(text) is not None and _HAS_REL_WORD(text) is not None:
         return True
     return ("19" in text or "20" in text) and _HINT_YEAR.search(text) is not None
 
