@@ -701,10 +701,10 @@ class EntityTagger:
         "Foreign Ministry" chain is still a person: titles and roles end a chain).
         """
         toks, lk, n = s.toks, s.lkeys, len(s.toks)
-        if b < n and b in role_at and toks[b][:1].isupper() and not self._title_cued(s, a,
-                                                                                     role_at):
+        titled = self._title_cued(s, a, role_at)
+        if b < n and b in role_at and toks[b][:1].isupper() and not titled:
             return True  # "Plantation Industries Minister Mahinda Samarasinghe"
-        if self._title_cued(s, a, role_at):
+        if titled:
             return False
         lo, hi = self._chain(s, a, b, role_at, cross_and=False)
         if lo < a and hi == b and self._role_before(s, lo, role_at) and not any(
@@ -778,8 +778,8 @@ class EntityTagger:
         is given elsewhere.
         """
         full: list[tuple[str, ...]] = []
-        for r in runs:
-            name = _name_key(r.s.toks[r.i:r.j])
+        names = [_name_key(r.s.toks[r.i:r.j]) for r in runs]  # each run's name, made once
+        for r, name in zip(runs, names, strict=True):
             if len(name) >= 2 and not r.weak and name not in full:
                 full.append(name)
         canon: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -801,8 +801,7 @@ class EntityTagger:
         out: list[Mention] = []
         covered: set[tuple[int, int]] = set()
         aliases: dict[tuple[str, ...], str] = {}  # this document's names, each looked up once
-        for r in runs:
-            name = _name_key(r.s.toks[r.i:r.j])
+        for r, name in zip(runs, names, strict=True):
             c: tuple[str, ...] | None = None
             if r.weak and name not in canon and len(name) == r.j - r.i:
                 r = self._known_inside(r, name, full)  # "Sok Vanna Urges Calm" → "Sok Vanna"
