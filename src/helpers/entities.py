@@ -14,6 +14,7 @@ partial mentions ("Sokkhoeurn", "Sam Ol") resolve to the document's fullest form
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -189,21 +190,22 @@ def _month_num(s: str) -> int:
     return MONTHS.get(s) or MONTH_ABBR.get(s[:4] if s.startswith("sept") else s[:3], 0)
 
 
+_MONTH_SEARCH = re.compile(_MONTH_RE).search
+
+
 def date_canonical(m: re.Match[str], year: int | None) -> str:
     """ISO 8601 for a DATE match where the year is known (from the text or ``year``)."""
-    import datetime as dt
-
     text = m.group(0)
     try:
         if m.group("md") or m.group("dm"):
             day = int(m.group("d1") or m.group("d2"))
-            month_word = re.search(_MONTH_RE, text).group(0)
+            month_word = _MONTH_SEARCH(text).group(0)
             y = m.group("y1") or m.group("y2")
             yy = int(y) if y else year
             if yy:
                 return dt.date(yy, _month_num(month_word), day).isoformat()
         elif m.group("my"):
-            month_word = re.search(_MONTH_RE, text).group(0)
+            month_word = _MONTH_SEARCH(text).group(0)
             return f"{int(m.group('y3')):04d}-{_month_num(month_word):02d}"
         elif m.group("y4"):
             return m.group("y4")
@@ -408,19 +410,20 @@ class EntityTagger:
     def _tag_dates(self, doc_id: str, s: Sentence, year: int | None, out: list[Mention]) -> None:
         if not _may_date(s.text):
             return  # no weekday, month with a digit, relative date or year (cheap pre-check)
+        yr, yr_read = year, year is not None  # the year of the sentence's text, read once
         for m in _DATE_SCAN.finditer(s.text):
             text = m.group(0)
             a = m.start()
             if text.lower().startswith("on "):
                 a += 3
                 text = text[3:]
-            yr = year
-            if yr is None:
-                ym = re.search(r"\b(19|20)\d\d\b", s.text)
-                yr = int(ym.group(0)) if ym else None
-            canonical = date_canonical(m, yr)
             if m.group("wd") or m.group("rel"):
-                canonical = text
+                canonical = text  # a weekday or relative date stands as written
+            else:
+                if not yr_read:
+                    ym = _HINT_YEAR.search(s.text)
+                    yr, yr_read = (int(ym.group(0)) if ym else None), True
+                canonical = date_canonical(m, yr)
             out.append(Mention(doc_id, s.sentence_id, s.start + a, s.start + m.end(), text,
                                "DATE", canonical))
 
