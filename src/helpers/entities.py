@@ -324,7 +324,8 @@ class EntityTagger:
             starts = [i for i, key in enumerate(keys)
                       if key in geo_idx or "-" in key or key == "Kingdom"]
         else:
-            starts = _indices(keys, geo_idx)
+            # a third of sentences name no place: one set test rules them out
+            starts = [] if geo_idx.keys().isdisjoint(keys) else _indices(keys, geo_idx)
         for i in starts:
             if i < nxt:
                 continue
@@ -387,10 +388,11 @@ class EntityTagger:
         exact, anyc = self.org_exact, self.org_any
 
         def org_at(i: int) -> tuple[int, str, str] | None:
-            if s.keys[i] not in exact.index and s.lkeys[i] not in anyc.index:
-                return None
-            cands = [m for m in (exact.match(s.keys, i), anyc.match(s.lkeys, i)) if m]
-            return max(cands, key=lambda c: c[0]) if cands else None
+            e = exact.match(s.keys, i) if s.keys[i] in exact.index else None
+            c = anyc.match(s.lkeys, i) if s.lkeys[i] in anyc.index else None
+            if e is None or c is None:
+                return e or c
+            return c if c[0] > e[0] else e  # the longer; the exact one when as long
 
         if exact.index.keys().isdisjoint(s.keys) and anyc.index.keys().isdisjoint(s.lkeys):
             return  # no organisation's first word
