@@ -620,8 +620,10 @@ class EntityTagger:
         a = start
         for x in range(start, end):
             tok = toks[x]
-            keep_short = (self._may_be_surname(tok) and x + 1 < end) or x == start
-            bad = self._excluded(tok) and not keep_short and tok != "."
+            # an excluded word is bad, but for a dot, the run's first word and a short
+            # family name before another word (asked only of excluded words)
+            bad = self._excluded(tok) and tok != "." and not (
+                x == start or (x + 1 < end and self._may_be_surname(tok)))
             if not bad and _kind(tok) == CAPS:
                 bad = not any(a <= y < end and y != x and _kind(toks[y]) == NAME
                               and not self._excluded(toks[y]) for y in (x - 1, x + 1))
