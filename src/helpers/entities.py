@@ -14,9 +14,10 @@ partial mentions ("Sokkhoeurn", "Sam Ol") resolve to the document's fullest form
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -112,6 +113,11 @@ def role_gazetteer() -> Gazetteer:
 
 _MONTH_RE = (r"(?:January|February|March|April|May|June|July|August|September|October|"
              r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+# the words of DATE_RE's relative dates ("last year", "mid-June") and weekdays, which
+# _may_date also looks for
+_REL_WORDS = ("last", "next", "this", "early", "late", "mid-")
+_REL_UNITS = ("year", "month", "week")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Every alternative opens on a month's, weekday's or relative word's first letter or a digit:
 # the look-ahead lets the scan pass over other characters at once (same matches, ~2x faster)
 DATE_RE = re.compile(
@@ -119,11 +125,14 @@ DATE_RE = re.compile(
     rf"\b(?P<md>{_MONTH_RE}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,]\d)(?:,?\s+(?P<y1>(?:19|20)\d\d))?)\b"
     rf"|\b(?P<dm>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(?P<y2>(?:19|20)\d\d))?)\b"
     rf"|\b(?P<my>{_MONTH_RE}\s+(?P<y3>(?:19|20)\d\d))\b"
-    r"|\b(?P<rel>(?:last|next|this|early|late|mid-)\s*(?:year|month|week|"
+    rf"|\b(?P<rel>(?:{'|'.join(_REL_WORDS)})\s*(?:{'|'.join(_REL_UNITS)}|"
     r"January|February|March|April|May|June|July|August|September|October|November|December))\b"
-    r"|\b(?P<wd>(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
+    rf"|\b(?P<wd>(?:on\s+)?(?:{'|'.join(_WEEKDAYS)}))\b"
     r"|(?<![\d,.$€£-])\b(?P<y4>(?:19[4-9]\d|20\d\d))\b(?!\d|,\d|-page|\s*(?:%|per\s?cent)))")
 
+# DATE_RE for scanning: every alternative opens on a word boundary, so one test of it first
+# rejects most positions at once (same matches, a third less time)
+_DATE_SCAN = re.compile(r"\b" + DATE_RE.pattern)
 
 # every DATE pattern holds a month, a weekday, "year/month/week" or a 4-digit year
 _DATE_HINT = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day|year|month|week"
@@ -138,10 +147,41 @@ _HINT_WORDS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 _HINT_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
+# a month's name or abbreviation holds one of these (and every name in _MONTH_RE does)
+_MONTH_ABBRS = _HINT_WORDS[:12]
+
+
+def _literals(words: Iterable[str]) -> Callable[[str], re.Match[str] | None]:
+    """``search`` for any of ``words``: one regex scan (re looks for their first letters at
+    once), ~3x faster than a substring test per word."""
+    return re.compile("|".join(map(re.escape, words))).search
+
+
+_HAS_WEEKDAY = _literals(_WEEKDAYS)
+_HAS_MONTH = _literals(_MONTH_ABBRS)
+_HAS_REL_WORD = _literals(_REL_WORDS)
+_HAS_REL_UNIT = _literals(_REL_UNITS)
+
+
+def _may_date(text: str) -> bool:
+    """Whether DATE_RE may match ``text``: a necessary test, stricter than :func:`_date_hint`
+    ("today", "years", "May we" pass that one). Each alternative of DATE_RE needs a weekday
+    (``wd``), a month with a digit (``md``, ``dm``, ``my``), a relative word with a month or
+    a unit (``rel``) or a year (``y4``)."""
+    if "day" in text and _HAS_WEEKDAY(text) is not None:
+        return True
+    if _HAS_MONTH(text) is not None and (
+            _HAS_DIGIT(text) is not None or _HAS_REL_WORD(text) is not None):
+        return True
+    if _HAS_REL_UNIT(text) is not None and _HAS_REL_WORD(text) is not None:
+        return True
+    return ("19" in text or "20" in text) and _HINT_YEAR.search(text) is not None
+
+
 def _date_hint(text: str) -> bool:
     """``_DATE_HINT.search(text)`` as substring tests (the year by regex only when "19" or
     "20" occurs)."""
-    return any(w in text for w in _HINT_WORDS) or (
+    return any(map(text.__contains__, _HINT_WORDS)) or (
         ("19" in text or "20" in text) and _HINT_YEAR.search(text) is not None)
 
 
@@ -150,21 +190,22 @@ def _month_num(s: str) -> int:
     return MONTHS.get(s) or MONTH_ABBR.get(s[:4] if s.startswith("sept") else s[:3], 0)
 
 
+_MONTH_SEARCH = re.compile(_MONTH_RE).search
+
+
 def date_canonical(m: re.Match[str], year: int | None) -> str:
     """ISO 8601 for a DATE match where the year is known (from the text or ``year``)."""
-    import datetime as dt
-
     text = m.group(0)
     try:
         if m.group("md") or m.group("dm"):
             day = int(m.group("d1") or m.group("d2"))
-            month_word = re.search(_MONTH_RE, text).group(0)
+            month_word = _MONTH_SEARCH(text).group(0)
             y = m.group("y1") or m.group("y2")
             yy = int(y) if y else year
             if yy:
                 return dt.date(yy, _month_num(month_word), day).isoformat()
         elif m.group("my"):
-            month_word = re.search(_MONTH_RE, text).group(0)
+            month_word = _MONTH_SEARCH(text).group(0)
             return f"{int(m.group('y3')):04d}-{_month_num(month_word):02d}"
         elif m.group("y4"):
             return m.group("y4")
@@ -185,6 +226,12 @@ def common_words(texts: Iterable[str]) -> frozenset[str]:
 
 
 _HAS_DIGIT = re.compile(r"\d").search
+
+
+def _indices(keys: Sequence[str], table: dict[str, object] | frozenset[str]) -> list[int]:
+    """The positions of the tokens in ``keys`` that ``table`` holds, in order: candidates
+    for a look-up keyed on the first token."""
+    return [i for i, key in enumerate(keys) if key in table]
 
 
 class Run(NamedTuple):
@@ -262,7 +309,8 @@ class EntityTagger:
 
     def _emit(self, out: list[Mention], doc_id: str, s: Sentence, i: int, j: int, label: str,
               canonical: str) -> None:
-        a, b = s.spans[i][0], s.spans[j - 1][1]
+        spans = s.spans
+        a, b = spans[i][0], spans[j - 1][1]
         out.append(Mention(doc_id, s.sentence_id, s.start + a, s.start + b, s.text[a:b], label,
                            canonical))
 
@@ -270,9 +318,15 @@ class EntityTagger:
         keys, n = s.keys, len(s.keys)
         geo_idx = self.geo.index
         nxt = 0  # the tokens before this one belong to a name read already
-        # only a name's first word, a hyphenated word or "Kingdom" can give something
-        for i in [i for i, key in enumerate(keys)
-                  if key in geo_idx or "-" in key or key == "Kingdom"]:
+        # only a name's first word, a hyphenated word or "Kingdom" (when it may be the
+        # subject) can give something; the text tells whether any token holds a hyphen
+        if "-" in s.text or (self.kingdom_ok and "Kingdom" in s.text):
+            starts = [i for i, key in enumerate(keys)
+                      if key in geo_idx or "-" in key or key == "Kingdom"]
+        else:
+            # a third of sentences name no place: one set test rules them out
+            starts = [] if geo_idx.keys().isdisjoint(keys) else _indices(keys, geo_idx)
+        for i in starts:
             if i < nxt:
                 continue
             m = self.geo.match(keys, i) if keys[i] in geo_idx else None
@@ -334,16 +388,17 @@ class EntityTagger:
         exact, anyc = self.org_exact, self.org_any
 
         def org_at(i: int) -> tuple[int, str, str] | None:
-            if s.keys[i] not in exact.index and s.lkeys[i] not in anyc.index:
-                return None
-            cands = [m for m in (exact.match(s.keys, i), anyc.match(s.lkeys, i)) if m]
-            return max(cands, key=lambda c: c[0]) if cands else None
+            e = exact.match(s.keys, i) if s.keys[i] in exact.index else None
+            c = anyc.match(s.lkeys, i) if s.lkeys[i] in anyc.index else None
+            if e is None or c is None:
+                return e or c
+            return c if c[0] > e[0] else e  # the longer; the exact one when as long
 
         if exact.index.keys().isdisjoint(s.keys) and anyc.index.keys().isdisjoint(s.lkeys):
             return  # no organisation's first word
         self._scan(doc_id, s, blocked, out, org_at,
-                   starts=[i for i, (key, low) in enumerate(zip(s.keys, s.lkeys, strict=True))
-                           if key in exact.index or low in anyc.index])
+                   starts=sorted({*_indices(s.keys, exact.index),
+                                  *_indices(s.lkeys, anyc.index)}))
 
     def _tag_roles(self, doc_id: str, s: Sentence, blocked: list[bool], role_at: dict[int, int],
                    out: list[Mention]) -> None:
@@ -352,24 +407,25 @@ class EntityTagger:
             return  # no role's first word
         self._scan(doc_id, s, blocked, out,
                    lambda i: roles.match(s.lkeys, i) if s.lkeys[i] in roles.index else None,
-                   role_at, starts=[i for i, low in enumerate(s.lkeys) if low in roles.index])
+                   role_at, starts=_indices(s.lkeys, roles.index))
 
     def _tag_dates(self, doc_id: str, s: Sentence, year: int | None, out: list[Mention]) -> None:
-        if not _date_hint(s.text):
-            return  # no digit, month, weekday or "year/month/week": no date (cheap pre-check)
-        for m in DATE_RE.finditer(s.text):
+        if not _may_date(s.text):
+            return  # no weekday, month with a digit, relative date or year (cheap pre-check)
+        yr, yr_read = year, year is not None  # the year of the sentence's text, read once
+        for m in _DATE_SCAN.finditer(s.text):
             text = m.group(0)
             a = m.start()
             if text.lower().startswith("on "):
                 a += 3
                 text = text[3:]
-            yr = year
-            if yr is None:
-                ym = re.search(r"\b(19|20)\d\d\b", s.text)
-                yr = int(ym.group(0)) if ym else None
-            canonical = date_canonical(m, yr)
             if m.group("wd") or m.group("rel"):
-                canonical = text
+                canonical = text  # a weekday or relative date stands as written
+            else:
+                if not yr_read:
+                    ym = _HINT_YEAR.search(s.text)
+                    yr, yr_read = (int(ym.group(0)) if ym else None), True
+                canonical = date_canonical(m, yr)
             out.append(Mention(doc_id, s.sentence_id, s.start + a, s.start + m.end(), text,
                                "DATE", canonical))
 
@@ -386,8 +442,11 @@ class EntityTagger:
 
     def _person_blocked(self, s: Sentence, blocked: list[bool]) -> list[bool]:
         """Tokens no person may use: geo/org/role tokens and demonyms ("Sri Lankan")."""
+        found = self.demonym_index.find(s.keys)
+        if not found:
+            return blocked  # read only from here on: no copy needed
         pb = list(blocked)
-        for m in self.demonym_index.find(s.keys):
+        for m in found:
             for x in range(m.i, m.j):
                 pb[x] = True
         return pb
@@ -397,36 +456,42 @@ class EntityTagger:
         """Name-shaped runs of one sentence, trimmed and judged (see :meth:`_trim_run`)."""
         toks, n = s.toks, len(s.toks)
         pb = self._person_blocked(s, blocked)
-        headline = _title_case_line(s)
+        headline: bool | None = None  # _title_case_line(s), once a run needs it
         runs: list[Run] = []
         nxt_i = 0  # the tokens before this one belong to a run read already
         # a run opens on a capitalised token (_kind gives a name, caps or initials only there)
-        for i in [i for i, t in enumerate(toks) if t[:1].isupper()]:
+        for i in [i for i, t in enumerate(toks) if t[0].isupper()]:  # tokens are not empty
             if i < nxt_i or pb[i] or _kind(toks[i]) not in (NAME, CAPS, INITIALS):
                 continue
             j = i + 1
             while j < n:
                 t = toks[j]
-                nxt_ok = j + 1 < n and not pb[j + 1] and _kind(toks[j + 1]) != ""
-                if not pb[j] and _kind(t) in (NAME, CAPS, INITIALS, PREFIXED):
+                if not pb[j] and _kind(t):  # a name, caps, initials or prefixed word
                     if t in NAME_SUFFIXES and j - i >= 2:
                         j += 1  # "Teodoro Locsin Jr." ends the name
                         if t in ("Jr", "Sr") and j < n and toks[j] == ".":
                             j += 1
                         break
                     j += 1
-                elif t.lower() in NAME_PARTICLES and nxt_ok:
+                elif not (j + 1 < n and not pb[j + 1] and _kind(toks[j + 1])):
+                    break  # a particle or a dot goes on a run only before a name part
+                elif t.lower() in NAME_PARTICLES:
                     j += 1  # "Ursula von der Leyen", "Paulo Sérgio Pinheiro da Silva"
-                elif t == "." and len(toks[j - 1]) == 1 and toks[j - 1].isupper() and nxt_ok:
+                elif t == "." and len(toks[j - 1]) == 1 and toks[j - 1].isupper():
                     j += 1  # a middle initial: "John F. Kennedy", "Volker T. Türk"
                 else:
                     break
+            if j == i + 1 and self._excluded(toks[i]):
+                nxt_i = j  # one word never a name part alone: _trim_run keeps nothing
+                continue
             for r in self._trim_run(s, i, j, role_at, pb):
                 # a line that is nothing but a name is a byline or a credit unless the
                 # text names the person elsewhere ("Taing Rinith" above a story)
                 alone = r.i == 0 and all(t in ".,;:|" for t in toks[r.j:])
-                runs.append(r._replace(weak=(headline or alone)
-                                       and not self._title_before(toks, r.i)))
+                if headline is None:
+                    headline = _title_case_line(s)
+                runs.append(Run(r.s, r.i, r.j, r.cued, (headline or alone)
+                                and not self._title_before(toks, r.i)))
             nxt_i = j
         return runs
 
@@ -439,8 +504,9 @@ class EntityTagger:
         if 0 <= a < len(toks) and toks[a].replace(".", "") not in _title_prefixes(self.titles):
             return 0  # no title starts with this word
         for k in (4, 3, 2, 1):
-            if a + k <= limit and self._is_title_at(toks, a, a + k) and (
-                    k == 1 or toks[a + 1] == "."):
+            # a title of several tokens has a dot second ("H . E .", "Mr ."): test that first
+            if a + k <= limit and (k == 1 or (0 <= a + 1 < len(toks) and toks[a + 1] == ".")) \
+                    and self._is_title_at(toks, a, a + k):
                 return k
         return 0
 
@@ -449,9 +515,13 @@ class EntityTagger:
         """A title (one of ``among``, default any) ends right before token ``i``: "Mr Tan",
         "Mr. Tan", "H. E. Ouch Borith"."""
         among = self.titles if among is None else among
-        return any("".join(toks[i - k:i]).replace(".", "") in among
-                   and (k == 1 or toks[i - k + 1] == ".")
-                   for k in (1, 2, 3, 4) if i - k >= 0)
+        if i < 1:
+            return False
+        if toks[i - 1].replace(".", "") in among:
+            return True
+        # a title of several tokens has a dot second: test that before joining them
+        return any(toks[i - k + 1] == "." and "".join(toks[i - k:i]).replace(".", "") in among
+                   for k in (2, 3, 4) if i - k >= 0)
 
     def _title_cued(self, s: Sentence, i: int, role_at: dict[int, int]) -> bool:
         """A title or a role stands right before token ``i`` ("Minister In Dara")."""
@@ -550,8 +620,10 @@ class EntityTagger:
         a = start
         for x in range(start, end):
             tok = toks[x]
-            keep_short = (self._may_be_surname(tok) and x + 1 < end) or x == start
-            bad = self._excluded(tok) and not keep_short and tok != "."
+            # an excluded word is bad, but for a dot, the run's first word and a short
+            # family name before another word (asked only of excluded words)
+            bad = self._excluded(tok) and tok != "." and not (
+                x == start or (x + 1 < end and self._may_be_surname(tok)))
             if not bad and _kind(tok) == CAPS:
                 bad = not any(a <= y < end and y != x and _kind(toks[y]) == NAME
                               and not self._excluded(toks[y]) for y in (x - 1, x + 1))
@@ -636,10 +708,10 @@ class EntityTagger:
         "Foreign Ministry" chain is still a person: titles and roles end a chain).
         """
         toks, lk, n = s.toks, s.lkeys, len(s.toks)
-        if b < n and b in role_at and toks[b][:1].isupper() and not self._title_cued(s, a,
-                                                                                     role_at):
+        titled = self._title_cued(s, a, role_at)
+        if b < n and b in role_at and toks[b][:1].isupper() and not titled:
             return True  # "Plantation Industries Minister Mahinda Samarasinghe"
-        if self._title_cued(s, a, role_at):
+        if titled:
             return False
         lo, hi = self._chain(s, a, b, role_at, cross_and=False)
         if lo < a and hi == b and self._role_before(s, lo, role_at) and not any(
@@ -713,8 +785,8 @@ class EntityTagger:
         is given elsewhere.
         """
         full: list[tuple[str, ...]] = []
-        for r in runs:
-            name = _name_key(r.s.toks[r.i:r.j])
+        names = [_name_key(r.s.toks[r.i:r.j]) for r in runs]  # each run's name, made once
+        for r, name in zip(runs, names, strict=True):
             if len(name) >= 2 and not r.weak and name not in full:
                 full.append(name)
         canon: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -735,8 +807,8 @@ class EntityTagger:
                     part_of.setdefault(tok, canon[name])
         out: list[Mention] = []
         covered: set[tuple[int, int]] = set()
-        for r in runs:
-            name = _name_key(r.s.toks[r.i:r.j])
+        aliases: dict[tuple[str, ...], str] = {}  # this document's names, each looked up once
+        for r, name in zip(runs, names, strict=True):
             c: tuple[str, ...] | None = None
             if r.weak and name not in canon and len(name) == r.j - r.i:
                 r = self._known_inside(r, name, full)  # "Sok Vanna Urges Calm" → "Sok Vanna"
@@ -753,7 +825,10 @@ class EntityTagger:
                     r.s.toks, r.i, self.honorifics):
                 c = name
             if c is not None:
-                self._emit_person(out, doc_id, r.s, r.i, r.j, self._alias(c), covered)
+                alias = aliases.get(c)
+                if alias is None:
+                    alias = aliases[c] = self._alias(c)
+                self._emit_person(out, doc_id, r.s, r.i, r.j, alias, covered)
         return out
 
     @staticmethod
@@ -858,11 +933,16 @@ def _title_case_line(s: Sentence) -> bool:
 
 def fold_name(name: str) -> str:
     """A name compared without case, accents, hyphens or extra spaces (alias look-ups)."""
-    import unicodedata
+    t = name
+    if not name.isascii():  # NFKD leaves ASCII as it is, and ASCII holds no combining mark
+        import unicodedata
 
-    t = unicodedata.normalize("NFKD", name)
-    t = "".join(c for c in t if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[-‐‑.]", " ", t).lower().split())
+        t = unicodedata.normalize("NFKD", name)
+        t = "".join(c for c in t if not unicodedata.combining(c))
+    return " ".join(_NAME_SEPARATORS.sub(" ", t).lower().split())
+
+
+_NAME_SEPARATORS = re.compile(r"[-‐‑.]")
 
 
 @lru_cache(maxsize=1)
