@@ -163,6 +163,7 @@ def test_spans_equal_the_token_pattern_spans_on_awkward_text():
     for t in texts:
         assert Sentence(1, 10, t).spans == [m.span() for m in TOKEN_RE.finditer(t)], t
         s = Sentence(1, 10, t)
+        assert s.toks == TOKEN_RE.findall(t), t  # tokens read with the white space before
         assert [t[a:b] for a, b in s.spans] == s.toks
 
 
