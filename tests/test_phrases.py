@@ -298,3 +298,28 @@ def test_date_word_tests_never_rule_out_a_sentence_the_date_patterns_match():
             hits += 1
             assert not _BARE_MONTH_NEEDS.cannot_match(text, low), text
     assert hits > 500
+
+
+def test_match_is_the_longest_entry_spelled_out_at_the_token():
+    # the look-up's shortcuts (one dict per length, the second-token test) against the
+    # definition: the longest entry whose tokens are the tokens at i, the first listed
+    rnd = random.Random(31)
+    vocab = ["the", "The", "republic", "of", "korea", "Korea", "x", "y", "united", "states"]
+    for _ in range(40):
+        entries = [(" ".join(rnd.choice(vocab) for _ in range(rnd.randint(1, 4))), "L",
+                    str(e)) for e in range(rnd.randint(1, 12))]
+        for ic in (False, True):
+            idx = PhraseIndex(entries, ignore_case=ic)
+            norm = [tuple(t.lower() if ic else t for t in p.split()) for p, _l, _p in entries]
+            for _ in range(60):
+                keys = [rnd.choice(vocab) for _ in range(rnd.randint(1, 8))]
+                keys = [k.lower() for k in keys] if ic else keys
+                for i in range(len(keys)):
+                    fits = [(len(t), e) for e, t in enumerate(norm)
+                            if tuple(keys[i:i + len(t)]) == t]
+                    want = None
+                    if fits:
+                        size = max(n for n, _e in fits)
+                        e = min(e for n, e in fits if n == size)
+                        want = (size, "L", entries[e][2])
+                    assert idx.match(keys, i) == want, (entries, keys, i)
