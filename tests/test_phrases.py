@@ -323,3 +323,23 @@ def test_match_is_the_longest_entry_spelled_out_at_the_token():
                         e = min(e for n, e in fits if n == size)
                         want = (size, "L", entries[e][2])
                     assert idx.match(keys, i) == want, (entries, keys, i)
+
+
+def test_literals_agree_with_cannot_match_for_few_and_many_needles():
+    from helpers.text import Literals, cannot_match, lower_for_literals
+
+    rnd = random.Random(37)
+    words = ["said", "Said", "by", " by ", "count", "'s count", "ſaid", "x", "statement"]
+    for _ in range(3000):
+        needles = tuple(rnd.sample(words, rnd.randint(0, 7)))
+        all_of = tuple(rnd.sample(words, rnd.randint(0, 2)))
+        ic = rnd.random() < 0.5
+        if ic:
+            needles, all_of = tuple(w.lower() for w in needles), tuple(w.lower() for w in all_of)
+        text = " ".join(rnd.choice(words) for _ in range(rnd.randint(0, 5)))
+        low = lower_for_literals(text)
+        where = low if ic else text
+        want = cannot_match(needles, text, low, ic) or (
+            where is not None and not all(w in where for w in all_of))
+        assert Literals(needles, ic, all_of=all_of).cannot_match(text, low) == want, (
+            needles, all_of, ic, text)

@@ -64,8 +64,8 @@ def cannot_match(needles: Sequence[str], text: str, low: str | None, ignore_case
 
 class Literals:
     """The literal words a pattern needs — one of ``needles``, and each of ``all_of`` (lower
-    case when it ignores case) — looked for with one regex search each: :func:`cannot_match`
-    for a pattern tested often."""
+    case when it ignores case): :func:`cannot_match` for a pattern tested often, the needles
+    looked for with one regex search (a substring test each when they are few)."""
 
     __slots__ = ("_all", "_any", "_few", "ignore_case")
 
@@ -75,8 +75,9 @@ class Literals:
     def __init__(self, needles: Sequence[str], ignore_case: bool,
                  all_of: Sequence[str] = ()) -> None:
         self.ignore_case = ignore_case
-        self._few = tuple(needles) if len(needles) <= self.FEW else None
-        self._any = re.compile("|".join(re.escape(w) for w in needles)) if needles else None
+        few = len(needles) <= self.FEW
+        self._few = tuple(needles) if few else None
+        self._any = None if few else re.compile("|".join(re.escape(w) for w in needles))
         self._all = tuple(all_of)
 
     def cannot_match(self, text: str, low: str | None) -> bool:
@@ -86,8 +87,8 @@ class Literals:
             return False
         if self._few is not None:
             if not any(w in where for w in self._few):
-                return True
-        elif self._any is None or self._any.search(where) is None:
+                return True  # (no needles at all: nothing can match)
+        elif self._any is not None and self._any.search(where) is None:
             return True
         return not all(w in where for w in self._all)
 
