@@ -15,7 +15,6 @@ from helpers.stances import (
     _spans_upto,
     draft_cues,
     find_cues,
-    find_phrases,
     side_nouns,
     stance_cues,
     statement_words,
@@ -49,12 +48,12 @@ def sentences() -> list[Sentence]:
     return _sentences()
 
 
-def test_find_phrases_is_find(sentences: list[Sentence]) -> None:
+def test_find_with_words_is_find(sentences: list[Sentence]) -> None:
     indexes = [stance_cues(), draft_cues(), statement_words(), side_nouns()]
     for s in sentences:
         words = frozenset(s.lkeys)
         for index in indexes:
-            assert find_phrases(index, s.lkeys, words) == index.find(s.lkeys), s.text
+            assert index.find_with(s.lkeys, words) == index.find(s.lkeys), s.text
 
 
 def test_spans_upto_is_a_prefix_of_spans(sentences: list[Sentence]) -> None:

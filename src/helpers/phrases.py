@@ -58,6 +58,9 @@ class PhraseIndex:
                     groups.append((len(toks), {}))
                 groups[-1][1].setdefault(toks, (label, payload))
             self._by_len[key] = groups
+        # the first tokens, and {first token: the longest token of each of its phrases},
+        # built when first needed (:meth:`find_with`)
+        self._longest: tuple[frozenset[str], dict[str, frozenset[str]]] | None = None
 
     def _add(self, phrase: str, label: str, payload: str) -> None:
         toks = tokens_of(phrase)
@@ -97,9 +100,36 @@ class PhraseIndex:
         seg = keys if a == 0 and b == n else keys[a:b]
         if index.keys().isdisjoint(seg):
             return []
+        return self._take(keys, [x for x, t in enumerate(seg, a) if t in index], a, b)
+
+    def find_with(self, keys: Sequence[str], words: frozenset[str]) -> list[Match]:
+        """:meth:`find` over the whole of ``keys``, whose distinct tokens are ``words``, tried
+        only at the tokens that open a phrase whose longest token ``words`` also holds
+        (elsewhere no phrase can match): the same matches, without a test per token."""
+        if self._longest is None:
+            longest = {w: frozenset(max(toks, key=len) for toks, _l, _p in entries)
+                       for w, entries in self.index.items()}
+            self._longest = frozenset(longest), longest
+        firsts, longest = self._longest
+        live = [w for w in firsts & words if not longest[w].isdisjoint(words)]
+        if not live:
+            return []
+        starts: list[int] = []
+        for w in live:
+            k = -1
+            for _n in range(keys.count(w)):
+                k = keys.index(w, k + 1)
+                starts.append(k)
+        if len(live) > 1:
+            starts.sort()
+        return self._take(keys, starts, 0, len(keys))
+
+    def _take(self, keys: Sequence[str], starts: Iterable[int], a: int, b: int) -> list[Match]:
+        """The longest matches at ``starts`` (ascending) inside tokens ``[a, b)``, each
+        starting after the one before ends."""
         out: list[Match] = []
         nxt = a  # a match covers tokens up to here: the next one starts at or after it
-        for k in [x for x, t in enumerate(seg, a) if t in index]:
+        for k in starts:
             if k < nxt:
                 continue
             m = self.match(keys, k)

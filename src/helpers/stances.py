@@ -137,44 +137,6 @@ def statement_words() -> PhraseIndex:
     return PhraseIndex(((p, "|".join(k), "") for p, k in kinds.items()), ignore_case=True)
 
 
-@lru_cache(maxsize=16)
-def _phrase_needs(index: PhraseIndex) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-    """The first tokens of an index's phrases, and ``{first token: the longest token of each
-    of its phrases}``: a phrase can match only in a sentence that holds its longest token."""
-    needs = {w: frozenset(max(toks, key=len) for toks, _l, _p in entries)
-             for w, entries in index.index.items()}
-    return frozenset(needs), needs
-
-
-def find_phrases(index: PhraseIndex, lk: Sequence[str], words: frozenset[str]) -> list[Match]:
-    """``index.find(lk)`` over a whole sentence whose distinct tokens are ``words``, tried
-    only at the tokens that open a phrase whose longest token the sentence also holds
-    (elsewhere no phrase can match): the same matches, without a test per token."""
-    firsts, needs = _phrase_needs(index)
-    live = [w for w in firsts & words if not needs[w].isdisjoint(words)]
-    if not live:
-        return []
-    starts: list[int] = []
-    for w in live:
-        k = -1
-        for _n in range(lk.count(w)):
-            k = lk.index(w, k + 1)
-            starts.append(k)
-    if len(live) > 1:
-        starts.sort()
-    out: list[Match] = []
-    n = len(lk)
-    nxt = 0  # a match covers tokens up to here: the next one starts at or after it
-    for k in starts:
-        if k < nxt:
-            continue
-        m = index.match(lk, k)
-        if m and k + m[0] <= n:
-            out.append(Match(k, k + m[0], m[1], m[2]))
-            nxt = k + m[0]
-    return out
-
-
 def _needed_words(phrases: Iterable[tuple[str, ...]]
                   ) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
     """The longest word of each phrase, and the words of each: a sentence holding none of
@@ -217,7 +179,7 @@ def _statement_kinds_of(c: Clause) -> frozenset[str]:
     got = c._kinds
     if got is None:
         got = c._kinds = frozenset(
-            k for m in find_phrases(statement_words(), c.lk, c.words)
+            k for m in statement_words().find_with(c.lk, c.words)
             for k in m.label.split("|"))
     return got
 
@@ -347,7 +309,7 @@ class Clause:
     def drafts(self) -> tuple[Match, ...]:
         """``draft_cues().find`` over the whole sentence."""
         if self._drafts is None:
-            self._drafts = tuple(find_phrases(draft_cues(), self.lk, self.words))
+            self._drafts = tuple(draft_cues().find_with(self.lk, self.words))
         return self._drafts
 
     def has_group_cue(self) -> bool:
@@ -460,7 +422,7 @@ def find_cues(lk: Sequence[str], words: frozenset[str] | None = None
     longer where they overlap (``words``: the sentence's distinct tokens, when known)."""
     if words is None:
         words = frozenset(lk)
-    cues = [(m.i, m.j, m.label, m.payload) for m in find_phrases(stance_cues(), lk, words)]
+    cues = [(m.i, m.j, m.label, m.payload) for m in stance_cues().find_with(lk, words)]
     if _expression_verbs().isdisjoint(words):
         return sorted(cues)  # no verb of expressing: no expression cue
     for e in expression_cues(lk):
