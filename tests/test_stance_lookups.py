@@ -12,7 +12,6 @@ from helpers.stances import (
     _group_phrases,
     _marker_phrases,
     _may_hold,
-    _spans_upto,
     draft_cues,
     find_cues,
     side_nouns,
@@ -60,7 +59,7 @@ def test_spans_upto_is_a_prefix_of_spans(sentences: list[Sentence]) -> None:
     for s in sentences:
         full = s.spans
         for end in (0, 1, 5, 17, 40, 10_000):
-            got = _spans_upto(s, end)
+            got = s.spans_upto(end)
             assert got == full[:len(got)]
             # it stops at the first token starting at or after end, else runs to the last
             past = [k for k, (a, _b) in enumerate(full) if a >= end]

@@ -333,20 +333,6 @@ _NEGATES_ACTOR = NEGATORS - {"no"}
 _ROLE_NOUNS = frozenset({"chair", "chairman", "chairmanship", "presidency"})
 
 
-def _spans_upto(sent: Sentence, end: int) -> list[tuple[int, int]]:
-    """:attr:`Sentence.spans` (offsets within the sentence), computed the same way but only
-    up to the first token that starts at or after offset ``end`` (all when none does)."""
-    spans: list[tuple[int, int]] = []
-    pos, find = 0, sent.text.find
-    for t in sent.toks:
-        a = find(t, pos)
-        pos = a + len(t)
-        spans.append((a, pos))
-        if a >= end:
-            break
-    return spans
-
-
 def actor_slots(sent: Sentence, mentions: Iterable[Mention]) -> list[Slot]:
     """States and blocs of a sentence on its tokens, with places and compounds marked."""
     out: list[Slot] = []
@@ -356,7 +342,7 @@ def actor_slots(sent: Sentence, mentions: Iterable[Mention]) -> list[Slot]:
     ordered = sorted(mentions, key=lambda m: m.start)
     base = sent.start
     # the tokens up to the first one past the last mention are enough to place them all
-    spans = _spans_upto(sent, max(m.end for m in ordered) - base)
+    spans = sent.spans_upto(max(m.end for m in ordered) - base)
     starts = [a for a, _e in spans]
     n = len(spans)
     for m in ordered:

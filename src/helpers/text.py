@@ -144,16 +144,24 @@ class Sentence:
     def spans(self) -> list[tuple[int, int]]:
         """``(start, end)`` character offsets of each token within the sentence."""
         if self._spans is None:
-            # Every character the pattern leaves out is white space (any other character
-            # opens a token), so each token starts at its first occurrence after the end of
-            # the one before: the same spans as TOKEN_RE.finditer, without a second regex pass.
-            spans, pos, find = [], 0, self.text.find
-            for t in self.toks:
-                a = find(t, pos)
-                pos = a + len(t)
-                spans.append((a, pos))
-            self._spans = spans
+            self._spans = self.spans_upto(len(self.text))
         return self._spans
+
+    def spans_upto(self, end: int) -> list[tuple[int, int]]:
+        """:attr:`spans` up to the first token that starts at or after offset ``end`` (all
+        when none does), computed only so far (not kept)."""
+        # Every character the pattern leaves out is white space (any other character opens
+        # a token), so each token starts at its first occurrence after the end of the one
+        # before: the same spans as TOKEN_RE.finditer, without a second regex pass.
+        spans: list[tuple[int, int]] = []
+        pos, find = 0, self.text.find
+        for t in self.toks:
+            a = find(t, pos)
+            pos = a + len(t)
+            spans.append((a, pos))
+            if a >= end:
+                break
+        return spans
 
     def token_at(self, offset: int) -> int | None:
         """Index of the first token starting at or after a document offset (None past the
