@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -31,7 +31,7 @@ from helpers.lexicon import (
 )
 from helpers.phrases import PhraseIndex
 from helpers.refdata import rows, words
-from helpers.text import Mention, Sentence, sentences_from_rows, tokenize_sentence
+from helpers.text import Literals, Mention, Sentence, sentences_from_rows, tokenize_sentence
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -151,16 +151,16 @@ _HINT_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _MONTH_ABBRS = _HINT_WORDS[:12]
 
 
-def _literals(words: Iterable[str]) -> Callable[[str], re.Match[str] | None]:
-    """``search`` for any of ``words``: one regex scan (re looks for their first letters at
-    once), ~3x faster than a substring test per word."""
-    return re.compile("|".join(map(re.escape, words))).search
+# the words each alternative of DATE_RE needs one of (see _may_date)
+_WEEKDAY_WORDS = Literals(_WEEKDAYS, ignore_case=False)
+_MONTH_WORDS = Literals(_MONTH_ABBRS, ignore_case=False)
+_REL_WORD_WORDS = Literals(_REL_WORDS, ignore_case=False)
+_REL_UNIT_WORDS = Literals(_REL_UNITS, ignore_case=False)
 
 
-_HAS_WEEKDAY = _literals(_WEEKDAYS)
-_HAS_MONTH = _literals(_MONTH_ABBRS)
-_HAS_REL_WORD = _literals(_REL_WORDS)
-_HAS_REL_UNIT = _literals(_REL_UNITS)
+def _holds(words: Literals, text: str) -> bool:
+    """Whether ``text`` holds one of ``words`` (as written)."""
+    return not words.cannot_match(text, None)
 
 
 def _may_date(text: str) -> bool:
@@ -168,12 +168,12 @@ def _may_date(text: str) -> bool:
     ("today", "years", "May we" pass that one). Each alternative of DATE_RE needs a weekday
     (``wd``), a month with a digit (``md``, ``dm``, ``my``), a relative word with a month or
     a unit (``rel``) or a year (``y4``)."""
-    if "day" in text and _HAS_WEEKDAY(text) is not None:
+    if "day" in text and _holds(_WEEKDAY_WORDS, text):
         return True
-    if _HAS_MONTH(text) is not None and (
-            _HAS_DIGIT(text) is not None or _HAS_REL_WORD(text) is not None):
+    if _holds(_MONTH_WORDS, text) and (
+            _HAS_DIGIT(text) is not None or _holds(_REL_WORD_WORDS, text)):
         return True
-    if _HAS_REL_UNIT(text) is not None and _HAS_REL_WORD(text) is not None:
+    if _holds(_REL_UNIT_WORDS, text) and _holds(_REL_WORD_WORDS, text):
         return True
     return ("19" in text or "20" in text) and _HINT_YEAR.search(text) is not None
 

@@ -149,13 +149,14 @@ def needed_literal(pattern: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _kind_checks() -> list[tuple[str, int, re.Pattern[str], str, bool]]:
-    """``(kind, weight, pattern, needed literal, ignores case)`` per cue pattern."""
+def _kind_checks() -> list[tuple[str, int, re.Pattern[str], Literals | None]]:
+    """``(kind, weight, pattern, the literal it needs or None)`` per cue pattern."""
     out = []
     for kind, weight, pat in _kind_cues():
         nocase = bool(pat.flags & re.IGNORECASE)
         lit = "" if pat.flags & re.VERBOSE else needed_literal(pat.pattern)
-        out.append((kind, weight, pat, lit.lower() if nocase else lit, nocase))
+        out.append((kind, weight, pat,
+                    Literals((lit.lower() if nocase else lit,), nocase) if lit else None))
     return out
 
 
@@ -165,11 +166,9 @@ def _text_kind_weights(text: str) -> tuple[tuple[str, int], ...]:
     pattern whose opening literal the text lacks is not searched."""
     low = lower_for_literals(text)
     out = []
-    for kind, weight, pat, lit, nocase in _kind_checks():
-        if lit:  # cannot_match((lit,), text, low, nocase), inline: this runs per pattern
-            where = low if nocase else text
-            if where is not None and lit not in where:
-                continue
+    for kind, weight, pat, needs in _kind_checks():
+        if needs is not None and needs.cannot_match(text, low):
+            continue
         if pat.search(text):
             out.append((kind, weight))
     return tuple(out)
