@@ -585,26 +585,24 @@ class PlainRegexVars(PunktLanguageVars):
     re_boundary_realignment = re.compile(PunktLanguageVars.re_boundary_realignment.pattern,
                                          re.MULTILINE)
 
-    def _word_tokenizer_re(self) -> re.Pattern[str]:
+    def _compiled(self, slot: str, fmt: str) -> re.Pattern[str]:
+        """Punkt's pattern ``fmt`` filled in and compiled once, kept in ``slot`` (the slot
+        NLTK's own method keeps it in)."""
         try:
-            return self._re_word_tokenizer
+            return getattr(self, slot)
         except AttributeError:
-            self._re_word_tokenizer = re.compile(
-                self._word_tokenize_fmt % {"NonWord": self._re_non_word_chars,
-                                           "MultiChar": self._re_multi_char_punct,
-                                           "WordStart": self._re_word_start},
-                re.UNICODE | re.VERBOSE)
-            return self._re_word_tokenizer
+            parts = {"NonWord": self._re_non_word_chars,
+                     "MultiChar": self._re_multi_char_punct,
+                     "WordStart": self._re_word_start,
+                     "SentEndChars": self._re_sent_end_chars}
+            setattr(self, slot, re.compile(fmt % parts, re.UNICODE | re.VERBOSE))
+            return getattr(self, slot)
+
+    def _word_tokenizer_re(self) -> re.Pattern[str]:
+        return self._compiled("_re_word_tokenizer", self._word_tokenize_fmt)
 
     def period_context_re(self) -> re.Pattern[str]:
-        try:
-            return self._re_period_context
-        except AttributeError:
-            self._re_period_context = re.compile(
-                self._period_context_fmt % {"NonWord": self._re_non_word_chars,
-                                            "SentEndChars": self._re_sent_end_chars},
-                re.UNICODE | re.VERBOSE)
-            return self._re_period_context
+        return self._compiled("_re_period_context", self._period_context_fmt)
 
 
 _NON_PUNCT = re.compile(r"[^\W\d]")
