@@ -192,14 +192,6 @@ def validate(table: str, df: pd.DataFrame, *, offset: int = 0,
                 fail_at(i, "offsets must span the text ('end' - 'start' == len(text))")
 
 
-def validate_csv(table: str, path: str | os.PathLike[str], *, chunk_rows: int = 200_000) -> None:
-    """:func:`validate` a table file written row by row, in chunks (bounded memory)."""
-    offset = 0
-    for df in pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=chunk_rows):
-        validate(table, df, offset=offset, as_text=True)
-        offset += len(df)
-
-
 CONTRACT_TABLES = ("documents", "sentences", "entities", "tallies", "events", "stances",
                    "event_summary", "actor_record", "speakers")
 

@@ -119,12 +119,6 @@ class TableStream:
         self._unchecked_at: list[tuple[int, int]] = []  # (first row's number, rows) of each
         self._then: list[Callable[[], Any]] = []  # to call once the held rows pass
 
-    def write(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Append rows (dicts; missing columns are empty)."""
-        cols = self.columns
-        rows = list(rows)
-        self.write_text(format_rows(cols, rows), len(rows))
-
     def write_text(self, lines: str, n_rows: int, *, cached: bool = False,
                    then: Callable[[], Any] | None = None) -> None:
         """Append ``n_rows`` rows as CSV lines made by :func:`format_rows` with this table's
