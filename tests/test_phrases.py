@@ -227,18 +227,19 @@ def test_literal_pre_check_never_rules_out_a_case_insensitive_match():
     """A pattern is skipped only when it surely cannot match — checked against ``re``."""
     import re
 
-    from helpers.text import cannot_match, lower_for_literals
+    from helpers.text import Literals, lower_for_literals
 
     pat = re.compile(r"\bstatement\b", re.IGNORECASE)
+    statement, mr = Literals(("statement",), True), Literals(("Mr.",), False)
     for text in ("The STATEMENT said so.", "A long ſtatement here", "no such word",
                  "İstatement", "Statement"):
         low = lower_for_literals(text)
-        skipped = cannot_match(("statement",), text, low, True)
+        skipped = statement.cannot_match(text, low)
         assert not (skipped and pat.search(text)), text
     assert lower_for_literals("A ſ here") is None and lower_for_literals("AbC") == "abc"
-    assert cannot_match(("statement",), "nothing", "nothing", True)
-    assert cannot_match(("Mr.",), "mr. Smith", None, False)  # case-sensitive: as written
-    assert not cannot_match(("Mr.",), "Mr. Smith", None, False)
+    assert statement.cannot_match("nothing", "nothing")
+    assert mr.cannot_match("mr. Smith", None)  # case-sensitive: as written
+    assert not mr.cannot_match("Mr. Smith", None)
 
 
 def test_document_words_from_sentence_tokens_equal_those_of_the_joined_text():
@@ -325,8 +326,13 @@ def test_match_is_the_longest_entry_spelled_out_at_the_token():
                     assert idx.match(keys, i) == want, (entries, keys, i)
 
 
-def test_literals_agree_with_cannot_match_for_few_and_many_needles():
-    from helpers.text import Literals, cannot_match, lower_for_literals
+def test_literals_agree_with_substring_tests_for_few_and_many_needles():
+    from helpers.text import Literals, lower_for_literals
+
+    def cannot_match(needles, text, low, ignore_case):  # the definition, one word at a time
+        if ignore_case:
+            return low is not None and not any(w in low for w in needles)
+        return not any(w in text for w in needles)
 
     rnd = random.Random(37)
     words = ["said", "Said", "by", " by ", "count", "'s count", "ſaid", "x", "statement"]

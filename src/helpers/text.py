@@ -54,18 +54,11 @@ def lower_for_literals(text: str) -> str | None:
     return None if _CASE_ODD_RE.search(text) else text.lower()
 
 
-def cannot_match(needles: Sequence[str], text: str, low: str | None, ignore_case: bool) -> bool:
-    """Whether a pattern that needs one of ``needles`` (lower case when it ignores case) is
-    sure not to match ``text``; ``low`` is :func:`lower_for_literals` of the text."""
-    if ignore_case:
-        return low is not None and not any(w in low for w in needles)
-    return not any(w in text for w in needles)
-
-
 class Literals:
     """The literal words a pattern needs — one of ``needles``, and each of ``all_of`` (lower
-    case when it ignores case): :func:`cannot_match` for a pattern tested often, the needles
-    looked for with one regex search (a substring test each when they are few)."""
+    case when it ignores case) — so that a text lacking them is not searched with it. The
+    needles are looked for with one regex search (a substring test each when they are few).
+    """
 
     __slots__ = ("_all", "_any", "_few", "ignore_case")
 
@@ -81,7 +74,9 @@ class Literals:
         self._all = tuple(all_of)
 
     def cannot_match(self, text: str, low: str | None) -> bool:
-        """:func:`cannot_match` of the needles, or a word of ``all_of`` missing."""
+        """Whether the pattern is sure not to match ``text``: none of the needles, or a word
+        of ``all_of`` missing, in the text (in ``low``, :func:`lower_for_literals` of the
+        text, when the pattern ignores case; never sure when ``low`` is None)."""
         where = low if self.ignore_case else text
         if where is None:  # a letter str.lower cannot show: no literal may rule it out
             return False
