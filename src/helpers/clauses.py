@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from helpers.refdata import rows
+from helpers.text import positions
 
 Item = Callable[[int], bool]
 
@@ -31,16 +32,6 @@ Item = Callable[[int], bool]
 def connectives() -> dict[str, str]:
     """``{word: kind}`` from ``data/clause_words.csv`` (kind: contrast, subordinate, relative)."""
     return {r["word"]: r["kind"] for r in rows("clause_words.csv")}
-
-
-def _positions(lkeys: Sequence[str], w: str) -> list[int]:
-    """Indexes of the tokens equal to ``w``, in order."""
-    out: list[int] = []
-    k = -1
-    for _n in range(lkeys.count(w)):
-        k = lkeys.index(w, k + 1)
-        out.append(k)
-    return out
 
 
 def clause_ids(lkeys: Sequence[str], *, is_item: Item | None = None,
@@ -64,7 +55,7 @@ def clause_ids(lkeys: Sequence[str], *, is_item: Item | None = None,
     n = len(lkeys)
     if ";" not in lkeys and kinds.keys().isdisjoint(lkeys) and not (
             is_item is not None and is_item_end is not None and "and" in lkeys and
-            any(is_item(k + 1) for k in _positions(lkeys, "and") if k + 1 < n)):
+            any(is_item(k + 1) for k in positions(lkeys, "and") if k + 1 < n)):
         return [0] * n  # no break, no connective, no "and" before an item: one clause
     out: list[int] = []
     current, next_id = 0, 1

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from helpers.text import Sentence, tokens_of
+from helpers.text import Sentence, positions, tokens_of
 
 
 class Match(NamedTuple):
@@ -114,12 +114,7 @@ class PhraseIndex:
         live = [w for w in firsts & words if not longest[w].isdisjoint(words)]
         if not live:
             return []
-        starts: list[int] = []
-        for w in live:
-            k = -1
-            for _n in range(keys.count(w)):
-                k = keys.index(w, k + 1)
-                starts.append(k)
+        starts = [k for w in live for k in positions(keys, w)]
         if len(live) > 1:
             starts.sort()
         return self._take(keys, starts, 0, len(keys))

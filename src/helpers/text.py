@@ -88,6 +88,17 @@ class Literals:
         return not all(w in where for w in self._all)
 
 
+def positions(keys: Sequence[str], w: str) -> list[int]:
+    """Indexes of the tokens equal to ``w``, in order (found by the list's own search, not
+    a test per token)."""
+    out: list[int] = []
+    k = -1
+    for _n in range(keys.count(w)):
+        k = keys.index(w, k + 1)
+        out.append(k)
+    return out
+
+
 def tokens_of(text: str) -> tuple[str, ...]:
     """Tokenise a phrase the way running text is tokenised (apostrophes normalised)."""
     return tuple(t.replace("’", "'") for t in _TOKENS(text))
