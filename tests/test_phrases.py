@@ -187,18 +187,6 @@ def test_kind_scores_with_odd_case_letters_still_search():
     assert kind_scores(["the reſolution"]) == {"vote": 1}
 
 
-def test_date_hint_agrees_with_its_regex():
-    from helpers.entities import _DATE_HINT, _date_hint
-
-    texts = ["On Monday", "in 2019", "x2019", "1999 votes", "201", "the Sept. session",
-             "next week", "no date here", "20 states", "19 and 20", "year", "", "MAY"]
-    rnd = random.Random(5)
-    texts += ["".join(rnd.choice("12 90Jdayweek-") for _ in range(rnd.randint(0, 12)))
-              for _ in range(400)]
-    for t in texts:
-        assert _date_hint(t) == bool(_DATE_HINT.search(t)), t
-
-
 def test_date_pattern_finds_dates_with_its_look_ahead():
     from helpers.entities import DATE_RE
 

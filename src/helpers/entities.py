@@ -134,21 +134,14 @@ DATE_RE = re.compile(
 # rejects most positions at once (same matches, a third less time)
 _DATE_SCAN = re.compile(r"\b" + DATE_RE.pattern)
 
-# every DATE pattern holds a month, a weekday, "year/month/week" or a 4-digit year
-_DATE_HINT = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day|year|month|week"
-                        r"|\b(?:19|20)\d\d\b")
-
-
 _MEMO_MAX = 65536  # tokens an EntityTagger remembers _excluded for
 
-# _DATE_HINT's words, and its year
-_HINT_WORDS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-               "Dec", "day", "year", "month", "week")
+# a year a date may hold
 _HINT_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
-
 # a month's name or abbreviation holds one of these (and every name in _MONTH_RE does)
-_MONTH_ABBRS = _HINT_WORDS[:12]
+_MONTH_ABBRS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                "Dec")
 
 
 # the words each alternative of DATE_RE needs one of (see _may_date)
@@ -164,8 +157,8 @@ def _holds(words: Literals, text: str) -> bool:
 
 
 def _may_date(text: str) -> bool:
-    """Whether DATE_RE may match ``text``: a necessary test, stricter than :func:`_date_hint`
-    ("today", "years", "May we" pass that one). Each alternative of DATE_RE needs a weekday
+    """Whether DATE_RE may match ``text``: a necessary test ("today", "years", "May we" do
+    not pass it). Each alternative of DATE_RE needs a weekday
     (``wd``), a month with a digit (``md``, ``dm``, ``my``), a relative word with a month or
     a unit (``rel``) or a year (``y4``)."""
     if "day" in text and _holds(_WEEKDAY_WORDS, text):
@@ -176,13 +169,6 @@ def _may_date(text: str) -> bool:
     if _holds(_REL_UNIT_WORDS, text) and _holds(_REL_WORD_WORDS, text):
         return True
     return ("19" in text or "20" in text) and _HINT_YEAR.search(text) is not None
-
-
-def _date_hint(text: str) -> bool:
-    """``_DATE_HINT.search(text)`` as substring tests (the year by regex only when "19" or
-    "20" occurs)."""
-    return any(map(text.__contains__, _HINT_WORDS)) or (
-        ("19" in text or "20" in text) and _HINT_YEAR.search(text) is not None)
 
 
 def _month_num(s: str) -> int:
